@@ -1,0 +1,80 @@
+"""Scenario schema: who trains what, on which fleet, under which rules and constraints."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from core.model import ModelSpec
+from core.training import PhysicsOptions, TrainingSpec
+
+AccessMode = Literal["own", "stockpile", "lease", "domestic"]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
+
+
+class Pool(_Strict):
+    """A group of identical accelerators at one site, held one way."""
+
+    name: str = ""
+    accelerator: str = Field(min_length=1, description="catalog id, e.g. H100-SXM")
+    count: int = Field(gt=0, le=10_000_000)
+    site: str = Field(default="US", min_length=1, description="site id or ISO country code")
+    access: AccessMode = "own"
+    acquired: dt.date | None = Field(default=None, description="when the chips were obtained")
+    price_per_hour_usd: float | None = Field(default=None, gt=0, description="lease price override")
+    unit_price_usd: float | None = Field(default=None, gt=0, description="purchase price override")
+
+
+class Constraints(_Strict):
+    deadline_days: float | None = Field(default=None, gt=0)
+    budget_usd: float | None = Field(default=None, gt=0)
+    site_power_mw: float | None = Field(default=None, gt=0, description="overrides the site's budget")
+
+
+class CostSettings(_Strict):
+    useful_life_years: float = Field(default=4.0, gt=0, le=20, description="REFERENCE: 3-5 years")
+    system_multiplier: float = Field(
+        default=1.6, ge=1, le=5, description="server+network+facility share per chip price (REFERENCE: 1.4-2x)"
+    )
+    server_overhead: float = Field(
+        default=1.3, ge=1, le=3, description="server power (CPU, NIC, fans) over accelerator TDP; assumption"
+    )
+    grey_market_premium_pct: float = Field(default=0.0, ge=0, le=1000)
+    revenue_share_pct: float | None = Field(
+        default=None, ge=0, le=100, description="None = what the licence rule says"
+    )
+    tariff_pct: float | None = Field(default=None, ge=0, le=1000, description="None = what the rule says")
+    egress_storage_pct: float = Field(
+        default=3.0, ge=0, le=100, description="lease: storage/egress allowance on the rent; assumption"
+    )
+
+
+class PolicySettings(_Strict):
+    regime: str = Field(default="in-force", description="policy regime id (preset or project regime)")
+    hypothetical_from: dt.date | None = Field(
+        default=None, description="when a hypothetical rule takes effect; None = the scenario date"
+    )
+    disabled_rules: list[str] = Field(default_factory=list)
+    count_pending_licences: bool = Field(
+        default=False, description="count chips that need a licence as usable (weighted by likelihood)"
+    )
+
+
+class Scenario(_Strict):
+    name: str = Field(min_length=1)
+    date: dt.date = Field(description="the date the rules are evaluated at and the run starts")
+    hq: str = Field(default="CN", min_length=2, max_length=2, description="end user's headquarters, ISO")
+    notes: str = ""
+    preset: str | None = Field(default=None, description="model preset the architecture came from")
+    model: ModelSpec
+    training: TrainingSpec
+    fleet: list[Pool] = Field(min_length=1)
+    policy: PolicySettings = Field(default_factory=PolicySettings)
+    constraints: Constraints = Field(default_factory=Constraints)
+    cost: CostSettings = Field(default_factory=CostSettings)
+    physics: PhysicsOptions = Field(default_factory=PhysicsOptions)

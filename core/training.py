@@ -1,0 +1,58 @@
+"""Training settings and physics knobs: what is trained, and the defaults the estimate assumes."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+Precision = Literal["bf16", "fp8"]
+
+
+class TrainingSpec(BaseModel):
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
+
+    tokens: float = Field(gt=0, le=1e16, description="training tokens")
+    seq_len: int = Field(default=4096, gt=0, le=10_000_000)
+    global_batch_tokens: int | None = Field(
+        default=None, gt=0, description="tokens per optimizer step; None = chosen by the planner"
+    )
+    precision: Precision = "bf16"
+
+
+class PhysicsOptions(BaseModel):
+    """Assumptions of the estimate. Defaults carry their source in the description."""
+
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
+
+    failures_per_gpu_day: float = Field(
+        default=419 / (16384 * 54),
+        ge=0,
+        description="unexpected interruptions per GPU-day: Llama 3 (Dubey 2024, table 5) "
+        "419 interruptions in 54 days on 16,384 H100s = 4.7e-4",
+    )
+    restart_minutes: float = Field(
+        default=30.0, ge=0, description="lost time per interruption (detect, restart, reload); assumption"
+    )
+    checkpoint_write_s: float = Field(
+        default=60.0, ge=0, description="blocking time of one checkpoint write; assumption"
+    )
+    framework_allowance_gb: float = Field(
+        default=4.0, ge=0, description="framework buffers, fragmentation, NCCL buffers (REFERENCE: a few GB)"
+    )
+    usable_hbm_fraction: float = Field(
+        default=0.95, gt=0, le=1, description="share of nominal HBM the allocator can hand out"
+    )
+    comm_overlap_dp: float = Field(
+        default=0.8, ge=0, le=1, description="share of the data-parallel all-reduce hidden under backward"
+    )
+    comm_overlap_ep: float = Field(
+        default=0.5, ge=0, le=1, description="share of MoE all-to-all hidden under compute"
+    )
+    link_efficiency: float = Field(
+        default=0.7, gt=0, le=1, description="achieved / nominal bandwidth of collectives (NCCL bus bandwidth)"
+    )
+    fp8_speedup_cap: float = Field(
+        default=1.5, ge=1, description="end-to-end gain of FP8 over BF16 is capped here (DeepSeek-V3, "
+        "NVIDIA Transformer Engine reports ~1.3-1.5x in practice, not the 2x peak ratio)"
+    )

@@ -1,0 +1,32 @@
+"""Parsing and formatting of the large numbers users type (``15.6T`` tokens, ``300B``)."""
+
+from __future__ import annotations
+
+import math
+import re
+
+from core.errors import InputError
+
+_SUFFIX = {"": 1.0, "K": 1e3, "M": 1e6, "B": 1e9, "G": 1e9, "T": 1e12, "P": 1e15}
+_NUM = re.compile(r"^\s*([0-9]*\.?[0-9]+(?:[eE][+-]?[0-9]+)?)\s*([kKmMbBgGtTpP]?)\s*$")
+
+
+def parse_count(text: str, field: str = "value") -> float:
+    """``'15.6T'`` → 1.56e13, ``'300B'`` → 3e11, ``'15.6e12'`` → 1.56e13. Must be finite and > 0."""
+    m = _NUM.match(str(text))
+    if not m:
+        raise InputError(field, f"cannot read {text!r} as a number (examples: 15.6T, 300B, 15.6e12)")
+    value = float(m.group(1)) * _SUFFIX[m.group(2).upper()]
+    if not math.isfinite(value) or value <= 0:
+        raise InputError(field, f"must be a finite number > 0, got {text!r}")
+    return value
+
+
+def human(x: float, digits: int = 3) -> str:
+    """1.56e13 → '15.6T'. For display only."""
+    if x is None or not math.isfinite(x):
+        return str(x)
+    for suffix, scale in (("P", 1e15), ("T", 1e12), ("B", 1e9), ("M", 1e6), ("K", 1e3)):
+        if abs(x) >= scale:
+            return f"{x / scale:.{digits}g}{suffix}"
+    return f"{x:.{digits}g}"
