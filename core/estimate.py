@@ -1,0 +1,293 @@
+"""From a model, training settings and a homogeneous fleet to one result object.
+
+``estimate()`` is the function the CLI, the GUI, the scenario evaluator and the benchmarks call.
+FLOP convention: model FLOPs = ``6·N_active·D`` plus attention scores ``6·L·s·h·(d_qk+d_v)`` per
+token (PaLM appendix B, full non-causal accounting); recomputation is not counted in MFU.
+MFU is relative to the accelerator's dense BF16 peak, whatever precision the run uses.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+import numpy as np
+from pydantic import BaseModel, ConfigDict, Field
+
+from core.catalog import Accelerator
+from core.errors import InputError
+from core.model import ModelSpec
+from core.planner import (
+    GB,
+    RECOMPUTE,
+    default_global_batch_tokens,
+    enumerate_candidates,
+    evaluate_candidates,
+    goodput,
+)
+from core.training import PhysicsOptions, TrainingSpec
+from core.units import human
+
+FLOP_CONVENTION = (
+    "model FLOPs = 6·N_active·D + attention 6·L·s·h·(d_qk+d_v) per token "
+    "(PaLM appendix B, full non-causal); recomputation excluded; MFU vs dense BF16 peak"
+)
+
+
+class Plan(BaseModel):
+    model_config = ConfigDict(frozen=True)
+    tp: int
+    pp: int
+    dp: int
+    ep: int
+    micro_batch: int
+    micro_batches: int = Field(description="micro-batches per step per data-parallel rank")
+    interleave: int = Field(description="virtual pipeline stages per rank (1 = plain 1F1B)")
+    zero_stage: int
+    recompute: Literal["none", "selective", "full"]
+    precision: Literal["bf16", "fp8"]
+    chips_used: int
+    global_batch_tokens: int
+
+    def label(self) -> str:
+        parts = [f"TP{self.tp}", f"PP{self.pp}" + (f"×v{self.interleave}" if self.interleave > 1 else ""),
+                 f"DP{self.dp}"]
+        if self.ep > 1:
+            parts.append(f"EP{self.ep}")
+        return (f"{' '.join(parts)}, micro-batch {self.micro_batch}×{self.micro_batches}, "
+                f"ZeRO-{self.zero_stage}, recompute {self.recompute}, {self.precision.upper()}")
+
+
+class MemoryBreakdown(BaseModel):
+    """Bytes per accelerator, in GB (1e9)."""
+
+    weights_gb: float
+    gradients_gb: float
+    optimizer_gb: float
+    activations_gb: float
+    buffers_gb: float
+    total_gb: float
+    usable_hbm_gb: float
+    hbm_gb: float
+
+
+class StepTime(BaseModel):
+    """Seconds per optimizer step, by part. ``total`` is their sum."""
+
+    compute: float
+    tensor_parallel: float
+    expert_all_to_all: float
+    pipeline_p2p: float
+    pipeline_bubble: float
+    data_parallel: float
+    optimizer: float
+    total: float
+
+
+class PlanSummary(BaseModel):
+    plan: Plan
+    step_time_s: float
+    wall_clock_days: float
+    memory_gb: float
+    mfu: float
+
+
+class EstimateResult(BaseModel):
+    accelerator: str
+    count: int
+    model_name: str
+    total_params: int
+    active_params: int
+    tokens: float
+    seq_len: int
+    flops_per_token: float
+    training_flops: float
+    flop_convention: str = FLOP_CONVENTION
+    verdict: Literal["feasible", "infeasible"]
+    reasons: list[str]
+    plan: Plan | None = None
+    alternatives: list[PlanSummary] = Field(default_factory=list)
+    memory: MemoryBreakdown | None = None
+    step_time: StepTime | None = None
+    steps: float | None = None
+    tokens_per_s: float | None = None
+    mfu: float | None = None
+    goodput: float | None = None
+    mtbf_hours: float | None = None
+    checkpoint_interval_min: float | None = None
+    wall_clock_days: float | None = None
+    gpu_hours: float | None = None
+    it_power_mw: float | None = None
+    energy_mwh: float | None = Field(default=None, description="accelerator energy at TDP (IT, no PUE)")
+    candidates_evaluated: int = 0
+    candidates_fitting: int = 0
+
+    @property
+    def memory_per_gpu_gb(self) -> float | None:
+        return None if self.memory is None else self.memory.total_gb
+
+    def cli_dict(self) -> dict:
+        """The JSON contract of ``chokepoint estimate --json`` (keys are stable)."""
+        out = self.model_dump(mode="json")
+        out["memory_per_gpu_gb"] = self.memory_per_gpu_gb
+        out["step_time"] = None if self.step_time is None else self.step_time.model_dump()
+        return out
+
+
+def _explain_no_fit(model: ModelSpec, chip: Accelerator, count: int, ev, opts: PhysicsOptions) -> str:
+    state_bytes = 16.0 * model.total_params()
+    fleet_hbm = count * ev.usable_hbm
+    best = float(np.min(ev.mem_total)) if ev.mem_total.size else float("nan")
+    if state_bytes > fleet_hbm:
+        return (f"needs at least {human(state_bytes)}B of model state (16 B/param × "
+                f"{human(model.total_params())} params); {count:,} × {chip.id} hold "
+                f"{human(fleet_hbm)}B usable")
+    return (f"no parallel plan fits in {ev.usable_hbm / GB:.0f} GB usable HBM per {chip.id}: "
+            f"the leanest of {len(ev.cand):,} plans needs {best / GB:.1f} GB per chip")
+
+
+def estimate(
+    model: ModelSpec,
+    training: TrainingSpec,
+    chip: Accelerator,
+    count: int,
+    options: PhysicsOptions | None = None,
+    keep: int = 5,
+) -> EstimateResult:
+    """Search the parallel plans for ``count`` × ``chip`` and return the fastest that fits."""
+    opts = options or PhysicsOptions()
+    if count <= 0:
+        raise InputError("count", f"must be > 0, got {count}")
+    reasons: list[str] = []
+    precision = training.precision
+    if precision == "fp8" and not chip.supports_fp8:
+        reasons.append(f"{chip.id} has no FP8 support: BF16 used")
+        precision = "bf16"
+    for need in ("bf16_tflops", "hbm_gb", "scaleup_gbs"):
+        chip.need(need, "the estimate")
+    gbt = training.global_batch_tokens or default_global_batch_tokens(model, training)
+    flops_token = model.training_flops_per_token(training.seq_len)
+    base = dict(
+        accelerator=chip.id,
+        count=count,
+        model_name=model.name,
+        total_params=model.total_params(),
+        active_params=model.active_params(),
+        tokens=training.tokens,
+        seq_len=training.seq_len,
+        flops_per_token=flops_token,
+        training_flops=flops_token * training.tokens,
+    )
+    hbm_bytes = chip.need("hbm_gb", "the memory fit") * GB * opts.usable_hbm_fraction
+    cand = enumerate_candidates(model, chip, count, hbm_bytes)
+    if len(cand) == 0:
+        reasons.append(f"{count} × {chip.id} cannot host any parallel layout of {model.name}")
+        return EstimateResult(verdict="infeasible", reasons=reasons, **base)
+    ev = evaluate_candidates(model, training, chip, cand, gbt, precision, opts)
+    ok = ev.fits & ev.batch_ok
+    n_ok = int(ok.sum())
+    if n_ok == 0:
+        if not ev.fits.any():
+            reasons.append(_explain_no_fit(model, chip, count, ev, opts))
+        else:
+            reasons.append(
+                f"the global batch of {gbt:,} tokens ({gbt // training.seq_len:,} sequences) is too "
+                f"small to give every data-parallel rank a sequence on {count:,} chips"
+            )
+        return EstimateResult(verdict="infeasible", reasons=reasons,
+                              candidates_evaluated=len(cand), **base)
+
+    idx = np.flatnonzero(ok)
+    # Fastest wall-clock per token first; among ties prefer fewer chips, then less memory.
+    order = idx[np.lexsort((ev.mem_total[idx], ev.cand.tp[idx] * ev.cand.pp[idx] * ev.cand.dp[idx],
+                            np.round(ev.t_step[idx] / ev.global_seqs[idx], 12)))]
+    best = int(order[0])
+
+    def plan_at(i: int) -> Plan:
+        c = ev.cand
+        return Plan(
+            tp=int(c.tp[i]), pp=int(c.pp[i]), dp=int(c.dp[i]), ep=int(c.ep[i]), micro_batch=int(c.b[i]),
+            micro_batches=int(ev.micro_batches[i]), interleave=int(c.v[i]), zero_stage=int(c.zero[i]),
+            recompute=RECOMPUTE[int(c.rc[i])], precision=precision,
+            chips_used=int(c.tp[i] * c.pp[i] * c.dp[i]),
+            global_batch_tokens=int(ev.global_seqs[i] * training.seq_len),
+        )
+
+    def run_figures(i: int) -> tuple[float, float, float, float, float, float]:
+        tokens_step = float(ev.global_seqs[i]) * training.seq_len
+        steps = training.tokens / tokens_step
+        chips = int(ev.cand.tp[i] * ev.cand.pp[i] * ev.cand.dp[i])
+        ideal_s = steps * float(ev.t_step[i])
+        gp, mtbf_h, tau = goodput(chips, ideal_s / 86400.0, 0.0, opts)
+        wall_s = ideal_s / gp
+        mfu = flops_token * tokens_step / float(ev.t_step[i]) / (chips * chip.peak_tflops("bf16") * 1e12)
+        return steps, wall_s, gp, mtbf_h, tau, mfu
+
+    steps, wall_s, gp, mtbf_h, tau, mfu = run_figures(best)
+    plan = plan_at(best)
+    seen: set[tuple] = set()
+    alternatives: list[PlanSummary] = []
+    for i in order[1:]:
+        p = plan_at(int(i))
+        key = (p.tp, p.pp, p.dp, p.ep)
+        if key in seen or key == (plan.tp, plan.pp, plan.dp, plan.ep):
+            continue
+        seen.add(key)
+        _, w, _, _, _, f = run_figures(int(i))
+        alternatives.append(PlanSummary(plan=p, step_time_s=float(ev.t_step[i]), wall_clock_days=w / 86400,
+                                        memory_gb=float(ev.mem_total[i]) / GB, mfu=f))
+        if len(alternatives) >= keep:
+            break
+
+    memory = MemoryBreakdown(
+        weights_gb=float(ev.mem_weights[best]) / GB,
+        gradients_gb=float(ev.mem_grads[best]) / GB,
+        optimizer_gb=float(ev.mem_optimizer[best]) / GB,
+        activations_gb=float(ev.mem_activations[best]) / GB,
+        buffers_gb=float(ev.mem_buffers[best]) / GB,
+        total_gb=float(ev.mem_total[best]) / GB,
+        usable_hbm_gb=ev.usable_hbm / GB,
+        hbm_gb=chip.need("hbm_gb", "memory"),
+    )
+    step = StepTime(
+        compute=float(ev.t_compute[best]),
+        tensor_parallel=float(ev.t_tp[best]),
+        expert_all_to_all=float(ev.t_ep[best]),
+        pipeline_p2p=float(ev.t_pp[best]),
+        pipeline_bubble=float(ev.t_bubble[best]),
+        data_parallel=float(ev.t_dp[best]),
+        optimizer=float(ev.t_optimizer[best]),
+        total=float(ev.t_step[best]),
+    )
+    chips_used = plan.chips_used
+    if chips_used < count:
+        reasons.append(f"{count - chips_used:,} of {count:,} chips left idle: no plan uses them all "
+                       f"with a global batch of {plan.global_batch_tokens:,} tokens")
+    if plan.global_batch_tokens > gbt * 1.001:
+        reasons.append(f"global batch rounded up from {gbt:,} to {plan.global_batch_tokens:,} tokens "
+                       "(whole micro-batches on every rank)")
+    tdp = chip.v("tdp_w")
+    hours = wall_s / 3600.0
+    it_mw = chips_used * tdp / 1e6 if tdp else None
+    if tdp is None:
+        reasons.append(f"{chip.id} has no sourced TDP: energy not computed")
+    return EstimateResult(
+        verdict="feasible",
+        reasons=reasons,
+        plan=plan,
+        alternatives=alternatives,
+        memory=memory,
+        step_time=step,
+        steps=steps,
+        tokens_per_s=plan.global_batch_tokens / step.total,
+        mfu=mfu,
+        goodput=gp,
+        mtbf_hours=mtbf_h,
+        checkpoint_interval_min=tau / 60.0,
+        wall_clock_days=wall_s / 86400.0,
+        gpu_hours=chips_used * hours,
+        it_power_mw=it_mw,
+        energy_mwh=None if it_mw is None else it_mw * hours,
+        candidates_evaluated=len(cand),
+        candidates_fitting=n_ok,
+        **base,
+    )
