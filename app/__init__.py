@@ -1,0 +1,1 @@
+"""Chokepoint desktop application (Qt). A thin layer over ``core``: no arithmetic here."""

@@ -1,0 +1,305 @@
+"""Command line: ``chokepoint estimate``, ``evaluate`` and ``catalog`` (a public contract).
+
+Bad input exits 2 with one line on stderr naming the field; never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import sys
+from collections.abc import Sequence
+from typing import NoReturn
+
+from pydantic import ValidationError
+
+from core.errors import InputError
+from core.units import human, parse_count
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:  # one line, exit 2
+        self.exit(2, f"chokepoint: error: {message}\n")
+
+
+class _Fail(Exception):
+    pass
+
+
+def _positive_int(field: str):
+    def parse(text: str) -> int:
+        try:
+            value = float(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"cannot read {text!r} as a number") from None
+        if not math.isfinite(value) or value <= 0 or value != int(value):
+            raise argparse.ArgumentTypeError(f"must be a whole number > 0, got {text!r}")
+        return int(value)
+
+    return parse
+
+
+def _positive_float(field: str):
+    def parse(text: str) -> float:
+        try:
+            value = float(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"cannot read {text!r} as a number") from None
+        if not math.isfinite(value) or value <= 0:
+            raise argparse.ArgumentTypeError(f"must be a finite number > 0, got {text!r}")
+        return value
+
+    return parse
+
+
+def _count(field: str):
+    def parse(text: str) -> float:
+        try:
+            return parse_count(text, field)
+        except InputError as exc:
+            raise argparse.ArgumentTypeError(exc.problem) from None
+
+    return parse
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = _Parser(prog="chokepoint", description="Plan AI training runs under chip export controls.")
+    sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    est = sub.add_parser("estimate", help="time, GPU-hours, memory and plan for one fleet")
+    src = est.add_mutually_exclusive_group(required=True)
+    src.add_argument("--model", help="model preset id (see: chokepoint catalog models)")
+    src.add_argument("--model-config", metavar="CONFIG.json", help="a Hugging Face config.json")
+    est.add_argument("--tokens", required=True, type=_count("--tokens"), help="15.6T, 300B or 15.6e12")
+    est.add_argument("--accelerator", required=True, help="catalog id, e.g. H100-SXM")
+    est.add_argument("--count", required=True, type=_positive_int("--count"))
+    est.add_argument("--seq-len", type=_positive_int("--seq-len"), default=None)
+    est.add_argument("--global-batch-tokens", type=_count("--global-batch-tokens"), default=None)
+    est.add_argument("--precision", choices=("bf16", "fp8"), default="bf16")
+    est.add_argument("--site", default=None, help="site id (MY-Johor, CN-West, ...) or ISO country")
+    est.add_argument("--access", choices=("own", "stockpile", "lease", "domestic"), default=None)
+    est.add_argument("--hq", default=None, help="end user's headquarters, ISO country code")
+    est.add_argument("--policy", default=None, help="policy regime id (default in-force)")
+    est.add_argument("--date", default=None, help="scenario date YYYY-MM-DD (default today)")
+    est.add_argument("--acquired", default=None, help="when the chips were obtained, YYYY-MM-DD")
+    est.add_argument("--price-per-hour", type=_positive_float("--price-per-hour"), default=None,
+                     help="lease price per accelerator-hour, USD")
+    est.add_argument("--json", action="store_true", help="print one JSON object")
+
+    ev = sub.add_parser("evaluate", help="evaluate the scenarios of a project file")
+    ev.add_argument("project", metavar="PROJECT.json")
+    ev.add_argument("--scenario", default=None, help="only this scenario (by name)")
+    ev.add_argument("--json", action="store_true")
+
+    cat = sub.add_parser("catalog", help="list accelerators, models, policies or sites")
+    cat.add_argument("what", choices=("accelerators", "models", "policies", "sites"))
+    cat.add_argument("--json", action="store_true")
+    return p
+
+
+# ---- estimate --------------------------------------------------------------------------------
+def _load_model(args):
+    if args.model_config:
+        from core.hf_import import load_hf_config
+
+        return load_hf_config(args.model_config), None
+    from core.presets import get_preset
+
+    preset = get_preset(args.model)
+    return preset.spec, preset
+
+
+def _uses_scenario(args) -> bool:
+    return any(getattr(args, k) is not None for k in
+               ("site", "access", "hq", "policy", "date", "acquired", "price_per_hour"))
+
+
+def cmd_estimate(args) -> int:
+    from core.catalog import get_accelerator
+    from core.training import TrainingSpec
+
+    model, preset = _load_model(args)
+    chip = get_accelerator(args.accelerator, "--accelerator")
+    seq_len = args.seq_len or (preset.default_seq_len if preset and preset.default_seq_len else 4096)
+    try:
+        training = TrainingSpec(
+            tokens=args.tokens,
+            seq_len=seq_len,
+            global_batch_tokens=int(args.global_batch_tokens) if args.global_batch_tokens else None,
+            precision=args.precision,
+        )
+    except ValidationError as exc:
+        raise InputError(_loc(exc), exc.errors()[0]["msg"]) from None
+    from core.scenario_eval import estimate_cli
+
+    out = estimate_cli(args, model, preset, chip, training, scenario_mode=_uses_scenario(args))
+    if args.json:
+        print(json.dumps(out, indent=2, allow_nan=False, default=str))
+    else:
+        print(_summary(out))
+    return 0
+
+
+def _loc(exc: ValidationError) -> str:
+    loc = exc.errors()[0].get("loc", ())
+    return ".".join(str(x) for x in loc) or "input"
+
+
+def _summary(o: dict) -> str:
+    lines = [
+        f"{o['model_name']}: {human(o['total_params'])} parameters ({human(o['active_params'])} active), "
+        f"{human(o['tokens'])} tokens, {o['training_flops']:.3g} training FLOPs",
+        f"Fleet: {o['count']:,} × {o['accelerator']}",
+        f"Verdict: {o['verdict'].upper().replace('_', ' ')}",
+    ]
+    for r in o["reasons"]:
+        lines.append(f"  - {r}")
+    if o.get("plan"):
+        p = o["plan"]
+        st = o["step_time"]
+        lines += [
+            f"Plan: TP{p['tp']} PP{p['pp']}" + (f"×v{p['interleave']}" if p["interleave"] > 1 else "")
+            + f" DP{p['dp']}" + (f" EP{p['ep']}" if p["ep"] > 1 else "")
+            + f", micro-batch {p['micro_batch']}×{p['micro_batches']}, ZeRO-{p['zero_stage']}, "
+            f"recompute {p['recompute']}, {p['precision'].upper()} "
+            f"({p['chips_used']:,} chips, global batch {human(p['global_batch_tokens'])} tokens)",
+            f"Wall-clock: {o['wall_clock_days']:.1f} days   GPU-hours: {human(o['gpu_hours'])}   "
+            f"MFU: {o['mfu'] * 100:.1f}%   goodput: {o['goodput'] * 100:.1f}%",
+            f"Memory per accelerator: {o['memory_per_gpu_gb']:.1f} GB of {o['memory']['usable_hbm_gb']:.1f} GB usable "
+            f"(weights {o['memory']['weights_gb']:.1f}, grads {o['memory']['gradients_gb']:.1f}, "
+            f"optimizer {o['memory']['optimizer_gb']:.1f}, activations {o['memory']['activations_gb']:.1f}, "
+            f"buffers {o['memory']['buffers_gb']:.1f})",
+            "Step time: {:.2f} s = compute {:.2f} + TP {:.2f} + EP all-to-all {:.2f} + PP p2p {:.2f} "
+            "+ bubble {:.2f} + DP {:.2f} + optimizer {:.2f}".format(
+                st["total"], st["compute"], st["tensor_parallel"], st["expert_all_to_all"],
+                st["pipeline_p2p"], st["pipeline_bubble"], st["data_parallel"], st["optimizer"]),
+        ]
+        if o.get("energy_mwh") is not None:
+            lines.append(f"Energy (accelerators at TDP): {o['energy_mwh']:,.0f} MWh")
+    if o.get("cost_usd") is not None:
+        lines.append(f"Cost: ${o['cost_usd']:,.0f}  " + ", ".join(
+            f"{k} ${v:,.0f}" for k, v in (o.get("cost_breakdown") or {}).items() if v))
+    for pol in o.get("policy") or []:
+        lines.append(f"Policy: {pol.get('status')}: {pol.get('explanation', '')}")
+    lines.append(f"Candidates evaluated: {o['candidates_evaluated']:,} ({o['candidates_fitting']:,} fit)")
+    return "\n".join(lines)
+
+
+# ---- catalog ---------------------------------------------------------------------------------
+def cmd_catalog(args) -> int:
+    rows: list[dict]
+    if args.what == "accelerators":
+        from core.catalog import accelerators
+
+        rows = []
+        for a in accelerators().values():
+            rows.append({
+                "id": a.id, "name": a.name, "vendor": a.vendor, "origin": a.origin,
+                "bf16_tflops": a.v("bf16_tflops"), "fp8_tflops": a.v("fp8_tflops"),
+                "hbm_gb": a.v("hbm_gb"), "hbm_tbs": a.v("hbm_tbs"), "scaleup_gbs": a.v("scaleup_gbs"),
+                "scaleup_domain": a.v("scaleup_domain"), "scaleout_gbs": a.v("scaleout_gbs"),
+                "tdp_w": a.v("tdp_w"), "tpp": a.tpp, "performance_density": a.performance_density,
+                "unit_price_usd": a.v("unit_price_usd"), "kernel_efficiency": a.v("kernel_efficiency"),
+                "missing": a.missing(),
+            })
+        cols = ["id", "vendor", "bf16_tflops", "fp8_tflops", "hbm_gb", "scaleup_gbs", "scaleup_domain", "tpp",
+                "performance_density"]
+    elif args.what == "models":
+        from core.presets import load_presets
+
+        rows = []
+        for pid, p in load_presets().items():
+            rows.append({"id": pid, "name": p.name, "total_params": p.spec.total_params(),
+                         "active_params": p.spec.active_params(), "layers": p.spec.n_layers,
+                         "d_model": p.spec.d_model, "experts": p.spec.n_experts, "source": p.published_source})
+        cols = ["id", "total_params", "active_params", "layers", "d_model", "experts"]
+    elif args.what == "policies":
+        from core.policy import load_regimes
+
+        rows = [{"id": rid, "name": r.name, "rules": len(r.rules), "description": r.description}
+                for rid, r in load_regimes().items()]
+        cols = ["id", "rules", "name"]
+    else:
+        from core.sites import load_sites
+
+        rows = [s.model_dump(mode="json") for s in load_sites().values()]
+        cols = ["id", "name", "country"]
+    if args.json:
+        print(json.dumps(rows, indent=2, default=str))
+        return 0
+    print(_table(rows, cols))
+    return 0
+
+
+def _fmt(v) -> str:
+    if v is None:
+        return "—"
+    if isinstance(v, float):
+        return f"{v:,.4g}" if abs(v) < 1e5 else human(v)
+    if isinstance(v, int) and v >= 1e6:
+        return human(v)
+    return str(v)
+
+
+def _table(rows: list[dict], cols: list[str]) -> str:
+    cells = [[_fmt(r.get(c)) for c in cols] for r in rows]
+    widths = [max(len(c), *(len(row[i]) for row in cells)) if cells else len(c) for i, c in enumerate(cols)]
+    out = ["  ".join(c.ljust(w) for c, w in zip(cols, widths, strict=True))]
+    out.append("  ".join("-" * w for w in widths))
+    out += ["  ".join(x.ljust(w) for x, w in zip(row, widths, strict=True)) for row in cells]
+    return "\n".join(out)
+
+
+# ---- evaluate --------------------------------------------------------------------------------
+def cmd_evaluate(args) -> int:
+    from core.project import load_project
+    from core.scenario_eval import evaluate_scenario, result_dict
+
+    project = load_project(args.project)
+    scenarios = project.scenarios
+    if args.scenario is not None:
+        scenarios = [s for s in scenarios if s.name == args.scenario]
+        if not scenarios:
+            names = ", ".join(repr(s.name) for s in project.scenarios)
+            raise InputError("--scenario", f"no scenario named {args.scenario!r} (have: {names})")
+    results = [result_dict(s, evaluate_scenario(s, project)) for s in scenarios]
+    if args.json:
+        print(json.dumps({"project": project.name, "scenarios": results}, indent=2, allow_nan=False,
+                         default=str))
+    else:
+        for r in results:
+            print(f"== {r['scenario']} ==")
+            print(_summary(r))
+            print()
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        if args.command == "estimate":
+            return cmd_estimate(args)
+        if args.command == "catalog":
+            return cmd_catalog(args)
+        if args.command == "evaluate":
+            return cmd_evaluate(args)
+    except InputError as exc:
+        print(f"chokepoint: error: {exc}", file=sys.stderr)
+        return 2
+    except BrokenPipeError:
+        return 0
+    except Exception as exc:  # a bug, not bad input: still one line, and a way to see more
+        if os.environ.get("CHOKEPOINT_DEBUG"):
+            raise
+        print(f"chokepoint: internal error: {type(exc).__name__}: {exc} "
+              "(set CHOKEPOINT_DEBUG=1 for details)", file=sys.stderr)
+        return 1
+    parser.error(f"unknown command {args.command}")
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())
