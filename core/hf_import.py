@@ -154,7 +154,10 @@ def spec_from_hf_config(cfg: dict, name: str = "imported") -> ModelSpec:
         raise InputError(FIELD, f"a config.json holds a JSON object, not {type(cfg).__name__}")
     if "hidden_size" not in cfg and isinstance(cfg.get("text_config"), dict):
         outer_tie = cfg.get("tie_word_embeddings")
-        cfg = {**cfg["text_config"], **({} if outer_tie is None else {"tie_word_embeddings": outer_tie})}
+        cfg = {
+            **cfg["text_config"],
+            **({} if outer_tie is None else {"tie_word_embeddings": outer_tie}),
+        }
     family = _family(cfg)
     plain_family = family in PLAIN_FAMILIES
 
@@ -253,9 +256,7 @@ def spec_from_hf_config(cfg: dict, name: str = "imported") -> ModelSpec:
             ):
                 raise _bad("mlp_only_layers", only, "a list of layer indices")
             dense_set = set(only)
-            n_moe = _moe_layer_count(
-                n_layers, lambda i: i not in dense_set and (i + 1) % freq == 0
-            )
+            n_moe = _moe_layer_count(n_layers, lambda i: i not in dense_set and (i + 1) % freq == 0)
             shared_width = _int(cfg, "shared_expert_intermediate_size", minimum=0) or None
             # Qwen2-MoE: one shared expert of that width; others: S experts of the routed width
             shared = 1 if shared_width else (_int(cfg, "num_shared_experts", minimum=0) or 0)

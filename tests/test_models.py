@@ -74,9 +74,7 @@ def test_unknown_preset_suggests():
 
 # ---- hand-computed counts -----------------------------------------------------------
 def test_tiny_dense_gqa():
-    s = ModelSpec(
-        n_layers=2, d_model=64, n_heads=4, n_kv_heads=2, ffn_dim=128, vocab_size=100
-    )
+    s = ModelSpec(n_layers=2, d_model=64, n_heads=4, n_kv_heads=2, ffn_dim=128, vocab_size=100)
     # d_head = 64/4 = 16
     # attention = d*d_h*(2h+2k) = 64*16*(8+4) = 12288
     # gated MLP = 3*64*128 = 24576; per layer 36864; x2 layers = 73728
