@@ -6,7 +6,8 @@ Formulas (see docs/physics.md):
 * dense FFN ``3·d·f`` gated (SwiGLU/GeGLU), ``2·d·f`` plain (GELU/ReLU);
 * MoE layer: router ``d·E`` + routed experts ``E·3·d·f_e`` + shared experts; active per token
   ``(e + S)·3·d·f_e`` + router;
-* embedding ``V·d`` plus an output head ``V·d`` unless tied. Norms and biases are left out
+* embedding ``V·d`` plus an output head ``V·d`` unless tied, plus ``P·d`` for a learned
+  absolute position table (GPT-2/GPT-3/OPT; 0 for RoPE/ALiBi). Norms and biases are left out
   (they are < 0.1 % of any model here).
 """
 
@@ -31,6 +32,10 @@ class ModelSpec(BaseModel):
     gated_mlp: bool = True
     vocab_size: int = Field(gt=0, le=10_000_000)
     tied_embeddings: bool = False
+    learned_pos_embeddings: int = Field(
+        default=0, ge=0, le=10_000_000,
+        description="rows of a learned absolute position table (GPT-2/GPT-3/OPT); 0 = RoPE/ALiBi",
+    )
 
     # Mixture of Experts (n_experts = 0: dense)
     n_experts: int = Field(default=0, ge=0, le=100_000)
@@ -153,7 +158,8 @@ class ModelSpec(BaseModel):
         return self.d_model * self.n_experts
 
     def embedding_params(self) -> int:
-        return self.vocab_size * self.d_model * (1 if self.tied_embeddings else 2)
+        tables = self.vocab_size * (1 if self.tied_embeddings else 2) + self.learned_pos_embeddings
+        return tables * self.d_model
 
     def routed_expert_params_total(self) -> int:
         """All routed experts of all MoE layers: the part expert parallelism shards."""
