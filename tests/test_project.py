@@ -276,3 +276,10 @@ def test_committed_schema_is_current():
         "docs/project.schema.json is stale; run python scripts/gen_schema.py"
     )
     assert project_json_schema()["additionalProperties"] is False
+
+
+def test_documented_example_loads(tmp_path):
+    doc = (ROOT / "docs" / "project-format.md").read_text(encoding="utf-8")
+    example = doc.split("```json\n", 1)[1].split("```", 1)[0]
+    project = load_project(write(tmp_path, example))
+    assert project.scenarios[0].fleet[1].access == "stockpile"
