@@ -52,6 +52,10 @@ class CostSettings(_Strict):
     egress_storage_pct: float = Field(
         default=3.0, ge=0, le=100, description="lease: storage/egress allowance on the rent; assumption"
     )
+    electricity_usd_per_kwh: float | None = Field(
+        default=None, gt=0, le=10, description="overrides the site's electricity price"
+    )
+    pue: float | None = Field(default=None, ge=1, le=3, description="overrides the site's PUE")
 
 
 class PolicySettings(_Strict):
