@@ -65,7 +65,7 @@ def _group_pools(scenario: Scenario) -> dict[tuple[str, str], list[int]]:
 def evaluate_scenario(scenario: Scenario, project: Any = None) -> ScenarioResult:
     """Evaluate every option of the scenario and pick the fastest one the policy allows."""
     options: list[OptionResult] = []
-    for (chip_id, site), idx in _group_pools(scenario).items():
+    for (chip_id, _site), idx in _group_pools(scenario).items():
         chip = get_accelerator(chip_id)
         count = sum(scenario.fleet[i].count for i in idx)
         est = estimate(scenario.model, scenario.training, chip, count, scenario.physics)
