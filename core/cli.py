@@ -222,9 +222,9 @@ def cmd_catalog(args) -> int:
                 for rid, r in load_regimes().items()]
         cols = ["id", "rules", "name"]
     else:
-        from core.sites import load_sites
+        from core.sites import sites
 
-        rows = [s.model_dump(mode="json") for s in load_sites().values()]
+        rows = [s.model_dump(mode="json") for s in sites().values()]
         cols = ["id", "name", "country"]
     if args.json:
         print(json.dumps(rows, indent=2, default=str))
