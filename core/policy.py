@@ -629,7 +629,8 @@ def evaluate_pool(
             continue
         if not _parties_match(rule, country, hq):
             partial = _only_partial_groups(rule.destinations)
-            if partial and access in rule.access and rule.chips is not None:
+            excluded = matches_place(country, rule.destinations_exclude) or matches_place(hq, rule.hq_exclude)
+            if partial and not excluded and access in rule.access and rule.chips is not None:
                 if evaluate_condition(rule.chips, chip)[0]:
                     reasons.append(
                         f"{tag}: {country} is not in the partial {'/'.join(partial)} list "
@@ -714,7 +715,12 @@ def evaluate_pool(
     else:
         usable = 0.0
     verdict = {"usable": "usable", "needs_license": "needs a licence", "blocked": "blocked"}[status]
-    tail = f" ({decisive}: {OUTCOME_TEXT[outcome_final]})" if decisive else " (no rule applies)"
+    if decisive:
+        tail = f" ({decisive}: {OUTCOME_TEXT[outcome_final]})"
+    elif grandfathered:
+        tail = f" (grandfathered under {', '.join(grandfathered)})"
+    else:
+        tail = " (no rule applies)"
     if status == "needs_license":
         tail += (
             f"; counted as {_num(usable)} chips (count × likelihood)"
