@@ -182,7 +182,9 @@ def _summary(o: dict) -> str:
         lines.append(f"Cost: ${o['cost_usd']:,.0f}  " + ", ".join(
             f"{k} ${v:,.0f}" for k, v in (o.get("cost_breakdown") or {}).items() if v))
     for pol in o.get("policy") or []:
-        lines.append(f"Policy: {pol.get('status')}: {pol.get('explanation', '')}")
+        rule = pol.get("decisive_rule") or "no rule applies"
+        lines.append(f"Policy, pool {pol.get('pool', 0) + 1} ({pol.get('accelerator')}, {pol.get('access')} "
+                     f"@ {pol.get('site')}): {pol.get('status')} ({rule})")
     lines.append(f"Candidates evaluated: {o['candidates_evaluated']:,} ({o['candidates_fitting']:,} fit)")
     return "\n".join(lines)
 
@@ -218,7 +220,7 @@ def cmd_catalog(args) -> int:
     elif args.what == "policies":
         from core.policy import load_regimes
 
-        rows = [{"id": rid, "name": r.name, "rules": len(r.rules), "description": r.description}
+        rows = [{"id": rid, "name": r.title, "rules": len(r.rules), "description": r.description}
                 for rid, r in load_regimes().items()]
         cols = ["id", "rules", "name"]
     else:
