@@ -156,6 +156,8 @@ def _summary(o: dict) -> str:
     ]
     for r in o["reasons"]:
         lines.append(f"  - {r}")
+    if o.get("plan") and o.get("figures_hypothetical"):
+        lines.append(f"Figures below are for {o.get('figures_for')}, which the verdict rules out:")
     if o.get("plan"):
         p = o["plan"]
         st = o["step_time"]

@@ -162,17 +162,24 @@ def _option(scenario: Scenario, chips, verdicts, idx: list[int], status: str,
     total, breakdown, notes = 0.0, {}, []
     energy = co2 = mw = 0.0
     energy_known = co2_known = True
+    costs = []
     for i in idx:
         pool = scenario.fleet[i]
         share = (int(verdicts[i].usable_count) if i in pending else pool.count) / usable_count
-        c = estimate_cost(pool, chip, site, scenario.cost, est.gpu_hours * share, hours,
-                          max(1, round(est.plan.chips_used * share)),
-                          revenue_share_pct=verdicts[i].revenue_share_pct,
-                          tariff_pct=verdicts[i].tariff_pct)
+        try:
+            costs.append(estimate_cost(pool, chip, site, scenario.cost, est.gpu_hours * share, hours,
+                                       max(1, round(est.plan.chips_used * share)),
+                                       revenue_share_pct=verdicts[i].revenue_share_pct,
+                                       tariff_pct=verdicts[i].tariff_pct))
+        except InputError as exc:
+            opt.reasons.append(f"cost not computed for {_pool_label([i], scenario)}: {exc.problem}")
+            costs = []
+            break
+    for c in costs:
         total += c.total_usd
         for k, val in c.breakdown.items():
             breakdown[k] = breakdown.get(k, 0.0) + val
-        notes.extend(n for n in c.assumptions if n not in notes)
+        notes.extend(n for n in c.assumptions if n not in notes and not n.startswith("no sourced TDP"))
         if not opt.price_basis:
             opt.price_basis = c.price_basis
         energy_known &= c.energy_mwh is not None
@@ -180,14 +187,15 @@ def _option(scenario: Scenario, chips, verdicts, idx: list[int], status: str,
         energy += c.energy_mwh or 0.0
         co2 += c.co2_t or 0.0
         mw += c.facility_mw or 0.0
-    opt.cost_usd, opt.cost_breakdown = total, breakdown
-    opt.energy_mwh = energy if energy_known else est.energy_mwh
-    opt.co2_t = co2 if co2_known else None
+    opt.cost_usd, opt.cost_breakdown = (total, breakdown) if costs else (None, {})
+    opt.energy_mwh = energy if costs and energy_known else est.energy_mwh
+    opt.co2_t = co2 if costs and co2_known else None
     opt.facility_mw = mw or None
     opt.reasons.extend(notes)
     opt.verdict = "needs_license" if status == "needs_license" else ("infeasible" if status == "blocked" else "feasible")
     if status == "blocked":
-        opt.reasons.insert(0, f"if it were allowed: {est.wall_clock_days:,.0f} days, ${total:,.0f}")
+        opt.reasons.insert(0, f"if it were allowed: {est.wall_clock_days:,.0f} days"
+                           + (f", ${total:,.0f}" if costs else ""))
     c = scenario.constraints
     if mw:
         ok, why = power_check(mw, site, c)
@@ -197,7 +205,7 @@ def _option(scenario: Scenario, chips, verdicts, idx: list[int], status: str,
     if c.deadline_days and est.wall_clock_days > c.deadline_days:
         opt.verdict = "infeasible"
         opt.reasons.append(f"takes {est.wall_clock_days:,.0f} days; the deadline is {c.deadline_days:,.0f} days")
-    if c.budget_usd and total > c.budget_usd:
+    if c.budget_usd and costs and total > c.budget_usd:
         opt.verdict = "infeasible"
         opt.reasons.append(f"costs ${total:,.0f}; the budget is ${c.budget_usd:,.0f}")
     return opt
@@ -242,6 +250,8 @@ def result_dict(scenario: Scenario, result: ScenarioResult) -> dict:
     out = best.estimate.cli_dict() if best.estimate else {}
     out.update(
         scenario=scenario.name,
+        figures_for=best.label if best.estimate else None,
+        figures_hypothetical=result.best is None,
         verdict=result.verdict,
         reasons=result.reasons,
         cost_usd=best.cost_usd,
