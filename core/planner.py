@@ -30,7 +30,7 @@ GB = 1e9
 RECOMPUTE = ("none", "selective", "full")
 # Micro-batch sizes and interleaving depths tried. Larger micro-batches only cost memory here.
 MICRO_BATCHES = (1, 2, 4)
-INTERLEAVE = (1, 2, 4)
+INTERLEAVE = (1, 2, 4, 8)
 
 
 def default_global_batch_tokens(model: ModelSpec, training: TrainingSpec) -> int:
@@ -195,9 +195,12 @@ def evaluate_candidates(
     # ---- batch: global sequences split into dp ranks × m micro-batches of b ----------------
     global_seqs_req = max(1, global_batch_tokens // training.seq_len)
     per_rank = dp * b
-    batch_ok = per_rank <= global_seqs_req
     m = np.maximum(1.0, np.ceil(global_seqs_req / per_rank))
     global_seqs = m * per_rank  # actual batch (>= requested; rounding up to whole micro-batches)
+    # A plan may round the batch up to whole micro-batches on every rank, but not change the
+    # recipe: at most 5 % over a batch the user set, 25 % over the planner's own default.
+    slack = 1.05 if training.global_batch_tokens else 1.25
+    batch_ok = (per_rank <= global_seqs_req) & (global_seqs <= global_seqs_req * slack + 1e-9)
 
     # ---- memory (bytes per accelerator) ------------------------------------------------------
     P_ne = float(model.non_expert_params())
@@ -220,20 +223,35 @@ def evaluate_candidates(
     mem_g = sharded(2.0, shard_grad)
     mem_o = sharded(12.0, shard_opt)
 
-    # Activations per layer per micro-batch in units of s·b·d bytes (Korthikanti 2022),
-    # generalised: attention 11 + norms 4 + MLP (2 + f/d·(8 gated | 4 plain)); MoE layers use
-    # the routed width k·f_e plus shared experts, and a dispatch buffer of 2·k.
-    act_unit = 8.0 if model.gated_mlp else 4.0
-    dense_mlp = 2.0 + model.ffn_dim / d * act_unit
+    # Activations per layer per micro-batch in units of s·b·d bytes, after Korthikanti et al.
+    # 2022 §4.1 without dropout masks (modern LLMs train without dropout) and with grouped KV:
+    # two norm inputs 4; attention: its input 2, Q 2·h·d_qk/d, K 2·k·d_qk/d, V 2·k·d_v/d and
+    # the out-projection input 2·h·d_v/d; MLP: its input 2 and the hidden tensors, 3 × 2f/d
+    # gated (gate, up, product) or 2 × 2f/d plain (pre- and post-activation). GPT-3's shape gives
+    # 32, the paper's 34 less its two dropout masks. MoE layers hold k routed copies of each token
+    # (dispatch 2k) and the routed plus shared hidden widths.
+    kv = float(model.n_heads if model.attention == "mla" else model.kv_heads)
+    if model.attention == "mla":
+        # MLA implementations keep the low-rank latents and recompute the up-projections in
+        # backward (DeepSeek-V3 §3.2.3): input 2, the Q latent (or full Q), the KV latent with
+        # its rotary part, and the attention output.
+        q_store = model.q_lora_rank or a * model.qk_head_dim
+        attn_units = 2.0 + 2.0 * (q_store + (model.kv_lora_rank or 0) + (model.qk_rope_head_dim or 0)
+                                  + a * model.v_dim) / d
+    else:
+        attn_units = 2.0 + 2.0 * (a * model.qk_head_dim + kv * model.qk_head_dim + kv * model.v_dim
+                                  + a * model.v_dim) / d
+    hidden = 6.0 if model.gated_mlp else 4.0
+    dense_mlp = 2.0 + model.ffn_dim / d * hidden
     if model.is_moe:
         f_moe = model.n_active_experts * (model.expert_ffn_dim or 0)
         if model.n_shared_experts:
             f_moe += model.shared_expert_ffn_dim or model.n_shared_experts * (model.expert_ffn_dim or 0)
-        moe_mlp = 2.0 + f_moe / d * act_unit + 2.0 * model.n_active_experts
+        moe_mlp = 2.0 + 2.0 * model.n_active_experts + f_moe / d * hidden
         mlp_avg = (model.n_dense_layers * dense_mlp + model.n_moe_layers * moe_mlp) / L
     else:
         mlp_avg = dense_mlp
-    linear_units = 15.0 + mlp_avg
+    linear_units = 4.0 + attn_units + mlp_avg
     score_units = 5.0 * a * s / d
     sbd = s * b * d
     per_layer = np.where(
@@ -261,24 +279,64 @@ def evaluate_candidates(
     if precision == "fp8":
         ratio = chip.need("fp8_tflops", "FP8 training") / chip.peak_tflops("bf16")
         peak *= min(ratio, opts.fp8_speedup_cap)
-    # Small per-rank matrices run less efficiently (tile/wave quantisation): assumption
-    # g = x/(x+128) with x = d/t, the hidden width one tensor-parallel rank multiplies.
+    # Matmul efficiency below the chip's large-GEMM figure, two assumptions (docs/physics.md):
+    # * narrow tensor-parallel shards (tile/wave quantisation): g_w = x/(x+128), x = d/t;
+    # * few tokens per weight read (roofline): a GEMM over M tokens does 2·M FLOPs per weight
+    #   read, so it is compute-bound only past R = peak × bytes/weight / (2 × HBM bandwidth);
+    #   g_m = M/(M+R). Dense layers see M = b·s tokens per micro-batch; each routed expert sees
+    #   M = b·s·k·e/E (its share of the tokens of the e expert-parallel ranks it serves): this
+    #   is what makes expert parallelism pay for its all-to-all.
+    hbm_bw = (chip.v("hbm_tbs") or 1.0) * 1e12
+    weight_bytes = 1.0 if precision == "fp8" else 2.0
+    ridge = peak * weight_bytes / (2.0 * hbm_bw)  # tokens at which 2·M FLOPs/weight meet the roofline
     x = d / tp
-    gemm = x / (x + 128.0)
-    flops_token = model.training_flops_per_token(training.seq_len)
-    # Recompute adds forward FLOPs: full = one more forward of the layers (8/6),
-    # selective = the attention-score forward again (1/3 of the score FLOPs).
+    g_w = x / (x + 128.0)
+    m_dense = b * s
+    g_dense = g_w * m_dense / (m_dense + ridge)
     attn_f = model.attention_flops_per_token(training.seq_len)
-    layer_f = 6.0 * model.active_params_no_embedding()
-    hw_token = np.where(
-        rc == 2, flops_token + (layer_f + attn_f) / 3.0, np.where(rc == 1, flops_token + attn_f / 3.0, flops_token)
+    emb_f = 6.0 * model.embedding_params()
+    if model.is_moe:
+        exp_f = 6.0 * model.n_moe_layers * model.n_active_experts * model.expert_params()
+        m_exp = b * s * model.n_active_experts * ep / model.n_experts
+        g_exp = g_w * m_exp / (m_exp + ridge)
+    else:
+        exp_f = 0.0
+        g_exp = g_dense
+    dense_f = 6.0 * model.active_params() - exp_f - emb_f
+    # Recompute adds forward FLOPs: full = one more forward of the layers (+1/3 of their
+    # training FLOPs), selective = the attention-score forward again (+1/3 of the score FLOPs).
+    re_layers = np.where(rc == 2, 4.0 / 3.0, 1.0)
+    re_attn = np.where(rc >= 1, 4.0 / 3.0, 1.0)
+    per_token_time = (
+        (dense_f * re_layers + emb_f) / g_dense + exp_f * re_layers / g_exp + attn_f * re_attn / g_w
     )
     chips = tp * pp * dp
     tokens_step = global_seqs * s
     # Per micro-batch on one stage: its share of the step's FLOPs; uneven stages wait for the
     # heaviest one (stage_share·p ≥ 1).
     stage_penalty = stage_share * pp
-    t_compute = hw_token * tokens_step / (chips * peak * eff * gemm) * stage_penalty
+    t_matmul = per_token_time * tokens_step / (chips * peak * eff) * stage_penalty
+    # Memory-bound element-wise work (norms, residual adds, rotary embedding, activation
+    # functions, MoE token permutation) streams activations through HBM rather than the tensor
+    # cores (Ivanov et al. 2021, "Data Movement Is All You Need"). Per token and layer, forward:
+    # two norms 2d each, two residual adds 3d each, rotary 2(h·d_qk + k·d_qk), the activation
+    # 3f gated or 2f plain, MoE permutation 4·k·d; backward about twice that; bf16, split over
+    # tensor-parallel ranks. It matters for narrow models (~10 % at d = 2048) and little for wide.
+    rot = 2.0 * (a * model.qk_head_dim + kv * model.qk_head_dim)
+    act = 3.0 if model.gated_mlp else 2.0
+    ew_dense = 10.0 * d + rot + act * model.ffn_dim
+    if model.is_moe:
+        f_moe_all = model.n_active_experts * (model.expert_ffn_dim or 0) + (
+            (model.shared_expert_ffn_dim or model.n_shared_experts * (model.expert_ffn_dim or 0))
+            if model.n_shared_experts else 0)
+        ew_moe = 10.0 * d + rot + act * f_moe_all + 4.0 * model.n_active_experts * d
+        ew_elems = model.n_dense_layers * ew_dense + model.n_moe_layers * ew_moe
+    else:
+        ew_elems = L * ew_dense
+    ew_bytes_token = 3.0 * 2.0 * ew_elems  # fwd + 2× bwd, 2 bytes each
+    re_ew = np.where(rc == 2, 4.0 / 3.0, 1.0)
+    t_elementwise = ew_bytes_token * re_ew * tokens_step / (chips * hbm_bw) * stage_penalty
+    t_compute = t_matmul + t_elementwise
 
     link = opts.link_efficiency
     up_bw = chip.need("scaleup_gbs", "tensor-parallel traffic") / 2.0 * GB * link  # per direction
@@ -326,7 +384,6 @@ def evaluate_candidates(
     window = (2.0 / 3.0) * t_compute / m
     t_dp = t_dp_raw - np.minimum(opts.comm_overlap_dp * t_dp_raw, window)
 
-    hbm_bw = (chip.v("hbm_tbs") or 1.0) * 1e12
     t_opt = (mem_w + mem_g + mem_o) * 2.0 / hbm_bw  # read+write model states once
 
     t_step = work + t_bubble + t_dp + t_opt

@@ -10,10 +10,10 @@ import pytest
 from benchmarks import validate
 from core.catalog import get_accelerator
 
-# The target is 15%. It is not reached honestly (no per-run tuning, catalog unchanged):
-# the measured median is 33.9% (naive baseline 34.4%); see docs/validation.md. This bound
-# guards against regressions until the physics gaps listed there are closed.
-MEASURED_BOUND = 0.35
+# The target is 15%. It is not reached honestly (no per-run tuning; kernel efficiency
+# calibrated per chip family only): the measured median is 23.4% (naive baseline 34.4%); see
+# docs/validation.md. This bound guards against regressions until the gaps listed there close.
+MEASURED_BOUND = 0.25
 
 
 @pytest.fixture(scope="module")
