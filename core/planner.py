@@ -31,6 +31,16 @@ RECOMPUTE = ("none", "selective", "full")
 # Micro-batch sizes and interleaving depths tried. Larger micro-batches only cost memory here.
 MICRO_BATCHES = (1, 2, 4)
 INTERLEAVE = (1, 2, 4, 8)
+# (v, b, zero, recompute) crossed into every layout. Interleaving needs a pipeline; ZeRO-2/3 do
+# not combine with pipelining (DeepSpeed; Megatron's distributed optimizer is ZeRO-1).
+_GRIDS = {
+    piped: np.array(
+        [(v, b, z, r) for v in (INTERLEAVE if piped else (1,)) for b in MICRO_BATCHES
+         for z in (range(2) if piped else range(4)) for r in range(3)],
+        dtype=np.int64,
+    )
+    for piped in (False, True)
+}
 
 
 def default_global_batch_tokens(model: ModelSpec, training: TrainingSpec) -> int:
@@ -79,6 +89,8 @@ class Candidates:
     zero: np.ndarray
     rc: np.ndarray  # index into RECOMPUTE
     pruned_layouts: int = 0  # (tp, pp, dp, ep) layouts rejected by the model-state bound
+    row: np.ndarray | None = None  # index of each candidate's layout in ``layouts``
+    layouts: np.ndarray | None = None  # (R, 4) tp, pp, dp, ep of the layouts kept
 
     def __len__(self) -> int:
         return int(self.tp.size)
@@ -127,27 +139,26 @@ def enumerate_candidates(
     n_layouts = len(base)
     base = base[_state_lower_bound(model, base) <= hbm_bytes]
     pruned = n_layouts - len(base)
-    parts = []
+    rows_idx, grid_cols = [], []
     for piped in (False, True):
-        rows_k = base[(base[:, 1] > 1) == piped]
-        if not len(rows_k):
+        sel = np.flatnonzero((base[:, 1] > 1) == piped)
+        if not len(sel):
             continue
-        # Interleaving needs a pipeline; ZeRO-2/3 do not combine with pipelining (DeepSpeed,
-        # Megatron's distributed optimizer is ZeRO-1).
-        grid = np.array(
-            [(v, b, z, r) for v in (INTERLEAVE if piped else (1,)) for b in MICRO_BATCHES
-             for z in (range(2) if piped else range(4)) for r in range(3)],
-            dtype=np.int64,
-        )
-        full = np.concatenate([np.repeat(rows_k, len(grid), axis=0), np.tile(grid, (len(rows_k), 1))], axis=1)
+        grid = _GRIDS[piped]
+        r = np.repeat(sel, len(grid))
+        g = np.tile(np.arange(len(grid)), len(sel))
         # at least one layer per virtual stage
-        full = full[np.ceil(model.n_layers / full[:, 1]) >= full[:, 4]]
-        parts.append(full)
-    if not parts:
+        keep = np.ceil(model.n_layers / base[r, 1]) >= grid[g, 0]
+        rows_idx.append(r[keep])
+        grid_cols.append(grid[g[keep]])
+    if not rows_idx:
         empty = np.zeros(0, dtype=np.int64)
         return Candidates(empty, empty, empty, empty, empty, empty, empty, empty, pruned)
-    full = np.concatenate(parts)
-    return Candidates(*[np.ascontiguousarray(c) for c in full.T], pruned_layouts=pruned)
+    row = np.concatenate(rows_idx)
+    gridv = np.concatenate(grid_cols)
+    lay = base[row]
+    return Candidates(lay[:, 0], lay[:, 1], lay[:, 2], lay[:, 3], gridv[:, 0], gridv[:, 1], gridv[:, 2],
+                      gridv[:, 3], pruned_layouts=pruned, row=row, layouts=base)
 
 
 @dataclass
@@ -186,9 +197,15 @@ def evaluate_candidates(
     opts: PhysicsOptions,
 ) -> Evaluated:
     # float32 is ample for ranking plans (7 significant digits) and halves memory traffic.
-    f64 = np.float32
-    tp, pp, dp, ep = (cand.tp.astype(f64), cand.pp.astype(f64), cand.dp.astype(f64), cand.ep.astype(f64))
-    v, b, zero, rc = cand.v.astype(f64), cand.b.astype(f64), cand.zero, cand.rc
+    # Quantities that depend only on the (tp, pp, dp, ep) layout are computed once per layout
+    # (prefix ``L_``) and gathered into the candidates with ``row``.
+    f32 = np.float32
+    row = cand.row if cand.row is not None else np.arange(len(cand))
+    lay = (cand.layouts if cand.layouts is not None
+           else np.stack([cand.tp, cand.pp, cand.dp, cand.ep], axis=1)).astype(f32)
+    L_tp, L_pp, L_dp, L_ep = lay[:, 0], lay[:, 1], lay[:, 2], lay[:, 3]
+    tp, pp, dp = cand.tp.astype(f32), cand.pp.astype(f32), cand.dp.astype(f32)
+    v, b, zero, rc = cand.v.astype(f32), cand.b.astype(f32), cand.zero, cand.rc
     s, d, L, a = float(training.seq_len), float(model.d_model), float(model.n_layers), float(model.n_heads)
     V = float(model.vocab_size)
 
@@ -205,23 +222,19 @@ def evaluate_candidates(
     # ---- memory (bytes per accelerator) ------------------------------------------------------
     P_ne = float(model.non_expert_params())
     P_e = float(model.routed_expert_params_total())
-    layers_per_stage = np.ceil(L / pp)
-    stage_share = layers_per_stage / L  # the heaviest stage holds ceil(L/p) layers
-    ne_local = P_ne * stage_share / tp
-    e_local = P_e * stage_share / (tp * ep)
-    dp_e = np.maximum(1.0, dp / ep)  # data-parallel width seen by expert parameters
-    shard_opt = np.where(zero >= 1, 1.0, 0.0)
-    shard_grad = np.where(zero >= 2, 1.0, 0.0)
-    shard_w = np.where(zero >= 3, 1.0, 0.0)
-
-    def sharded(bytes_per_param: float, flag: np.ndarray) -> np.ndarray:
-        ne = ne_local * bytes_per_param / np.where(flag > 0, dp, 1.0)
-        e = e_local * bytes_per_param / np.where(flag > 0, dp_e, 1.0)
-        return ne + e
-
-    mem_w = sharded(2.0, shard_w)
-    mem_g = sharded(2.0, shard_grad)
-    mem_o = sharded(12.0, shard_opt)
+    L_layers = np.ceil(L / L_pp)  # the heaviest stage holds ceil(L/p) layers
+    L_share = L_layers / L
+    L_ne = P_ne * L_share / L_tp
+    L_e = P_e * L_share / (L_tp * L_ep)
+    L_dp_e = np.maximum(1.0, L_dp / L_ep)  # data-parallel width seen by expert parameters
+    layers_per_stage = L_layers[row]
+    # model-state bytes per parameter byte, unsharded and sharded over the data-parallel group
+    L_full = L_ne + L_e
+    L_shard = L_ne / L_dp + L_e / L_dp_e
+    full, shard = L_full[row], L_shard[row]
+    mem_w = 2.0 * np.where(zero >= 3, shard, full)
+    mem_g = 2.0 * np.where(zero >= 2, shard, full)
+    mem_o = 12.0 * np.where(zero >= 1, shard, full)
 
     # Activations per layer per micro-batch in units of s·b·d bytes, after Korthikanti et al.
     # 2022 §4.1 without dropout masks (modern LLMs train without dropout) and with grouped KV:
@@ -253,22 +266,20 @@ def evaluate_candidates(
         mlp_avg = dense_mlp
     linear_units = 4.0 + attn_units + mlp_avg
     score_units = 5.0 * a * s / d
-    sbd = s * b * d
-    per_layer = np.where(
-        rc == 0,
-        sbd * (linear_units + score_units) / tp,
-        np.where(rc == 1, sbd * linear_units / tp, sbd * 2.0 / tp),
-    )
+    # bytes per layer per micro-batch, per unit of b/t, by recompute mode (none, selective, full)
+    units = np.array([linear_units + score_units, linear_units, 2.0], dtype=f32) * (s * d)
+    sbd_t = b / tp
+    per_layer = units[rc] * sbd_t
     # 1F1B keeps min(p, m) micro-batches in flight on the first stage; interleaving adds
     # (p-1)/(p·v) more (Korthikanti 2022 §4.2.3). Full recompute also needs one layer's
     # working set while it recomputes.
     in_flight = np.minimum(pp, m) * np.where(v > 1, 1.0 + (pp - 1) / (pp * v), 1.0)
-    working = np.where(rc == 2, sbd * (linear_units + score_units) / tp, 0.0)
-    logits = 4.0 * s * b * V / tp  # fp32 logits of the last stage
+    working = np.where(rc == 2, units[0] * sbd_t, 0.0)
+    logits = 4.0 * s * V * sbd_t  # fp32 logits of the last stage
     mem_act = per_layer * layers_per_stage * in_flight + working + logits
     # ZeRO-3 gathers one layer's weights at a time (prefetching two).
-    per_layer_w = 2.0 * (ne_local + e_local) / np.maximum(layers_per_stage, 1)
-    mem_buf = opts.framework_allowance_gb * GB + np.where(zero >= 3, 2 * per_layer_w, 0.0)
+    L_zero3_buf = 4.0 * L_full / np.maximum(L_layers, 1)
+    mem_buf = opts.framework_allowance_gb * GB + np.where(zero >= 3, L_zero3_buf[row], 0.0)
     mem_total = mem_w + mem_g + mem_o + mem_act + mem_buf
     hbm = chip.need("hbm_gb", "the memory fit") * GB * opts.usable_hbm_fraction
     fits = mem_total <= hbm
@@ -289,33 +300,26 @@ def evaluate_candidates(
     hbm_bw = (chip.v("hbm_tbs") or 1.0) * 1e12
     weight_bytes = 1.0 if precision == "fp8" else 2.0
     ridge = peak * weight_bytes / (2.0 * hbm_bw)  # tokens at which 2·M FLOPs/weight meet the roofline
-    x = d / tp
-    g_w = x / (x + 128.0)
-    m_dense = b * s
-    g_dense = g_w * m_dense / (m_dense + ridge)
+    L_x = d / L_tp
+    L_gw = L_x / (L_x + 128.0)
     attn_f = model.attention_flops_per_token(training.seq_len)
     emb_f = 6.0 * model.embedding_params()
-    if model.is_moe:
-        exp_f = 6.0 * model.n_moe_layers * model.n_active_experts * model.expert_params()
-        m_exp = b * s * model.n_active_experts * ep / model.n_experts
-        g_exp = g_w * m_exp / (m_exp + ridge)
-    else:
-        exp_f = 0.0
-        g_exp = g_dense
+    exp_f = 6.0 * model.n_moe_layers * model.n_active_experts * model.expert_params() if model.is_moe else 0.0
     dense_f = 6.0 * model.active_params() - exp_f - emb_f
     # Recompute adds forward FLOPs: full = one more forward of the layers (+1/3 of their
     # training FLOPs), selective = the attention-score forward again (+1/3 of the score FLOPs).
     re_layers = np.where(rc == 2, 4.0 / 3.0, 1.0)
     re_attn = np.where(rc >= 1, 4.0 / 3.0, 1.0)
-    per_token_time = (
-        (dense_f * re_layers + emb_f) / g_dense + exp_f * re_layers / g_exp + attn_f * re_attn / g_w
-    )
-    chips = tp * pp * dp
-    tokens_step = global_seqs * s
-    # Per micro-batch on one stage: its share of the step's FLOPs; uneven stages wait for the
-    # heaviest one (stage_share·p ≥ 1).
-    stage_penalty = stage_share * pp
-    t_matmul = per_token_time * tokens_step / (chips * peak * eff) * stage_penalty
+    m_dense = b * s
+    inv_gm_dense = 1.0 + ridge / m_dense
+    if model.is_moe:
+        # 1/g_m for experts: 1 + R / (b·s·k·e/E)
+        L_inv_e = ridge * model.n_experts / (s * model.n_active_experts * L_ep)
+        inv_gm_exp = 1.0 + L_inv_e[row] / b
+    else:
+        inv_gm_exp = inv_gm_dense
+    matmul_token = ((dense_f * re_layers + emb_f) * inv_gm_dense + exp_f * re_layers * inv_gm_exp
+                    + attn_f * re_attn)
     # Memory-bound element-wise work (norms, residual adds, rotary embedding, activation
     # functions, MoE token permutation) streams activations through HBM rather than the tensor
     # cores (Ivanov et al. 2021, "Data Movement Is All You Need"). Per token and layer, forward:
@@ -334,9 +338,13 @@ def evaluate_candidates(
     else:
         ew_elems = L * ew_dense
     ew_bytes_token = 3.0 * 2.0 * ew_elems  # fwd + 2× bwd, 2 bytes each
-    re_ew = np.where(rc == 2, 4.0 / 3.0, 1.0)
-    t_elementwise = ew_bytes_token * re_ew * tokens_step / (chips * hbm_bw) * stage_penalty
-    t_compute = t_matmul + t_elementwise
+    # Per token of the step, per chip: uneven stages wait for the heaviest one (share·p ≥ 1).
+    L_chips = L_tp * L_pp * L_dp
+    L_per_chip = L_share * L_pp / L_chips
+    L_mm = L_per_chip / (peak * eff * L_gw)
+    L_ew = L_per_chip * ew_bytes_token / hbm_bw
+    tokens_step = global_seqs * s
+    t_compute = tokens_step * (matmul_token * L_mm[row] + re_layers * L_ew[row])
 
     link = opts.link_efficiency
     up_bw = chip.need("scaleup_gbs", "tensor-parallel traffic") / 2.0 * GB * link  # per direction
@@ -344,47 +352,46 @@ def evaluate_candidates(
     out_bw = (out_bw_fig if out_bw_fig is not None else chip.need("scaleup_gbs", "") / 2.0) * GB * link
     domain = float(chip.v("scaleup_domain") or 1)
 
-    act_msg = s * b * d * 2.0  # one bf16 activation tensor of a micro-batch
-    tp_colls = np.where(rc == 2, 6.0, 4.0)  # 2 fwd + 2 bwd all-reduces (+2 on recompute)
-    t_tp_mb = tp_colls * layers_per_stage * 2.0 * (tp - 1) / tp * act_msg / up_bw
-    t_tp = t_tp_mb * m
+    # Tensor parallel: 2 fwd + 2 bwd all-reduces (+2 on full recompute) of one bf16 activation
+    # tensor s·b·d·2 per layer and micro-batch, ring 2(t-1)/t, on the scale-up link.
+    L_tp_unit = L_layers * 2.0 * (L_tp - 1) / L_tp * (s * d * 2.0) / up_bw
+    tp_colls = np.where(rc == 2, 6.0, 4.0)
+    bm = b * m
+    t_tp = tp_colls * L_tp_unit[row] * bm
 
     if model.is_moe:
-        moe_layers_stage = np.ceil(model.n_moe_layers / pp)
-        k = float(model.n_active_experts)
-        a2a_bytes = (s * b / tp) * k * d * 2.0 * (ep - 1) / ep  # per rank, one direction
-        span = tp * ep
-        inter = np.clip(1.0 - domain / span, 0.0, 1.0)
-        per_byte = (1.0 - inter) / up_bw + inter / out_bw
-        t_a2a = 4.0 * moe_layers_stage * a2a_bytes * per_byte * m  # dispatch+combine, fwd+bwd
-        t_ep = t_a2a * (1.0 - opts.comm_overlap_ep)
+        # all-to-all dispatch + combine, fwd + bwd, of k copies of each token's d-vector; the
+        # share of peers outside the scale-up domain rides the scale-out network.
+        L_moe_layers = np.ceil(model.n_moe_layers / L_pp)
+        L_inter = np.clip(1.0 - domain / (L_tp * L_ep), 0.0, 1.0)
+        L_per_byte = (1.0 - L_inter) / up_bw + L_inter / out_bw
+        L_a2a = (4.0 * L_moe_layers * (s / L_tp) * model.n_active_experts * d * 2.0 * (L_ep - 1) / L_ep
+                 * L_per_byte * (1.0 - opts.comm_overlap_ep))
+        t_ep = L_a2a[row] * bm
     else:
-        t_ep = np.zeros_like(tp)
+        t_ep = np.zeros_like(b)
 
     # Pipeline point-to-point: stages sit outside the tensor×data block, so across nodes when
     # that block exceeds the scale-up domain.
-    pp_bw = np.where(tp * dp >= domain, out_bw, up_bw)
-    t_pp = np.where(pp > 1, 2.0 * v * act_msg / tp / pp_bw * m, 0.0)
+    L_pp_bw = np.where(L_tp * L_dp >= domain, out_bw, up_bw)
+    L_p2p = np.where(L_pp > 1, 2.0 * (s * d * 2.0) / L_tp / L_pp_bw, 0.0)
+    t_pp = L_p2p[row] * v * bm
 
     work = t_compute + t_tp + t_ep + t_pp
     bub = (pp - 1) / v
-    bubble_frac = bub / (m + bub)
-    t_bubble = work * bubble_frac / (1.0 - bubble_frac)
+    t_bubble = work * bub / m  # bubble fraction f = bub/(m+bub): work·f/(1−f)
 
     # Data-parallel gradient reduction (bf16), ring; ZeRO-3 also all-gathers weights fwd+bwd.
-    grad_bytes_ne = 2.0 * ne_local
-    grad_bytes_e = 2.0 * e_local
-    ring_ne = 2.0 * (dp - 1) / dp
-    ring_e = 2.0 * (dp_e - 1) / dp_e
-    dp_bw = np.where(tp * dp <= domain, up_bw, out_bw)
-    dp_e_bw = np.where(tp * ep * dp_e <= domain, up_bw, out_bw)
-    vol_factor = np.where(zero >= 3, 1.5, 1.0)
-    t_dp_raw = vol_factor * (grad_bytes_ne * ring_ne / dp_bw + grad_bytes_e * ring_e / dp_e_bw)
+    L_dp_bw = np.where(L_tp * L_dp <= domain, up_bw, out_bw)
+    L_dp_e_bw = np.where(L_tp * L_ep * L_dp_e <= domain, up_bw, out_bw)
+    L_dp_raw = (2.0 * L_ne * 2.0 * (L_dp - 1) / L_dp / L_dp_bw
+                + 2.0 * L_e * 2.0 * (L_dp_e - 1) / L_dp_e / L_dp_e_bw)
+    t_dp_raw = np.where(zero >= 3, 1.5, 1.0) * L_dp_raw[row]
     # Only the last micro-batch's backward (2/3 of its compute) can hide the reduction.
     window = (2.0 / 3.0) * t_compute / m
     t_dp = t_dp_raw - np.minimum(opts.comm_overlap_dp * t_dp_raw, window)
 
-    t_opt = (mem_w + mem_g + mem_o) * 2.0 / hbm_bw  # read+write model states once
+    t_opt = (mem_w + mem_g + mem_o) * (2.0 / hbm_bw)  # read+write model states once
 
     t_step = work + t_bubble + t_dp + t_opt
     return Evaluated(
