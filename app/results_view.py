@@ -25,8 +25,7 @@ from app.theme import VERDICT_STYLE, verdict_colour
 from core.scenario_eval import ScenarioResult
 from core.units import human
 
-OPTION_COLUMNS = ["Option", "Verdict", "Policy", "Usable / held", "Days", "GPU-hours", "Cost",
-                  "Why"]
+OPTION_COLUMNS = ["Option", "Verdict", "Policy", "Chips usable", "Days", "GPU-h", "Cost"]
 FIGURES = [("days", "Wall-clock"), ("gpu_hours", "GPU-hours"), ("cost", "Cost"), ("mfu", "MFU"),
            ("energy", "Energy (IT)"), ("flops", "Training FLOPs"), ("plan", "Plan")]
 
@@ -64,20 +63,19 @@ class ResultsView(QWidget):
             value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             if key == "plan":
                 value.setWordWrap(True)
-                grid.addWidget(name, 2, 0)
-                grid.addWidget(value, 2, 1, 1, 5)
+                grid.addWidget(name, 3, 0)
+                grid.addWidget(value, 3, 1, 1, 3)
             else:
                 font = value.font()
                 font.setPointSizeF(font.pointSizeF() * 1.25)
                 font.setBold(True)
                 value.setFont(font)
-                row, col = divmod(i, 3)
+                row, col = divmod(i, 2)
                 grid.addWidget(name, row, col * 2)
                 grid.addWidget(value, row, col * 2 + 1)
             self.figures[key] = value
         grid.setColumnStretch(1, 1)
         grid.setColumnStretch(3, 1)
-        grid.setColumnStretch(5, 1)
 
         self.options = QTableWidget(0, len(OPTION_COLUMNS))
         self.options.setHorizontalHeaderLabels(OPTION_COLUMNS)
@@ -87,7 +85,8 @@ class ResultsView(QWidget):
         self.options.setWordWrap(False)
         header = self.options.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setStretchLastSection(True)
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         options_box = QGroupBox("Options")
         ob = QVBoxLayout(options_box)
         ob.addWidget(self.options)
@@ -108,6 +107,7 @@ class ResultsView(QWidget):
         v.addStretch(1)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         scroll.setWidget(inner)
         outer = QVBoxLayout(self)
@@ -185,11 +185,11 @@ class ResultsView(QWidget):
                 "—" if o.wall_clock_days is None else f"{o.wall_clock_days:,.1f}",
                 "—" if o.gpu_hours is None else human(o.gpu_hours),
                 _money(o.cost_usd),
-                o.reasons[0] if o.reasons else "",
             ]
+            why = "\n".join(o.reasons) or "no remarks"
             for col, text in enumerate(cells):
                 item = QTableWidgetItem(text)
-                item.setToolTip("\n".join(o.reasons) if col == 7 else text)
+                item.setToolTip(why)
                 if col == 1:
                     item.setForeground(QBrush(verdict_colour(o.verdict)))
                     f = item.font()
@@ -199,9 +199,12 @@ class ResultsView(QWidget):
                     item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
                 self.options.setItem(row, col, item)
         self.options.resizeColumnsToContents()
-        h = self.options.horizontalHeader().length() and (
-            self.options.verticalHeader().length() + self.options.horizontalHeader().height() + 4)
-        self.options.setFixedHeight(min(max(h, 60), 220))
+        self.options.resizeRowsToContents()
+        t = self.options
+        rows = t.verticalHeader().length()
+        height = (t.horizontalHeader().sizeHint().height() + rows + 2 * t.frameWidth()
+                  + t.horizontalScrollBar().sizeHint().height())
+        t.setFixedHeight(min(height, 240))
 
     def figure(self, key: str) -> str:
         return self.figures[key].text()

@@ -11,6 +11,9 @@ class MemoryChart(StackedBarChart):
     def __init__(self, parent=None):
         super().__init__("Memory per GPU", "GB", parent)
 
+    def value_text(self, value: float) -> str:
+        return f"{value:.1f} GB"
+
     def show_result(self, est: EstimateResult | None) -> None:
         if est is None or est.memory is None:
             self.clear_chart("no plan fits")

@@ -11,6 +11,9 @@ class StepTimeChart(StackedBarChart):
     def __init__(self, parent=None):
         super().__init__("Step time breakdown", "seconds per optimizer step", parent)
 
+    def value_text(self, value: float) -> str:
+        return f"{value:.2f} s"
+
     def show_result(self, est: EstimateResult | None) -> None:
         if est is None or est.step_time is None:
             self.clear_chart("no plan fits")

@@ -9,6 +9,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
+    QFormLayout,
+    QGroupBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -31,24 +33,32 @@ from app.editors.fields import (
 )
 from core.scenario import AccessMode
 
-COLUMNS = ["Accelerator", "Key specs (BF16 · HBM · scale-up · TPP)", "Count", "Site", "Access",
-           "Acquired", "Lease $/GPU-h", "Unit price $"]
+COLUMNS = ["Accelerator", "Key specs", "Count", "Site", "Access"]
+DETAIL = [  # per-pool fields shown for the selected row: (field, label, parse, fmt, hint, blank)
+    ("acquired", "Acquired", optional(parse_date), fmt_date,
+     "when the chips were obtained (YYYY-MM-DD)", "unknown"),
+    ("price_per_hour_usd", "Lease price ($/GPU-h)", optional(parse_float), fmt_float,
+     "overrides the catalog rental price", "catalog"),
+    ("unit_price_usd", "Unit price ($)", optional(parse_float), fmt_float,
+     "overrides the catalog purchase price", "catalog"),
+]
 ACCESS_LABELS = {"own": "own", "stockpile": "stockpile", "lease": "lease", "domestic": "domestic"}
 
 
-def key_specs(chip) -> str:
-    """'989 TFLOPS · 80 GB · 900 GB/s · TPP 15,824' (blank figures say so)."""
+def key_specs(chip, two_lines: bool = False) -> str:
+    """'989 TFLOPS · 80 GB · 900 GB/s NVLink · TPP 15,832' (missing figures show as —)."""
     if chip is None:
         return "not in the catalog"
 
-    def f(name: str, fmt: str) -> str:
+    def f(name: str, unit: str) -> str:
         v = chip.v(name)
-        return "—" if v is None else fmt.format(v)
+        return f"— {unit}" if v is None else f"{v:,.0f} {unit}"
 
-    tpp = chip.tpp
-    return " · ".join([f("bf16_tflops", "{:,.0f} TFLOPS"), f("hbm_gb", "{:,.0f} GB"),
-                       f("scaleup_gbs", "{:,.0f} GB/s"),
-                       "TPP —" if tpp is None else f"TPP {tpp:,.0f}"])
+    link = "GB/s NVLink" if chip.vendor.upper() == "NVIDIA" else "GB/s scale-up"
+    tpp = "TPP —" if chip.tpp is None else f"TPP {chip.tpp:,.0f}"
+    first = f"{f('bf16_tflops', 'TFLOPS')} · {f('hbm_gb', 'GB')}"
+    second = f"{f('scaleup_gbs', link)} · {tpp}"
+    return f"{first}\n{second}" if two_lines else f"{first} · {second}"
 
 
 class FleetEditor(ScenarioEditor):
@@ -73,6 +83,14 @@ class FleetEditor(ScenarioEditor):
         self.detail.setWordWrap(True)
         self.detail.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.table.currentCellChanged.connect(lambda *_: self._show_detail())
+        self.detail_box = QGroupBox("Selected pool")
+        form = QFormLayout(self.detail_box)
+        form.addRow(self.detail)
+        self.detail_fields = []
+        for name, label, parse, fmt, hint, blank in DETAIL:
+            w = self.field(("fleet", 0, name), parse, fmt, label, hint, blank)
+            self.detail_fields.append(w)
+            form.addRow(label, w)
 
         buttons = QHBoxLayout()
         buttons.addWidget(self.add_button)
@@ -86,13 +104,13 @@ class FleetEditor(ScenarioEditor):
         layout.addWidget(self.error_line)
         layout.addWidget(self.table, 1)
         layout.addLayout(buttons)
-        layout.addWidget(self.detail)
+        layout.addWidget(self.detail_box)
         layout.addWidget(hint)
         self._rows = 0
 
     # ---- building rows -----------------------------------------------------------------
     def _build_rows(self, n: int) -> None:
-        self.fields = []
+        self.fields = list(self.detail_fields)
         self.table.setRowCount(n)
         for i in range(n):
             chip = QComboBox()
@@ -122,15 +140,6 @@ class FleetEditor(ScenarioEditor):
             access.activated.connect(lambda _i, row=i, c=access: self.apply(
                 ("fleet", row, "access"), c.currentData(), text="Change access"))
             self.table.setCellWidget(i, 4, access)
-            self.table.setCellWidget(i, 5, self.field(
-                ("fleet", i, "acquired"), optional(parse_date), fmt_date, f"Pool {i + 1} acquired",
-                "when the chips were obtained (YYYY-MM-DD)", "YYYY-MM-DD"))
-            self.table.setCellWidget(i, 6, self.field(
-                ("fleet", i, "price_per_hour_usd"), optional(parse_float), fmt_float,
-                f"Pool {i + 1} lease price", "USD per accelerator-hour", "catalog"))
-            self.table.setCellWidget(i, 7, self.field(
-                ("fleet", i, "unit_price_usd"), optional(parse_float), fmt_float,
-                f"Pool {i + 1} unit price", "USD per accelerator", "catalog"))
         self._rows = n
         self.table.resizeRowsToContents()
 
@@ -171,24 +180,35 @@ class FleetEditor(ScenarioEditor):
                 idx = chip.count() - 1
             chip.setCurrentIndex(idx)
             spec = self.table.cellWidget(i, 1)
-            spec.setText(key_specs(self._chips.get(pool.accelerator)))
+            spec.setText(key_specs(self._chips.get(pool.accelerator), two_lines=True))
             site: QComboBox = self.table.cellWidget(i, 3)
             if site.currentText() != pool.site:
                 site.setCurrentText(pool.site)
             access: QComboBox = self.table.cellWidget(i, 4)
             access.setCurrentIndex(access.findData(pool.access))
+        self.table.resizeRowsToContents()
         self.remove_button.setEnabled(len(self.scenario.fleet) > 1)
         self._show_detail()
 
-    def _show_detail(self) -> None:
+    def selected_row(self) -> int:
         row = self.table.currentRow()
-        if self.scenario is None or not 0 <= row < len(self.scenario.fleet):
-            self.detail.clear()
+        return row if self.scenario is not None and 0 <= row < len(self.scenario.fleet) else 0
+
+    def _show_detail(self) -> None:
+        if self.scenario is None:
             return
+        row = self.selected_row()
         pool = self.scenario.fleet[row]
+        for w in self.detail_fields:
+            new_path = ("fleet", row, w.path[-1])
+            if w.path != new_path:
+                w.path = new_path
+                w.show_value(getattr(pool, w.path[-1]), force=True)
         chip = self._chips.get(pool.accelerator)
         site = self._sites.get(pool.site)
         where = f"{site.name} ({site.country})" if site else pool.site
         name = chip.name if chip else pool.accelerator
         origin = f", designed in {chip.origin}" if chip else ""
-        self.detail.setText(f"Pool {row + 1}: {name}{origin} — at {where}, {pool.access}.")
+        self.detail.setText(f"Pool {row + 1}: {name}{origin}, at {where}, {pool.access}.\n"
+                            f"{key_specs(chip) if chip else ''}")
+        self.detail_box.setTitle(f"Selected pool ({row + 1} of {len(self.scenario.fleet)})")

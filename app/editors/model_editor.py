@@ -75,6 +75,9 @@ class ModelEditor(ScenarioEditor):
             self.preset_combo.setItemData(self.preset_combo.count() - 1, p.published_source,
                                           Qt.ItemDataRole.ToolTipRole)
         self.preset_combo.activated.connect(self._preset_chosen)
+        self.preset_combo.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.preset_combo.setMinimumContentsLength(14)
         self.import_button = QPushButton("Import config.json…")
         self.import_button.setToolTip("Read the architecture from a Hugging Face config.json")
         self.import_button.clicked.connect(self._import_clicked)
@@ -170,6 +173,7 @@ class ModelEditor(ScenarioEditor):
         v.addLayout(grid)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
         scroll.setWidget(inner)
         outer = QVBoxLayout(self)
@@ -228,6 +232,7 @@ class ModelEditor(ScenarioEditor):
         self.preset_combo.setCurrentIndex(max(i, 0))
         source = self._presets[s.preset].published_source if s.preset in self._presets else m.source
         self.source_label.setText(f"{m.name} — {source}" if source else m.name)
+        self.source_label.setToolTip(self.source_label.text())
         self.gated.setChecked(m.gated_mlp)
         self.tied.setChecked(m.tied_embeddings)
         self.attention.setCurrentIndex(self.attention.findData(m.attention))
@@ -235,8 +240,10 @@ class ModelEditor(ScenarioEditor):
         is_mla = m.attention == "mla"
         for form, w in self._mla_rows:
             form.setRowVisible(w, is_mla)
-        self.total_label.setText(f"{human(m.total_params())}  ({m.total_params():,})")
-        self.active_label.setText(f"{human(m.active_params())}  ({m.active_params():,})")
+        self.total_label.setText(human(m.total_params()))
+        self.total_label.setToolTip(f"{m.total_params():,} parameters")
+        self.active_label.setText(human(m.active_params()))
+        self.active_label.setToolTip(f"{m.active_params():,} parameters")
         # the run total (× tokens) is shown with the result, where the core computes it
         self.flops_label.setText(f"{m.training_flops_per_token(s.training.seq_len):.3g} per token")
 
