@@ -59,7 +59,7 @@ class StackedBarChart(QWidget):
         entries += [f"<b>┆</b>&nbsp;{_nb(label)}" for label, _x in markers]
         self.legend.setText(" &nbsp; ".join(entries))
         left = 0.0
-        for label, value, colour in parts:
+        for _label, value, colour in parts:
             if value <= 0:
                 continue
             bar = pg.BarGraphItem(x0=[left], y=[0], width=[value], height=0.6,
