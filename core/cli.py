@@ -156,6 +156,8 @@ def _summary(o: dict) -> str:
     ]
     for r in o["reasons"]:
         lines.append(f"  - {r}")
+    if o.get("plan") and o.get("figures_hypothetical"):
+        lines.append(f"Figures below are for {o.get('figures_for')}, which the verdict rules out:")
     if o.get("plan"):
         p = o["plan"]
         st = o["step_time"]
@@ -182,7 +184,9 @@ def _summary(o: dict) -> str:
         lines.append(f"Cost: ${o['cost_usd']:,.0f}  " + ", ".join(
             f"{k} ${v:,.0f}" for k, v in (o.get("cost_breakdown") or {}).items() if v))
     for pol in o.get("policy") or []:
-        lines.append(f"Policy: {pol.get('status')}: {pol.get('explanation', '')}")
+        rule = pol.get("decisive_rule") or "no rule applies"
+        lines.append(f"Policy, pool {pol.get('pool', 0) + 1} ({pol.get('accelerator')}, {pol.get('access')} "
+                     f"@ {pol.get('site')}): {pol.get('status')} ({rule})")
     lines.append(f"Candidates evaluated: {o['candidates_evaluated']:,} ({o['candidates_fitting']:,} fit)")
     return "\n".join(lines)
 
@@ -218,13 +222,13 @@ def cmd_catalog(args) -> int:
     elif args.what == "policies":
         from core.policy import load_regimes
 
-        rows = [{"id": rid, "name": r.name, "rules": len(r.rules), "description": r.description}
+        rows = [{"id": rid, "name": r.title, "rules": len(r.rules), "description": r.description}
                 for rid, r in load_regimes().items()]
         cols = ["id", "rules", "name"]
     else:
-        from core.sites import load_sites
+        from core.sites import sites
 
-        rows = [s.model_dump(mode="json") for s in load_sites().values()]
+        rows = [s.model_dump(mode="json") for s in sites().values()]
         cols = ["id", "name", "country"]
     if args.json:
         print(json.dumps(rows, indent=2, default=str))

@@ -172,8 +172,6 @@ def estimate_cost(
 
     # Energy and power: needs a TDP. A lease can still be priced without one.
     tdp = chip.v("tdp_w")
-    if tdp is None and pool.access != "lease":
-        tdp = chip.need("tdp_w", "energy cost of owned chips")
     it_mwh = fac_mwh = mw = None
     if tdp is not None:
         it_kw = chips_used * tdp * settings.server_overhead / 1000
@@ -181,7 +179,8 @@ def estimate_cost(
         fac_mwh = it_mwh * pue
         mw = it_kw * pue / 1000
     else:
-        notes.append(f"no TDP for {chip.id} in the catalog; energy and power not reported")
+        notes.append(f"no sourced TDP for {chip.id} in the catalog: energy, its cost and the power check "
+                     "are left out of this option")
 
     if pool.access == "lease":
         price, basis, more = lease_price(pool, chip, site)
@@ -232,8 +231,7 @@ def estimate_cost(
             fig = site.electricity_usd_per_kwh
             if fig is not None and fig.estimate:
                 notes.append(f"{site.id} electricity ${price_kwh:g}/kWh is an estimate: {fig.note}")
-        assert fac_mwh is not None
-        b["energy"] = fac_mwh * 1000 * price_kwh
+        b["energy"] = 0.0 if fac_mwh is None else fac_mwh * 1000 * price_kwh
         basis += f"; electricity ${price_kwh:g}/kWh × PUE {pue:g}"
         notes.append(
             f"server overhead {settings.server_overhead:g}× TDP (CPU, NIC, fans); "

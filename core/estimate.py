@@ -133,16 +133,19 @@ class EstimateResult(BaseModel):
         return out
 
 
-def _explain_no_fit(model: ModelSpec, chip: Accelerator, count: int, ev, opts: PhysicsOptions) -> str:
+def _explain_no_fit(model: ModelSpec, chip: Accelerator, count: int, usable: float,
+                    leanest: float | None, n_plans: int) -> str:
     state_bytes = 16.0 * model.total_params()
-    fleet_hbm = count * ev.usable_hbm
-    best = float(np.min(ev.mem_total)) if ev.mem_total.size else float("nan")
+    fleet_hbm = count * usable
     if state_bytes > fleet_hbm:
         return (f"needs at least {human(state_bytes)}B of model state (16 B/param × "
                 f"{human(model.total_params())} params); {count:,} × {chip.id} hold "
                 f"{human(fleet_hbm)}B usable")
-    return (f"no parallel plan fits in {ev.usable_hbm / GB:.0f} GB usable HBM per {chip.id}: "
-            f"the leanest of {len(ev.cand):,} plans needs {best / GB:.1f} GB per chip")
+    if leanest is None:
+        return (f"no parallel layout of {count:,} × {chip.id} brings the model states under "
+                f"{usable / GB:.0f} GB usable per chip")
+    return (f"no parallel plan fits in {usable / GB:.0f} GB usable HBM per {chip.id}: "
+            f"the leanest of {n_plans:,} plans needs {leanest / GB:.1f} GB per chip")
 
 
 def estimate(
@@ -180,14 +183,18 @@ def estimate(
     hbm_bytes = chip.need("hbm_gb", "the memory fit") * GB * opts.usable_hbm_fraction
     cand = enumerate_candidates(model, chip, count, hbm_bytes)
     if len(cand) == 0:
-        reasons.append(f"{count} × {chip.id} cannot host any parallel layout of {model.name}")
+        if cand.pruned_layouts:
+            reasons.append(_explain_no_fit(model, chip, count, hbm_bytes, None, 0))
+        else:
+            reasons.append(f"{count} × {chip.id} cannot host any parallel layout of {model.name}")
         return EstimateResult(verdict="infeasible", reasons=reasons, **base)
     ev = evaluate_candidates(model, training, chip, cand, gbt, precision, opts)
     ok = ev.fits & ev.batch_ok
     n_ok = int(ok.sum())
     if n_ok == 0:
         if not ev.fits.any():
-            reasons.append(_explain_no_fit(model, chip, count, ev, opts))
+            reasons.append(_explain_no_fit(model, chip, count, hbm_bytes, float(np.min(ev.mem_total)),
+                                           len(cand)))
         else:
             reasons.append(
                 f"the global batch of {gbt:,} tokens ({gbt // training.seq_len:,} sequences) is too "

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, ValidationError
 
 from core.catalog import get_accelerator
 from core.errors import InputError
@@ -54,35 +54,161 @@ class ScenarioResult(BaseModel):
         return None if self.chosen is None else self.options[self.chosen]
 
 
-def _group_pools(scenario: Scenario) -> dict[tuple[str, str], list[int]]:
-    groups: dict[tuple[str, str], list[int]] = {}
-    for i, pool in enumerate(scenario.fleet):
-        chip = get_accelerator(pool.accelerator, f"fleet[{i}].accelerator")
-        groups.setdefault((chip.id, pool.site.upper()), []).append(i)
-    return groups
+def _regime(scenario: Scenario, project: Any):
+    from core.policy import PolicyRegime, get_regime
+
+    extra: dict[str, PolicyRegime] = {}
+    for i, raw in enumerate(getattr(project, "regimes", None) or []):
+        try:
+            reg = PolicyRegime.model_validate(raw)
+        except ValidationError as exc:
+            err = exc.errors()[0]
+            loc = ".".join(str(x) for x in err.get("loc", ()))
+            raise InputError(f"regimes[{i}].{loc}".rstrip("."), err["msg"]) from None
+        extra[reg.id] = reg
+    return get_regime(scenario.policy.regime, extra=extra)
+
+
+def _pool_label(pools: list[int], scenario: Scenario) -> str:
+    names = [scenario.fleet[i].name or f"pool {i + 1}" for i in pools]
+    return ", ".join(names)
 
 
 def evaluate_scenario(scenario: Scenario, project: Any = None) -> ScenarioResult:
-    """Evaluate every option of the scenario and pick the fastest one the policy allows."""
+    """Evaluate every option of the scenario and pick the fastest one the policy allows.
+
+    Per pool the policy gives a status. Per (accelerator, site) the usable pools form one option;
+    pools that need a licence form a second option (verdict ``needs_license``) unless the
+    scenario counts pending licences, in which case they join the first at count × likelihood.
+    Blocked pools form an option too, so the user sees what the rules cost them.
+    """
+    from core.policy import evaluate_pool
+
+    regime = _regime(scenario, project)
+    chips = [get_accelerator(p.accelerator, f"fleet[{i}].accelerator") for i, p in enumerate(scenario.fleet)]
+    verdicts = [
+        evaluate_pool(pool, chip, scenario.hq, scenario.date, regime, scenario.policy)
+        for pool, chip in zip(scenario.fleet, chips, strict=True)
+    ]
+    groups: dict[tuple[str, str], list[int]] = {}
+    for i, (pool, chip) in enumerate(zip(scenario.fleet, chips, strict=True)):
+        groups.setdefault((chip.id, pool.site.upper()), []).append(i)
+
     options: list[OptionResult] = []
-    for (chip_id, site), idx in _group_pools(scenario).items():
-        chip = get_accelerator(chip_id)
-        count = sum(scenario.fleet[i].count for i in idx)
-        est = estimate(scenario.model, scenario.training, chip, count, scenario.physics)
-        reasons = list(est.reasons)
-        verdict: Verdict = est.verdict
-        opt = OptionResult(
-            label=f"{count:,} × {chip.id} @ {scenario.fleet[idx[0]].site}",
-            accelerator=chip.id, site=scenario.fleet[idx[0]].site, pools=idx, count=count,
-            usable_count=count, verdict=verdict, reasons=reasons, estimate=est,
-            wall_clock_days=est.wall_clock_days, gpu_hours=est.gpu_hours, energy_mwh=est.energy_mwh,
-        )
-        c = scenario.constraints
-        if est.verdict == "feasible" and c.deadline_days and est.wall_clock_days > c.deadline_days:
+    count_pending = scenario.policy.count_pending_licences
+    for idx in groups.values():
+        usable = [i for i in idx if verdicts[i].status == "usable"]
+        licence = [i for i in idx if verdicts[i].status == "needs_license"]
+        blocked = [i for i in idx if verdicts[i].status == "blocked"]
+        if count_pending and licence:
+            options.append(_option(scenario, chips, verdicts, usable + licence, "usable", pending=licence))
+        else:
+            if usable:
+                options.append(_option(scenario, chips, verdicts, usable, "usable"))
+            if licence:
+                options.append(_option(scenario, chips, verdicts, usable + licence, "needs_license"))
+        if blocked:
+            options.append(_option(scenario, chips, verdicts, blocked, "blocked"))
+    result = _choose(scenario, options)
+    result.policy = [
+        {"pool": i, "accelerator": v.accelerator, "site": v.site, "access": v.access, "status": v.status,
+         "outcome": v.outcome, "rule_ids": v.rules_applied, "decisive_rule": v.decisive_rule,
+         "approval_likelihood": v.approval_likelihood, "revenue_share_pct": v.revenue_share_pct,
+         "tariff_pct": v.tariff_pct, "usable_count": v.usable_count, "explanation": v.explanation()}
+        for i, v in enumerate(verdicts)
+    ]
+    return result
+
+
+def _option(scenario: Scenario, chips, verdicts, idx: list[int], status: str,
+            pending: list[int] | None = None) -> OptionResult:
+    from core.cost import estimate_cost, power_check
+    from core.sites import get_site
+
+    pending = pending or []
+    chip = chips[idx[0]]
+    first = scenario.fleet[idx[0]]
+    held = sum(scenario.fleet[i].count for i in idx)
+    # chips that may train: all of a usable/licensed option; likelihood-weighted pending licences
+    usable_count = sum(
+        int(verdicts[i].usable_count) if i in pending else scenario.fleet[i].count for i in idx
+    )
+    reasons: list[str] = []
+    tag = {"usable": "", "needs_license": " (if licensed)", "blocked": " (blocked)"}[status]
+    label = f"{held:,} × {chip.id} @ {first.site}{tag}"
+    for i in idx:
+        v = verdicts[i]
+        if status == "usable" and v.status == "usable" and not v.warnings:
+            continue
+        reasons.append(f"{_pool_label([i], scenario)}: {v.explanation()}")
+    for i in pending:
+        reasons.append(f"{_pool_label([i], scenario)}: pending licence counted at likelihood "
+                       f"{verdicts[i].approval_likelihood:.0%} → {int(verdicts[i].usable_count):,} chips")
+    opt = OptionResult(label=label, accelerator=chip.id, site=first.site, pools=idx, count=held,
+                       usable_count=usable_count,
+                       policy_status="usable" if status == "usable" else status,  # type: ignore[arg-type]
+                       verdict="infeasible", reasons=reasons)
+    if usable_count <= 0:
+        opt.reasons.append("no chips usable under the policy")
+        return opt
+    est = estimate(scenario.model, scenario.training, chip, usable_count, scenario.physics)
+    opt.estimate = est
+    opt.reasons.extend(est.reasons)
+    if est.verdict != "feasible" or est.plan is None:
+        return opt
+    opt.wall_clock_days, opt.gpu_hours = est.wall_clock_days, est.gpu_hours
+    site = get_site(first.site, f"fleet[{idx[0]}].site")
+    hours = est.wall_clock_days * 24.0
+    total, breakdown, notes = 0.0, {}, []
+    energy = co2 = mw = 0.0
+    energy_known = co2_known = True
+    costs = []
+    for i in idx:
+        pool = scenario.fleet[i]
+        share = (int(verdicts[i].usable_count) if i in pending else pool.count) / usable_count
+        try:
+            costs.append(estimate_cost(pool, chip, site, scenario.cost, est.gpu_hours * share, hours,
+                                       max(1, round(est.plan.chips_used * share)),
+                                       revenue_share_pct=verdicts[i].revenue_share_pct,
+                                       tariff_pct=verdicts[i].tariff_pct))
+        except InputError as exc:
+            opt.reasons.append(f"cost not computed for {_pool_label([i], scenario)}: {exc.problem}")
+            costs = []
+            break
+    for c in costs:
+        total += c.total_usd
+        for k, val in c.breakdown.items():
+            breakdown[k] = breakdown.get(k, 0.0) + val
+        notes.extend(n for n in c.assumptions if n not in notes and not n.startswith("no sourced TDP"))
+        if not opt.price_basis:
+            opt.price_basis = c.price_basis
+        energy_known &= c.energy_mwh is not None
+        co2_known &= c.co2_t is not None
+        energy += c.energy_mwh or 0.0
+        co2 += c.co2_t or 0.0
+        mw += c.facility_mw or 0.0
+    opt.cost_usd, opt.cost_breakdown = (total, breakdown) if costs else (None, {})
+    opt.energy_mwh = energy if costs and energy_known else est.energy_mwh
+    opt.co2_t = co2 if costs and co2_known else None
+    opt.facility_mw = mw or None
+    opt.reasons.extend(notes)
+    opt.verdict = "needs_license" if status == "needs_license" else ("infeasible" if status == "blocked" else "feasible")
+    if status == "blocked":
+        opt.reasons.insert(0, f"if it were allowed: {est.wall_clock_days:,.0f} days"
+                           + (f", ${total:,.0f}" if costs else ""))
+    c = scenario.constraints
+    if mw:
+        ok, why = power_check(mw, site, c)
+        if not ok:
             opt.verdict = "infeasible"
-            opt.reasons.append(f"takes {est.wall_clock_days:.0f} days; deadline {c.deadline_days:.0f} days")
-        options.append(opt)
-    return _choose(scenario, options)
+            opt.reasons.append(why)
+    if c.deadline_days and est.wall_clock_days > c.deadline_days:
+        opt.verdict = "infeasible"
+        opt.reasons.append(f"takes {est.wall_clock_days:,.0f} days; the deadline is {c.deadline_days:,.0f} days")
+    if c.budget_usd and costs and total > c.budget_usd:
+        opt.verdict = "infeasible"
+        opt.reasons.append(f"costs ${total:,.0f}; the budget is ${c.budget_usd:,.0f}")
+    return opt
 
 
 _RANK = {"feasible": 0, "needs_license": 1, "infeasible": 2}
@@ -94,21 +220,26 @@ def _choose(scenario: Scenario, options: list[OptionResult]) -> ScenarioResult:
 
     def key(i: int):
         o = options[i]
-        return (_RANK[o.verdict], o.wall_clock_days if o.wall_clock_days is not None else float("inf"))
+        days = o.wall_clock_days if o.wall_clock_days is not None else float("inf")
+        return (_RANK[o.verdict], o.policy_status == "blocked", days)
 
     chosen = min(range(len(options)), key=key)
     best = options[chosen]
-    reasons = [f"{best.label}: {r}" for r in best.reasons]
-    if best.verdict == "feasible" and best.wall_clock_days is not None:
-        reasons.insert(0, f"fastest compliant option: {best.label}, {best.wall_clock_days:.0f} days")
+    reasons: list[str] = []
+    if best.verdict != "infeasible":
+        head = "fastest compliant option" if best.verdict == "feasible" else "fastest option, if the licence is granted"
+        reasons.append(f"{head}: {best.label}, {best.wall_clock_days:,.0f} days"
+                       + (f", ${best.cost_usd:,.0f}" if best.cost_usd is not None else ""))
+    reasons.extend(f"{best.label}: {r}" for r in best.reasons)
     for i, o in enumerate(options):
         if i != chosen and o.verdict != "feasible":
-            reasons.extend(f"{o.label}: {r}" for r in o.reasons[:3])
+            reasons.extend(f"{o.label}: {r}" for r in o.reasons[:2])
+    has_plan = best.estimate is not None and best.estimate.plan is not None
     return ScenarioResult(
         scenario=scenario.name,
         verdict=best.verdict,
         reasons=reasons,
-        chosen=chosen if best.estimate is not None and best.estimate.plan is not None else None,
+        chosen=chosen if has_plan and best.policy_status != "blocked" else None,
         options=options,
     )
 
@@ -119,6 +250,8 @@ def result_dict(scenario: Scenario, result: ScenarioResult) -> dict:
     out = best.estimate.cli_dict() if best.estimate else {}
     out.update(
         scenario=scenario.name,
+        figures_for=best.label if best.estimate else None,
+        figures_hypothetical=result.best is None,
         verdict=result.verdict,
         reasons=result.reasons,
         cost_usd=best.cost_usd,
@@ -132,5 +265,34 @@ def result_dict(scenario: Scenario, result: ScenarioResult) -> dict:
 def estimate_cli(args, model, preset, chip, training, scenario_mode: bool) -> dict:
     """What ``chokepoint estimate`` prints: the physics result, plus policy and cost when any of
     the scenario flags (--site, --access, --hq, --policy, --date, ...) is given."""
-    result = estimate(model, training, chip, args.count)
-    return result.cli_dict()
+    if not scenario_mode:
+        return estimate(model, training, chip, args.count).cli_dict()
+    import datetime as dt
+
+    from core.scenario import PolicySettings, Pool
+
+    def day(text: str | None, field: str) -> dt.date | None:
+        if text is None:
+            return None
+        try:
+            return dt.date.fromisoformat(text)
+        except ValueError:
+            raise InputError(field, f"expected a date YYYY-MM-DD, got {text!r}") from None
+
+    hq = (args.hq or "CN").upper()
+    if len(hq) != 2 or not hq.isalpha():
+        raise InputError("--hq", f"expected a two-letter ISO country code, got {args.hq!r}")
+    from core.sites import get_site
+
+    site = get_site(args.site or "US", "--site")
+    pool = Pool(name="pool", accelerator=chip.id, count=args.count, site=site.id,
+                access=args.access or "own", acquired=day(args.acquired, "--acquired"),
+                price_per_hour_usd=args.price_per_hour)
+    scenario = Scenario(name="estimate", date=day(args.date, "--date") or dt.date.today(), hq=hq,
+                        model=model, training=training, fleet=[pool],
+                        policy=PolicySettings(regime=args.policy or "in-force"))
+    result = evaluate_scenario(scenario)
+    out = result_dict(scenario, result)
+    if args.hq is None:
+        out["reasons"].append("end user headquartered in CN (the default; set --hq)")
+    return out

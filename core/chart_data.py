@@ -1,0 +1,185 @@
+"""The numbers behind every chart, computed headless so the GUI, the exporters and the tests
+draw the same thing. Each function returns plain pydantic objects; no Qt here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field
+
+from core.catalog import get_accelerator
+from core.estimate import estimate
+from core.scenario import Scenario
+from core.scenario_eval import ScenarioResult, _regime
+
+Status = Literal["usable", "needs_license", "blocked"]
+
+# Cost breakdown keys grouped the way briefings show them.
+COST_GROUPS: dict[str, tuple[str, ...]] = {
+    "Rent or amortisation": ("compute_rent", "amortisation"),
+    "Energy": ("energy",),
+    "Storage and egress": ("egress_storage",),
+    "Premiums, revenue shares and tariffs": ("grey_market_premium", "revenue_share", "tariff"),
+}
+
+
+class SweepPoint(BaseModel):
+    count: int
+    days: float | None
+    gpu_hours: float | None
+    feasible: bool
+
+
+class SweepSeries(BaseModel):
+    accelerator: str
+    site: str
+    status: Status
+    held: int = Field(description="chips of this type the fleet holds at this site")
+    points: list[SweepPoint]
+
+
+class TimeVsCount(BaseModel):
+    scenario: str
+    deadline_days: float | None
+    series: list[SweepSeries]
+
+
+def count_grid(held: int, lo: int = 64) -> list[int]:
+    """Powers of two from ``lo`` up to 4 × the largest pool, plus the pool's own size."""
+    top = max(held * 4, lo * 2)
+    grid, k = [], lo
+    while k <= top:
+        grid.append(k)
+        k *= 2
+    return sorted(set(grid) | {held})
+
+
+def time_vs_count(scenario: Scenario, project: Any = None, result: ScenarioResult | None = None,
+                  counts: list[int] | None = None) -> TimeVsCount:
+    """Chart 1: wall-clock days against chip count for each accelerator type the scenario holds,
+    with its policy status (blocked types are still drawn, marked as blocked)."""
+    from core.scenario_eval import evaluate_scenario
+
+    result = result or evaluate_scenario(scenario, project)
+    seen: dict[tuple[str, str], SweepSeries] = {}
+    rank = {"usable": 0, "needs_license": 1, "blocked": 2}
+    for opt in result.options:
+        key = (opt.accelerator, opt.site)
+        status: Status = opt.policy_status
+        if key in seen and rank[seen[key].status] <= rank[status]:
+            continue
+        chip = get_accelerator(opt.accelerator)
+        points = []
+        for n in counts or count_grid(opt.count):
+            r = estimate(scenario.model, scenario.training, chip, n, scenario.physics)
+            ok = r.verdict == "feasible"
+            points.append(SweepPoint(count=n, days=r.wall_clock_days if ok else None,
+                                     gpu_hours=r.gpu_hours if ok else None, feasible=ok))
+        seen[key] = SweepSeries(accelerator=opt.accelerator, site=opt.site, status=status, held=opt.count,
+                                points=points)
+    return TimeVsCount(scenario=scenario.name, deadline_days=scenario.constraints.deadline_days,
+                       series=list(seen.values()))
+
+
+class CostBar(BaseModel):
+    scenario: str
+    verdict: str
+    option: str
+    parts: dict[str, float] = Field(description="USD by COST_GROUPS label")
+    total_usd: float | None
+    hypothetical: bool = Field(description="figures of a route the verdict rules out")
+
+
+def cost_breakdown(scenarios: list[Scenario], results: list[ScenarioResult]) -> list[CostBar]:
+    """Chart 2: stacked cost per scenario."""
+    bars = []
+    for s, r in zip(scenarios, results, strict=True):
+        opt = r.best or (r.options[0] if r.options else None)
+        parts = {label: 0.0 for label in COST_GROUPS}
+        total = None
+        if opt is not None and opt.cost_usd is not None:
+            for label, keys in COST_GROUPS.items():
+                parts[label] = sum(opt.cost_breakdown.get(k, 0.0) for k in keys)
+            total = opt.cost_usd
+        bars.append(CostBar(scenario=s.name, verdict=r.verdict, option=opt.label if opt else "",
+                            parts=parts, total_usd=total, hypothetical=r.best is None))
+    return bars
+
+
+class ComparisonRow(BaseModel):
+    scenario: str
+    verdict: str
+    option: str
+    days: float | None
+    cost_usd: float | None
+    gpu_hours: float | None
+    energy_mwh: float | None
+    hypothetical: bool
+
+
+def comparison(scenarios: list[Scenario], results: list[ScenarioResult]) -> list[ComparisonRow]:
+    """Chart 3 and the summary slide: days and cost of every scenario, with its verdict."""
+    rows = []
+    for s, r in zip(scenarios, results, strict=True):
+        opt = r.best or (r.options[0] if r.options else None)
+        rows.append(ComparisonRow(
+            scenario=s.name, verdict=r.verdict, option=opt.label if opt else "",
+            days=opt.wall_clock_days if opt else None, cost_usd=opt.cost_usd if opt else None,
+            gpu_hours=opt.gpu_hours if opt else None, energy_mwh=opt.energy_mwh if opt else None,
+            hypothetical=r.best is None))
+    return rows
+
+
+class TimelineSpan(BaseModel):
+    start: dt.date
+    end: dt.date
+    status: Status
+    rule_id: str | None
+
+
+class TimelineRow(BaseModel):
+    accelerator: str
+    site: str
+    access: str
+    spans: list[TimelineSpan]
+
+
+class PolicyTimeline(BaseModel):
+    scenario: str
+    start: dt.date
+    end: dt.date
+    scenario_date: dt.date
+    rows: list[TimelineRow]
+    changes: list[tuple[dt.date, str]] = Field(description="(date, rule id) where any row changes")
+
+
+def policy_timeline_chart(scenario: Scenario, project: Any = None, start: dt.date | None = None,
+                          end: dt.date | None = None) -> PolicyTimeline:
+    """Chart 6: which accelerator types the scenario's entity may use at each site over time."""
+    from core.policy import policy_timeline
+
+    start = start or dt.date(2022, 1, 1)
+    end = end or max(scenario.date + dt.timedelta(days=365), dt.date(2026, 12, 31))
+    regime = _regime(scenario, project)
+    rows: list[TimelineRow] = []
+    changes: dict[tuple[dt.date, str], None] = {}
+    seen = set()
+    for pool in scenario.fleet:
+        chip = get_accelerator(pool.accelerator)
+        key = (chip.id, pool.site.upper(), pool.access)
+        if key in seen:
+            continue
+        seen.add(key)
+        pts = policy_timeline(chip, pool.site, scenario.hq, pool.access, regime, start, end,
+                              scenario.policy, acquired=pool.acquired, count=pool.count)
+        spans = []
+        for i, p in enumerate(pts):
+            stop = pts[i + 1].date if i + 1 < len(pts) else end
+            spans.append(TimelineSpan(start=p.date, end=stop, status=p.status, rule_id=p.rule_id))
+            if i > 0:
+                changes[(p.date, p.rule_id or "no rule")] = None
+        rows.append(TimelineRow(accelerator=chip.id, site=pool.site, access=pool.access, spans=spans))
+    return PolicyTimeline(scenario=scenario.name, start=start, end=end, scenario_date=scenario.date,
+                          rows=rows, changes=sorted(changes))

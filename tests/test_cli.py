@@ -1,0 +1,130 @@
+"""The CLI contract: names, JSON keys, exit codes, one-line errors."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from core.cli import main
+
+REQUIRED = {"total_params", "active_params", "training_flops", "gpu_hours", "wall_clock_days", "mfu",
+            "memory_per_gpu_gb", "energy_mwh", "verdict", "reasons", "plan", "step_time"}
+PLAN = {"tp", "pp", "dp", "ep", "micro_batch", "zero_stage", "recompute", "precision"}
+
+
+def run(capsys, *argv):
+    code = main(list(argv))
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+def test_estimate_json_keys(capsys):
+    code, out, err = run(capsys, "estimate", "--model", "llama-3.1-8b", "--tokens", "15.6T",
+                         "--accelerator", "h100-sxm", "--count", "1024", "--json")
+    assert code == 0, err
+    data = json.loads(out)
+    assert REQUIRED <= set(data)
+    assert PLAN <= set(data["plan"])
+    assert data["verdict"] == "feasible"
+    assert set(data["step_time"]) >= {"compute", "tensor_parallel", "pipeline_bubble", "data_parallel",
+                                      "expert_all_to_all", "total"}
+    assert data["tokens"] == 15.6e12
+    assert data["energy_mwh"] > 0
+
+
+@pytest.mark.parametrize("tokens,expected", [("15.6e12", 15.6e12), ("300B", 3e11), ("2T", 2e12)])
+def test_tokens_forms(capsys, tokens, expected):
+    code, out, _ = run(capsys, "estimate", "--model", "llama-3.1-8b", "--tokens", tokens,
+                       "--accelerator", "H100-SXM", "--count", "64", "--json")
+    assert code == 0
+    assert json.loads(out)["tokens"] == pytest.approx(expected)
+
+
+def test_readable_summary(capsys):
+    code, out, _ = run(capsys, "estimate", "--model", "deepseek-v3", "--tokens", "14.8T",
+                       "--accelerator", "H800-SXM", "--count", "2048", "--precision", "fp8")
+    assert code == 0
+    assert "Verdict: FEASIBLE" in out and "Wall-clock" in out and "EP" in out
+
+
+def test_model_config_import(capsys, tmp_path):
+    cfg = tmp_path / "config.json"
+    cfg.write_text(json.dumps({"model_type": "llama", "architectures": ["LlamaForCausalLM"],
+                               "hidden_size": 2048, "num_hidden_layers": 16, "num_attention_heads": 16,
+                               "num_key_value_heads": 8, "intermediate_size": 8192, "hidden_act": "silu",
+                               "vocab_size": 32000, "tie_word_embeddings": False}))
+    code, out, err = run(capsys, "estimate", "--model-config", str(cfg), "--tokens", "100B",
+                         "--accelerator", "A100-SXM-80GB", "--count", "16", "--json")
+    assert code == 0, err
+    assert json.loads(out)["total_params"] > 1e9
+
+
+@pytest.mark.parametrize("argv,needle", [
+    (["--count", "-4"], "--count"),
+    (["--count", "0"], "--count"),
+    (["--count", "nan"], "--count"),
+    (["--tokens", "0"], "--tokens"),
+    (["--tokens", "lots"], "--tokens"),
+    (["--accelerator", "H100"], "did you mean"),
+    (["--model", "llama-9"], "unknown model"),
+    (["--precision", "fp4"], "--precision"),
+])
+def test_bad_input_exit_2_one_line(capsys, argv, needle):
+    base = {"--model": "llama-3.1-8b", "--tokens": "1T", "--accelerator": "H100-SXM", "--count": "8"}
+    for k, v in zip(argv[::2], argv[1::2], strict=True):
+        base[k] = v
+    args = ["estimate"] + [x for kv in base.items() for x in kv]
+    with pytest.raises(SystemExit) as exc:
+        raise SystemExit(main(args))
+    assert exc.value.code == 2
+    err = capsys.readouterr().err
+    assert needle in err
+    assert len(err.strip().splitlines()) == 1
+    assert "Traceback" not in err
+
+
+def test_malformed_config_is_one_line(capsys, tmp_path):
+    bad = tmp_path / "config.json"
+    bad.write_text('{"hidden_size": 12')
+    code, _, err = run(capsys, "estimate", "--model-config", str(bad), "--tokens", "1T",
+                       "--accelerator", "H100-SXM", "--count", "8")
+    assert code == 2
+    assert "config.json" in err and len(err.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize("what", ["accelerators", "models"])
+def test_catalog(capsys, what):
+    code, out, _ = run(capsys, "catalog", what, "--json")
+    assert code == 0
+    ids = {r["id"] for r in json.loads(out)}
+    assert {"H100-SXM", "Ascend-910C"} <= ids or {"deepseek-v3", "qwen3-235b-a22b"} <= ids
+
+
+def test_console_entry_point_runs_without_traceback():
+    proc = subprocess.run([sys.executable, "-m", "app", "estimate", "--model", "nope", "--tokens", "1T",
+                           "--accelerator", "H100-SXM", "--count", "8"], capture_output=True, text=True)
+    assert proc.returncode == 2
+    assert "unknown model 'nope'" in proc.stderr
+    assert "Traceback" not in proc.stderr
+
+
+def test_core_never_imports_qt():
+    code = ("import sys, core.cli, core.estimate, core.scenario_eval, core.project, core.cost, core.sites, "
+            "core.presets, core.hf_import; "
+            "bad = [m for m in sys.modules if m.split('.')[0] in ('PySide6', 'pyqtgraph', 'app')]; "
+            "print(bad); sys.exit(1 if bad else 0)")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+def test_no_qt_import_statement_in_core():
+    import re
+    from pathlib import Path
+
+    pattern = re.compile(r"^\s*(from|import)\s+(PySide6|pyqtgraph|app)\b", re.M)
+    core = Path(__file__).resolve().parent.parent / "core"
+    offenders = [p.name for p in core.rglob("*.py") if pattern.search(p.read_text(encoding="utf-8"))]
+    assert offenders == []
