@@ -4,7 +4,7 @@ the two breakdown charts. Draws core result objects; computes nothing."""
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QBrush
+from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFrame,
@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 
 from app.charts.memory import MemoryChart
 from app.charts.step_time import StepTimeChart
-from app.theme import VERDICT_STYLE, verdict_colour
+from app.theme import VERDICT_STYLE, VERDICT_TEXT
 from core.scenario_eval import ScenarioResult
 from core.units import human
 
@@ -99,8 +99,11 @@ class ResultsView(QWidget):
         v.setSpacing(10)
         v.addWidget(self.banner)
         v.addWidget(self.status)
-        v.addWidget(self.reasons)
         v.addWidget(figures_box)
+        why = QGroupBox("Why")
+        wl = QVBoxLayout(why)
+        wl.addWidget(self.reasons)
+        v.addWidget(why)
         v.addWidget(options_box)
         v.addWidget(self.step_chart)
         v.addWidget(self.memory_chart)
@@ -191,7 +194,7 @@ class ResultsView(QWidget):
                 item = QTableWidgetItem(text)
                 item.setToolTip(why)
                 if col == 1:
-                    item.setForeground(QBrush(verdict_colour(o.verdict)))
+                    item.setForeground(QBrush(QColor(VERDICT_TEXT.get(o.verdict, '#666666'))))
                     f = item.font()
                     f.setBold(True)
                     item.setFont(f)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
 from PySide6.QtWidgets import (
     QGridLayout,
@@ -41,6 +41,8 @@ class ScenarioList(QWidget):
         super().__init__(parent)
         self.list = QListWidget()
         self.list.setUniformItemSizes(True)
+        self.list.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.list.currentRowChanged.connect(lambda r: r >= 0 and self.selected.emit(r))
         self.list.itemDoubleClicked.connect(lambda _i: self.rename_requested.emit(self.current()))
         buttons = {}
@@ -88,7 +90,7 @@ class ScenarioList(QWidget):
         for name in names:
             item = QListWidgetItem(name)
             item.setIcon(_dot(QColor("#999999")))
-            item.setToolTip("not evaluated yet")
+            item.setToolTip(f"{name}\nnot evaluated yet")
             self.list.addItem(item)
         self.list.setCurrentRow(min(max(current, 0), len(names) - 1))
         self.list.blockSignals(False)
@@ -102,4 +104,4 @@ class ScenarioList(QWidget):
         item = self.list.item(row)
         if item is not None:
             item.setIcon(_dot(verdict_colour(verdict)))
-            item.setToolTip(words)
+            item.setToolTip(f"{item.text()}\n{words}")

@@ -44,6 +44,9 @@ VERDICT_STYLE = {
     "infeasible": ("#C0392B", "#FFFFFF", "Infeasible"),
 }
 
+# Verdict words in tables: darker shades of the banner colours, readable as text on white/grey.
+VERDICT_TEXT = {"feasible": "#007A55", "needs_license": "#A65E00", "infeasible": "#B03A2E"}
+
 ERROR_COLOUR = "#D55E00"  # vermillion: the invalid-field border
 
 

@@ -26,7 +26,7 @@ from app import sources
 from app.editors.base import ScenarioEditor
 from app.editors.fields import fmt_float, mark_invalid, optional, parse_float
 
-RULE_COLUMNS = ["On", "Rule", "Title", "Effective", "Ends", "Status", "Outcome", "Source"]
+RULE_COLUMNS = ["On", "Rule", "Name", "Effective", "Ends", "Status", "Outcome", "Source"]
 HQ_CODES = ["CN", "US", "SG", "MY", "TH", "ID", "AE", "HK", "TW", "KR", "JP", "IN", "GB", "DE", "FR"]
 
 
@@ -94,10 +94,11 @@ class PolicyEditor(ScenarioEditor):
         self.rules.verticalHeader().setVisible(False)
         self.rules.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.rules.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.rules.setWordWrap(True)
+        self.rules.setWordWrap(False)
+        self.rules.setTextElideMode(Qt.TextElideMode.ElideRight)
         h = self.rules.horizontalHeader()
-        h.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        h.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        h.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        h.setStretchLastSection(True)
         self.rules.itemChanged.connect(self._rule_toggled)
         self.hypothetical_on = QCheckBox("Hypothetical rules take effect from")
         self.hypothetical_on.toggled.connect(self._hypothetical_changed)
@@ -160,7 +161,7 @@ class PolicyEditor(ScenarioEditor):
         regimes = sources.regimes(self.project)
         self.regime.clear()
         for rid, r in regimes.items():
-            self.regime.addItem(sources.regime_field(r, "name", rid), rid)
+            self.regime.addItem(sources.regime_field(r, "title") or sources.regime_field(r, "name") or rid, rid)
         if self.regime.findData(s.policy.regime) < 0:
             self.regime.addItem(f"{s.policy.regime} (not available)", s.policy.regime)
         self.regime.setCurrentIndex(self.regime.findData(s.policy.regime))
@@ -189,10 +190,14 @@ class PolicyEditor(ScenarioEditor):
             on.setCheckState(Qt.CheckState.Unchecked if rid in disabled else Qt.CheckState.Checked)
             on.setData(Qt.ItemDataRole.UserRole, rid)
             self.rules.setItem(row, 0, on)
-            for col, name in enumerate(["id", "title", "effective", "ends", "status", "outcome",
+            title = _text(sources.regime_field(rule, "title"))
+            for col, name in enumerate(["id", "short", "effective", "ends", "status", "outcome",
                                         "source"], start=1):
-                value = _text(sources.regime_field(rule, name))
+                value = _text(sources.regime_field(rule, name)).replace("_", " ")
+                if name == "short" and not value:
+                    value = title
                 item = QTableWidgetItem(value)
-                item.setToolTip(value)
+                item.setToolTip(f"{title}\n{value}" if name in ("id", "short") else value)
                 self.rules.setItem(row, col, item)
-        self.rules.resizeRowsToContents()
+        self.rules.resizeColumnsToContents()
+        self.rules.setColumnWidth(7, min(self.rules.columnWidth(7), 220))
