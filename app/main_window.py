@@ -215,8 +215,8 @@ class MainWindow(QMainWindow):
             cached = self._cache.get(s.model_dump_json())
             if cached is not None:
                 self.scenarios.set_verdict(i, cached.verdict, VERDICT_STYLE[cached.verdict][2])
-        if self.document is not None and self.document.modified:
-            self.autosave()
+        # after the undo stack has updated its clean state (push runs redo() first)
+        QTimer.singleShot(0, self, self.autosave)
 
     def select_scenario(self, index: int) -> None:
         if not 0 <= index < len(self.project.scenarios):
