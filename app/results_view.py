@@ -51,7 +51,7 @@ class ResultsView(QWidget):
         self.reasons.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.reasons.setTextFormat(Qt.TextFormat.RichText)
 
-        figures_box = QGroupBox("Key figures (chosen option)")
+        figures_box = self.figures_box = QGroupBox("Key figures (chosen option)")
         grid = QGridLayout(figures_box)
         grid.setHorizontalSpacing(16)
         self.figures: dict[str, QLabel] = {}
@@ -139,8 +139,12 @@ class ResultsView(QWidget):
         best = result.best or (result.options[0] if result.options else None)
         bg, fg, words = VERDICT_STYLE.get(result.verdict, ("#999999", "#000000", result.verdict))
         headline = words
-        if best is not None and best.wall_clock_days is not None:
-            headline += f" — {best.label}, {best.wall_clock_days:,.0f} days"
+        if best is not None:
+            headline += f" — {best.label}"
+            if best.wall_clock_days is not None and result.verdict != "infeasible":
+                headline += f", {best.wall_clock_days:,.0f} days"
+        self.figures_box.setTitle("Key figures (chosen option)" if result.verdict != "infeasible"
+                                  else "Key figures (if the option were allowed)")
         self.banner.setText(headline)
         self.reasons.setText("<ul style='margin-left:-20px'>" + "".join(
             f"<li>{_escape(r)}</li>" for r in result.reasons) + "</ul>" if result.reasons else "")

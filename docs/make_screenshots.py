@@ -50,9 +50,20 @@ def main() -> int:
         settle()
         window.grab().save(str(out / f"{name}-editor.png"))
     window.results.grab().save(str(out / "results.png"))
-    window.select_scenario(3)
+    n = len(window.project.scenarios)
+    for index, name in ((1, "infeasible"), (3, "needs-licence")):
+        if index < n:
+            window.select_scenario(index)
+            settle(800)
+            window.grab().save(str(out / f"{name}.png"))
+    window.select_scenario(0)
+    window.tabs.setCurrentIndex(1)
     settle(800)
-    window.grab().save(str(out / "infeasible-or-other.png"))
+    field = window.fleet_editor.field_at(("fleet", 0, "count"))
+    field.setText("0")
+    field.textEdited.emit("0")
+    settle()
+    window.grab().save(str(out / "invalid-input.png"))
     window.close()
     print(f"screenshots in {out}")
     return 0
