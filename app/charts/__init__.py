@@ -1,0 +1,1 @@
+"""Charts drawn from core result objects only (no figures computed here)."""

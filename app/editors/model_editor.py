@@ -1,0 +1,256 @@
+"""Model editor: preset or Hugging Face import, every architecture field, the training run, and
+the totals the core derives from them (parameters, active parameters, training FLOPs)."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QFileDialog,
+    QFormLayout,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app import sources
+from app.editors.base import ScenarioEditor
+from app.editors.fields import (
+    fmt_big,
+    fmt_int,
+    optional,
+    parse_big,
+    parse_int,
+)
+from core.errors import InputError
+from core.units import human
+
+M = "model"
+T = "training"
+
+ARCHITECTURE = [  # (field, label, hint, optional?)
+    ("n_layers", "Layers", "transformer blocks", False),
+    ("d_model", "Hidden size", "d_model", False),
+    ("n_heads", "Attention heads", "query heads", False),
+    ("n_kv_heads", "KV heads", "blank = same as attention heads (MHA)", True),
+    ("head_dim", "Head dim", "blank = hidden size / heads", True),
+    ("ffn_dim", "FFN width", "dense feed-forward width", False),
+    ("vocab_size", "Vocabulary", "tokens", False),
+]
+MOE = [
+    ("n_experts", "Routed experts", "0 = dense model", False),
+    ("n_active_experts", "Active experts", "routed experts per token", False),
+    ("n_shared_experts", "Shared experts", "always-on experts", False),
+    ("expert_ffn_dim", "Expert FFN width", "width of one routed expert", True),
+    ("shared_expert_ffn_dim", "Shared FFN width", "blank = shared experts × expert width", True),
+    ("first_dense_layers", "Leading dense layers", "first_k_dense_replace", False),
+    ("moe_layer_freq", "MoE every k-th layer", "1 = every layer", False),
+]
+MLA = [
+    ("q_lora_rank", "Q LoRA rank", "blank or 0 = full-rank queries", True),
+    ("kv_lora_rank", "KV LoRA rank", "compressed KV width", True),
+    ("qk_nope_head_dim", "QK no-RoPE dim", "per head", True),
+    ("qk_rope_head_dim", "QK RoPE dim", "per head", True),
+    ("v_head_dim", "V head dim", "per head", True),
+]
+CUSTOM = "(custom architecture)"
+
+
+class ModelEditor(ScenarioEditor):
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self._presets = sources.presets()
+
+        # -- source: preset or import
+        self.preset_combo = QComboBox()
+        self.preset_combo.addItem(CUSTOM, None)
+        for pid, p in self._presets.items():
+            self.preset_combo.addItem(p.name, pid)
+            self.preset_combo.setItemData(self.preset_combo.count() - 1, p.published_source,
+                                          Qt.ItemDataRole.ToolTipRole)
+        self.preset_combo.activated.connect(self._preset_chosen)
+        self.preset_combo.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.preset_combo.setMinimumContentsLength(14)
+        self.import_button = QPushButton("Import config.json…")
+        self.import_button.setToolTip("Read the architecture from a Hugging Face config.json")
+        self.import_button.clicked.connect(self._import_clicked)
+        self.source_label = QLabel()
+        self.source_label.setWordWrap(True)
+        self.source_label.setForegroundRole(self.source_label.foregroundRole())
+        self.source_label.setEnabled(False)
+        source_row = QHBoxLayout()
+        source_row.addWidget(self.preset_combo, 1)
+        source_row.addWidget(self.import_button)
+        source_box = QGroupBox("Model")
+        sb = QVBoxLayout(source_box)
+        sb.addLayout(source_row)
+        sb.addWidget(self.source_label)
+
+        # -- architecture
+        arch_box, arch_form = _form_box("Architecture")
+        for name, label, hint, opt in ARCHITECTURE:
+            arch_form.addRow(label, self._int_field(name, label, hint, opt))
+        self.gated = QCheckBox("Gated MLP (SwiGLU/GeGLU)")
+        self.gated.toggled.connect(lambda on: self.apply((M, "gated_mlp"), on, text="Toggle gated MLP"))
+        self.tied = QCheckBox("Tied input/output embeddings")
+        self.tied.toggled.connect(lambda on: self.apply((M, "tied_embeddings"), on,
+                                                        text="Toggle tied embeddings"))
+        arch_form.addRow("", self.gated)
+        arch_form.addRow("", self.tied)
+
+        moe_box, moe_form = _form_box("Mixture of experts")
+        for name, label, hint, opt in MOE:
+            moe_form.addRow(label, self._int_field(name, label, hint, opt))
+
+        att_box, att_form = _form_box("Attention")
+        self.attention = QComboBox()
+        self.attention.addItem("GQA / MQA / MHA", "gqa")
+        self.attention.addItem("MLA (DeepSeek low-rank)", "mla")
+        self.attention.activated.connect(
+            lambda i: self.apply((M, "attention"), self.attention.itemData(i), text="Change attention"))
+        att_form.addRow("Variant", self.attention)
+        self._mla_rows = []
+        for name, label, hint, opt in MLA:
+            w = self._int_field(name, label, hint, opt)
+            att_form.addRow(label, w)
+            self._mla_rows.append((att_form, w))
+
+        # -- training run
+        train_box, train_form = _form_box("Training run")
+        train_form.addRow("Tokens", self.field((T, "tokens"), parse_big, fmt_big, "Tokens",
+                                               "training tokens, e.g. 36T, 300B, 1.5e13"))
+        train_form.addRow("Sequence length", self.field((T, "seq_len"), parse_int, fmt_int,
+                                                        "Sequence length", "tokens per sequence"))
+        train_form.addRow("Global batch", self.field(
+            (T, "global_batch_tokens"), optional(parse_int), fmt_int, "Global batch",
+            "tokens per optimizer step", placeholder="chosen by the planner"))
+        self.precision = QComboBox()
+        self.precision.addItem("BF16", "bf16")
+        self.precision.addItem("FP8", "fp8")
+        self.precision.activated.connect(
+            lambda i: self.apply((T, "precision"), self.precision.itemData(i), text="Change precision"))
+        train_form.addRow("Precision", self.precision)
+
+        # -- derived
+        derived_box, derived_form = _form_box("Derived (core)")
+        self.total_label = QLabel()
+        self.active_label = QLabel()
+        self.flops_label = QLabel()
+        for w in (self.total_label, self.active_label, self.flops_label):
+            w.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        derived_form.addRow("Parameters", self.total_label)
+        derived_form.addRow("Active per token", self.active_label)
+        derived_form.addRow("Training FLOPs", self.flops_label)
+
+        grid = QGridLayout()
+        grid.setHorizontalSpacing(12)
+        grid.setVerticalSpacing(12)
+        grid.addWidget(source_box, 0, 0, 1, 2)
+        left = QVBoxLayout()
+        left.addWidget(arch_box)
+        left.addWidget(att_box)
+        left.addStretch(1)
+        right = QVBoxLayout()
+        right.addWidget(moe_box)
+        right.addWidget(train_box)
+        right.addWidget(derived_box)
+        right.addStretch(1)
+        grid.addLayout(left, 1, 0)
+        grid.addLayout(right, 1, 1)
+        grid.setColumnStretch(0, 1)
+        grid.setColumnStretch(1, 1)
+
+        inner = QWidget()
+        v = QVBoxLayout(inner)
+        v.addWidget(self.error_line)
+        v.addLayout(grid)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        scroll.setWidget(inner)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(scroll)
+
+    def _int_field(self, name: str, label: str, hint: str, opt: bool):
+        parse = optional(parse_int) if opt else parse_int
+        placeholder = hint.split("=", 1)[1].strip() if opt and "=" in hint else ""
+        w = self.field((M, name), parse, fmt_int, label, hint, placeholder)
+        return w
+
+    # ---- actions -----------------------------------------------------------------------
+    def _preset_chosen(self, index: int) -> None:
+        pid = self.preset_combo.itemData(index)
+        if self.scenario is None or self._loading:
+            return
+        if pid is None:  # keep the architecture, just unlink it from the preset
+            self.emit_scenario(self.scenario.model_copy(update={"preset": None}), "Unlink preset")
+            return
+        p = self._presets[pid]
+        training = self.scenario.training.model_copy(
+            update={"seq_len": p.default_seq_len,
+                    "tokens": p.default_tokens or self.scenario.training.tokens})
+        new = self.scenario.model_copy(update={"preset": pid, "model": p.spec, "training": training})
+        self.emit_scenario(new, f"Use preset {p.name}")
+        self.load(new, self.project, force=True)
+
+    def _import_clicked(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Import Hugging Face config", "",
+                                              "Model config (*.json);;All files (*)")
+        if path:
+            self.import_config(path)
+
+    def import_config(self, path: str) -> bool:
+        from core.hf_import import load_hf_config
+
+        try:
+            spec = load_hf_config(path)
+        except InputError as e:
+            self._report(f"Import failed: {e}")
+            return False
+        except Exception as e:  # an unreadable file must not crash the window
+            self._report(f"Import failed: {sources.describe_error(e)}")
+            return False
+        new = self.scenario.model_copy(update={"preset": None, "model": spec})
+        self.emit_scenario(new, f"Import {spec.name}")
+        self.load(new, self.project, force=True)
+        return True
+
+    # ---- view --------------------------------------------------------------------------
+    def refresh(self, force: bool) -> None:
+        s = self.scenario
+        m = s.model
+        i = self.preset_combo.findData(s.preset) if s.preset else 0
+        self.preset_combo.setCurrentIndex(max(i, 0))
+        source = self._presets[s.preset].published_source if s.preset in self._presets else m.source
+        self.source_label.setText(f"{m.name} — {source}" if source else m.name)
+        self.source_label.setToolTip(self.source_label.text())
+        self.gated.setChecked(m.gated_mlp)
+        self.tied.setChecked(m.tied_embeddings)
+        self.attention.setCurrentIndex(self.attention.findData(m.attention))
+        self.precision.setCurrentIndex(self.precision.findData(s.training.precision))
+        is_mla = m.attention == "mla"
+        for form, w in self._mla_rows:
+            form.setRowVisible(w, is_mla)
+        self.total_label.setText(human(m.total_params()))
+        self.total_label.setToolTip(f"{m.total_params():,} parameters")
+        self.active_label.setText(human(m.active_params()))
+        self.active_label.setToolTip(f"{m.active_params():,} parameters")
+        # the run total (× tokens) is shown with the result, where the core computes it
+        self.flops_label.setText(f"{m.training_flops_per_token(s.training.seq_len):.3g} per token")
+
+
+def _form_box(title: str) -> tuple[QGroupBox, QFormLayout]:
+    box = QGroupBox(title)
+    form = QFormLayout(box)
+    form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+    form.setLabelAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+    return box, form

@@ -1,0 +1,112 @@
+"""Live evaluation off the GUI thread: coalesce rapid edits, run the core in a worker, drop
+results that no longer match the latest request.
+
+The first request after a quiet spell starts at once (so a single edit shows its result in
+well under 100 ms); requests arriving while a run is in flight or within the debounce window
+are merged into one trailing run.
+"""
+
+from __future__ import annotations
+
+import time
+import traceback
+
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal, Slot
+
+from core.errors import InputError
+from core.scenario import Scenario
+from core.scenario_eval import ScenarioResult, evaluate_scenario
+
+DEBOUNCE_MS = 150
+
+
+class _Signals(QObject):
+    done = Signal(int, object, object)  # generation, result | None, error text | None
+
+
+class _Job(QRunnable):
+    def __init__(self, generation: int, scenario: Scenario, project) -> None:
+        super().__init__()
+        self.generation = generation
+        self.scenario = scenario
+        self.project = project
+        self.signals = _Signals()
+
+    def run(self) -> None:
+        try:
+            result = evaluate_scenario(self.scenario, self.project)
+            self.signals.done.emit(self.generation, result, None)
+        except InputError as e:
+            self.signals.done.emit(self.generation, None, str(e))
+        except Exception as e:  # the window must survive any core failure
+            traceback.print_exc()
+            self.signals.done.emit(self.generation, None, f"evaluation failed: {e}")
+
+
+class LiveEvaluator(QObject):
+    """``request(scenario, project)``; emits ``result_ready(scenario, result)`` or
+    ``failed(scenario, message)`` for the latest request only."""
+
+    result_ready = Signal(object, object)
+    failed = Signal(object, str)
+    busy_changed = Signal(bool)
+
+    def __init__(self, parent: QObject | None = None, debounce_ms: int = DEBOUNCE_MS):
+        super().__init__(parent)
+        self._pool = QThreadPool(self)
+        self._pool.setMaxThreadCount(1)
+        self._timer = QTimer(self, singleShot=True, interval=debounce_ms)
+        self._timer.timeout.connect(self._start)
+        self._generation = 0
+        self._pending: tuple[Scenario, object] | None = None
+        self._running: _Job | None = None
+        self._last_start = 0.0
+        self._debounce_s = debounce_ms / 1000
+
+    @property
+    def busy(self) -> bool:
+        return self._running is not None or self._pending is not None
+
+    def request(self, scenario: Scenario, project=None) -> None:
+        self._generation += 1
+        self._pending = (scenario, project)
+        self.busy_changed.emit(True)
+        if self._running is not None or self._timer.isActive():
+            return  # picked up when the current run ends / the timer fires
+        if time.perf_counter() - self._last_start >= self._debounce_s:
+            self._start()
+        else:
+            self._timer.start()
+
+    def _start(self) -> None:
+        if self._pending is None or self._running is not None:
+            return
+        scenario, project = self._pending
+        self._pending = None
+        job = _Job(self._generation, scenario, project)
+        job.signals.done.connect(self._finished)
+        self._running = job
+        self._last_start = time.perf_counter()
+        self._pool.start(job)
+
+    @Slot(int, object, object)
+    def _finished(self, generation: int, result: ScenarioResult | None, error: str | None) -> None:
+        job = self._running
+        self._running = None
+        if generation == self._generation and job is not None:
+            if result is not None:
+                self.result_ready.emit(job.scenario, result)
+            else:
+                self.failed.emit(job.scenario, error or "evaluation failed")
+        if self._pending is not None and not self._timer.isActive():
+            self._timer.start()
+        if not self.busy:
+            self.busy_changed.emit(False)
+
+    def wait(self, timeout_ms: int = 30000) -> None:
+        self._pool.waitForDone(timeout_ms)
+
+    def shutdown(self) -> None:
+        self._timer.stop()
+        self._pending = None
+        self._pool.waitForDone(30000)

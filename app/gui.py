@@ -1,0 +1,204 @@
+"""``chokepoint [FILE.json] [--smoke-test OUT.json]``: start the desktop window.
+
+With no file the bundled example project opens (a new project when it is not shipped); a file
+that cannot be read gives one clear message and an empty project, never a traceback. The smoke
+test starts the full window, evaluates every scenario, writes a JSON report and exits; it writes
+only to its file because a windowed Windows build has no ``sys.stdout``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+import traceback
+from collections.abc import Sequence
+from pathlib import Path
+
+_T0 = time.perf_counter()
+_T0_WALL = time.time()
+
+
+def _startup_origin() -> float:
+    """Wall-clock time the process was started (the benchmark passes it; else our import)."""
+    try:
+        return float(os.environ["CHOKEPOINT_T0"])
+    except (KeyError, ValueError):
+        return _T0_WALL
+
+
+def _say(text: str) -> None:
+    stream = sys.stderr
+    if stream is not None:
+        print(text, file=stream)
+
+
+def parse_args(argv: Sequence[str]) -> argparse.Namespace:
+    p = argparse.ArgumentParser(prog="chokepoint", description="Chokepoint desktop window")
+    p.add_argument("file", nargs="?", help="project file (.json) to open")
+    p.add_argument("--smoke-test", metavar="OUT.json",
+                   help="start the window, evaluate every scenario, write a report, exit")
+    return p.parse_args(list(argv))
+
+
+def initial_document(path: str | None):
+    """(document, error message or None) for the command-line file or the bundled example."""
+    from app import sources
+    from app.document import ProjectDocument
+    from core.errors import InputError
+
+    if path:
+        try:
+            return ProjectDocument.open(path), None
+        except InputError as e:
+            return ProjectDocument(sources.new_project()), f"Cannot open {Path(path).name}: {e}"
+    try:
+        example = sources.example_project()
+    except InputError as e:
+        return ProjectDocument(sources.new_project()), f"The bundled example is unreadable: {e}"
+    if example is not None:
+        return ProjectDocument(example), None
+    return ProjectDocument(sources.new_project()), None
+
+
+def app_icon():
+    from PySide6.QtGui import QIcon
+
+    from core.resources import resource
+
+    icon = QIcon()
+    folder = resource("icons")
+    for size in (16, 24, 32, 48, 64, 128, 256, 512):
+        png = folder / f"chokepoint-{size}.png"
+        if png.exists():
+            icon.addFile(str(png))
+    if icon.isNull() and (folder / "chokepoint.svg").exists():
+        icon = QIcon(str(folder / "chokepoint.svg"))
+    return icon
+
+
+def make_application(argv: Sequence[str] = ()):
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance() or QApplication([sys.argv[0] if sys.argv else "chokepoint",
+                                                   *argv])
+    app.setApplicationName("chokepoint")
+    app.setApplicationDisplayName("Chokepoint")
+    app.setDesktopFileName("chokepoint")
+    app.setWindowIcon(app_icon())
+    import pyqtgraph as pg
+
+    pg.setConfigOptions(antialias=True)
+    return app
+
+
+def offer_recovery(ask) -> object | None:
+    """A ProjectDocument from a crashed session's autosave if ``ask(recoverable)`` says yes."""
+    from app import state
+    from app.main_window import recovered_document
+    from core.errors import InputError
+
+    for rec in state.find_recoverable():
+        if ask(rec):
+            try:
+                doc = recovered_document(rec)
+            except InputError as e:
+                _say(f"chokepoint: the autosave could not be read: {e}")
+                rec.discard()
+                continue
+            rec.discard()
+            return doc
+        rec.discard()
+    return None
+
+
+def _ask_recover(rec) -> bool:
+    from PySide6.QtWidgets import QMessageBox
+
+    when = time.strftime("%Y-%m-%d %H:%M", time.localtime(rec.saved_at)) if rec.saved_at else "?"
+    what = rec.original or "an unsaved project"
+    answer = QMessageBox.question(
+        None, "Recover unsaved work?",
+        f"Chokepoint did not exit cleanly last time.\n\nRecover the autosaved copy of {what} "
+        f"(saved {when})?", QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+        QMessageBox.StandardButton.Yes)
+    return answer == QMessageBox.StandardButton.Yes
+
+
+def run_gui(argv: Sequence[str]) -> int:
+    args = parse_args(argv)
+    if args.smoke_test:
+        return smoke_test(args.smoke_test, args.file)
+    from PySide6.QtWidgets import QMessageBox
+
+    from app import state
+    from app.main_window import MainWindow
+
+    app = make_application()
+    session = state.Session()
+    document = offer_recovery(_ask_recover)
+    error = None
+    if document is None:
+        document, error = initial_document(args.file)
+    window = MainWindow(document, session)
+    window.show()
+    if error:
+        _say(f"chokepoint: {error}")
+        QMessageBox.warning(window, "Cannot open project", error)
+    if args.file and error is None:
+        state.add_recent(args.file)
+    return app.exec()
+
+
+def smoke_test(out: str, path: str | None = None) -> int:
+    """Start the full window on the example, evaluate it, write the report. Exit 0 / 1."""
+    report: dict = {"ok": False}
+    code = 1
+    try:
+        from PySide6.QtCore import QEventLoop, QTimer
+
+        from app import state
+        from app.main_window import MainWindow
+        from core.scenario_eval import evaluate_scenario
+
+        app = make_application()
+        document, error = initial_document(path)
+        if error:
+            raise RuntimeError(error)
+        session = state.Session()
+        window = MainWindow(document, session, interactive=False)
+        loop = QEventLoop()
+        shown: list = []
+        window.result_shown.connect(lambda r: (shown.append(r), loop.quit()))
+        window.show()
+        QTimer.singleShot(60_000, loop.quit)
+        if not shown:
+            loop.exec()
+        if not shown:
+            raise RuntimeError("no result was shown within 60 s")
+        startup = time.time() - _startup_origin()
+        scenarios = []
+        for s in window.project.scenarios:
+            r = evaluate_scenario(s, window.project)
+            best = r.best
+            scenarios.append({
+                "name": s.name, "verdict": r.verdict,
+                "days": None if best is None else best.wall_clock_days,
+                "gpu_hours": None if best is None else best.gpu_hours,
+                "cost_usd": None if best is None else best.cost_usd,
+                "option": None if best is None else best.label,
+            })
+        report = {"ok": True, "project": window.project.name, "scenarios": scenarios,
+                  "startup_s": round(startup, 3),
+                  "banner": window.results.banner.text(), "qt_platform": app.platformName()}
+        window.close()
+        session.close()
+        app.processEvents()
+        code = 0
+    except Exception as e:  # the report must say what went wrong, never a bare traceback
+        report = {"ok": False, "error": f"{type(e).__name__}: {e}",
+                  "traceback": traceback.format_exc()}
+    Path(out).write_text(json.dumps(report, indent=2), encoding="utf-8")
+    return code

@@ -1,0 +1,445 @@
+"""The main window: scenario list | editors (model, fleet, policy) | live results, plus the
+File/Edit/Scenario menus, the modified flag, autosave and the unsaved-changes prompt."""
+
+from __future__ import annotations
+
+import base64
+from collections import OrderedDict
+from pathlib import Path
+
+from PySide6.QtCore import QByteArray, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QInputDialog,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QSplitter,
+    QTabWidget,
+)
+
+from app import sources, state
+from app.document import ProjectDocument
+from app.editors.fleet_editor import FleetEditor
+from app.editors.model_editor import ModelEditor
+from app.editors.policy_editor import PolicyEditor
+from app.evaluator import LiveEvaluator
+from app.results_view import ResultsView
+from app.scenario_list import ScenarioList
+from app.theme import VERDICT_STYLE
+from core.errors import InputError
+from core.scenario import Scenario
+
+AUTOSAVE_MS = 60_000
+FILE_FILTER = "Chokepoint project (*.json);;All files (*)"
+
+
+class MainWindow(QMainWindow):
+    result_shown = Signal(object)  # ScenarioResult now on screen
+
+    def __init__(self, document: ProjectDocument, session: state.Session | None = None,
+                 interactive: bool = True):
+        super().__init__()
+        self.session = session
+        self.interactive = interactive  # False in tests/smoke: no modal dialogs
+        self.document: ProjectDocument | None = None
+        self.current = 0
+        self._problems: dict[str, str] = {}
+        self._cache: OrderedDict[str, object] = OrderedDict()
+        self.evaluator = LiveEvaluator(self)
+        self.evaluator.result_ready.connect(self._on_result)
+        self.evaluator.failed.connect(self._on_failed)
+        self.evaluator.busy_changed.connect(lambda b: self.results.set_busy(b))
+
+        self.scenarios = ScenarioList()
+        self.model_editor = ModelEditor()
+        self.fleet_editor = FleetEditor()
+        self.policy_editor = PolicyEditor()
+        self.editors = {"model": self.model_editor, "fleet": self.fleet_editor,
+                        "policy": self.policy_editor}
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self.model_editor, "Model")
+        self.tabs.addTab(self.fleet_editor, "Fleet")
+        self.tabs.addTab(self.policy_editor, "Policy")
+        self.results = ResultsView()
+        for name, editor in self.editors.items():
+            editor.edited.connect(self._on_edited)
+            editor.problem.connect(lambda msg, n=name: self._on_problem(n, msg))
+        self.scenarios.selected.connect(self.select_scenario)
+        self.scenarios.add_requested.connect(self.add_scenario)
+        self.scenarios.duplicate_requested.connect(self.duplicate_scenario)
+        self.scenarios.rename_requested.connect(self._rename_clicked)
+        self.scenarios.delete_requested.connect(self.delete_scenario)
+        self.scenarios.move_requested.connect(self.move_scenario)
+
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.addWidget(self.scenarios)
+        self.splitter.addWidget(self.tabs)
+        self.splitter.addWidget(self.results)
+        self.splitter.setStretchFactor(0, 0)
+        self.splitter.setStretchFactor(1, 3)
+        self.splitter.setStretchFactor(2, 3)
+        self.splitter.setSizes([170, 600, 596])
+        self.splitter.setChildrenCollapsible(False)
+        self.scenarios.setMinimumWidth(150)
+        self.setCentralWidget(self.splitter)
+        self.busy_label = QLabel()
+        self.statusBar().addPermanentWidget(self.busy_label)
+
+        self._autosave_timer = QTimer(self, interval=AUTOSAVE_MS)
+        self._autosave_timer.timeout.connect(self.autosave)
+        self._autosave_timer.start()
+        self._build_menus()
+        self.set_document(document)
+        self._restore_geometry()
+
+    # ---- menus -------------------------------------------------------------------------
+    def _action(self, menu, text: str, slot, shortcut=None, tip: str = "") -> QAction:
+        a = QAction(text, self)
+        if shortcut is not None:
+            a.setShortcut(QKeySequence(shortcut))
+        a.setStatusTip(tip)
+        a.triggered.connect(slot)
+        menu.addAction(a)
+        return a
+
+    def _build_menus(self) -> None:
+        SK = QKeySequence.StandardKey
+        m = self.menuBar().addMenu("&File")
+        self._action(m, "&New", self.new_project, SK.New, "Start a new project")
+        self._action(m, "&Open…", self.open_dialog, SK.Open, "Open a project file")
+        self.recent_menu = m.addMenu("Open &Recent")
+        self.recent_menu.aboutToShow.connect(self._fill_recent)
+        m.addSeparator()
+        self._action(m, "&Save", self.save, SK.Save, "Save the project")
+        self._action(m, "Save &As…", self.save_as, SK.SaveAs, "Save under a new name")
+        self._action(m, "&Close", self.close_project, SK.Close, "Close the project")
+        m.addSeparator()
+        self._action(m, "&Quit", self.close, SK.Quit, "Quit Chokepoint")
+
+        e = self.menuBar().addMenu("&Edit")
+        self.undo_action = QAction("&Undo", self)
+        self.undo_action.setShortcut(QKeySequence(SK.Undo))
+        self.undo_action.triggered.connect(lambda: self.document.undo_stack.undo())
+        self.redo_action = QAction("&Redo", self)
+        self.redo_action.setShortcut(QKeySequence(SK.Redo))
+        self.redo_action.triggered.connect(lambda: self.document.undo_stack.redo())
+        e.addAction(self.undo_action)
+        e.addAction(self.redo_action)
+
+        s = self.menuBar().addMenu("&Scenario")
+        self._action(s, "&Add", self.add_scenario, "Ctrl+Shift+N")
+        self._action(s, "&Duplicate", lambda: self.duplicate_scenario(self.current), "Ctrl+D")
+        self._action(s, "&Rename…", lambda: self._rename_clicked(self.current), "F2")
+        self._action(s, "De&lete", lambda: self.delete_scenario(self.current))
+        s.addSeparator()
+        self._action(s, "Move &Up", lambda: self.move_scenario(self.current, self.current - 1),
+                     "Ctrl+Shift+Up")
+        self._action(s, "Move Do&wn", lambda: self.move_scenario(self.current, self.current + 1),
+                     "Ctrl+Shift+Down")
+
+    def _update_undo_actions(self) -> None:
+        stack = self.document.undo_stack
+        self.undo_action.setEnabled(stack.canUndo())
+        self.redo_action.setEnabled(stack.canRedo())
+        self.undo_action.setText(f"&Undo {stack.undoText()}".rstrip())
+        self.redo_action.setText(f"&Redo {stack.redoText()}".rstrip())
+
+    def _fill_recent(self) -> None:
+        self.recent_menu.clear()
+        items = state.recent_files()
+        for path in items:
+            a = self.recent_menu.addAction(path)
+            a.triggered.connect(lambda _c=False, p=path: self.open_path(p))
+        if not items:
+            self.recent_menu.addAction("(none)").setEnabled(False)
+        else:
+            self.recent_menu.addSeparator()
+            self.recent_menu.addAction("Clear list", state.clear_recent)
+
+    # ---- document ----------------------------------------------------------------------
+    def set_document(self, document: ProjectDocument) -> None:
+        old = self.document
+        if old is not None:
+            old.changed.disconnect(self._on_document_changed)
+            old.structure_changed.disconnect(self._on_structure_changed)
+            old.selection_requested.disconnect(self.select_scenario)
+            old.undo_stack.cleanChanged.disconnect(self._update_title)
+            old.undo_stack.indexChanged.disconnect(self._update_undo_actions)
+            old.deleteLater()
+        document.setParent(self)
+        self.document = document
+        document.changed.connect(self._on_document_changed)
+        document.structure_changed.connect(self._on_structure_changed)
+        document.selection_requested.connect(self.select_scenario)
+        document.undo_stack.cleanChanged.connect(self._update_title)
+        document.undo_stack.indexChanged.connect(self._update_undo_actions)
+        self._problems.clear()
+        self.results.result = None
+        self.current = 0
+        self._on_structure_changed()
+        self._load_editors(force=True)
+        self._update_title()
+        self._update_undo_actions()
+        self.evaluate_now()
+
+    @property
+    def project(self):
+        return self.document.project
+
+    @property
+    def scenario(self) -> Scenario:
+        return self.project.scenarios[self.current]
+
+    def _update_title(self, *_args) -> None:
+        doc = self.document
+        marking = f" [{doc.project.marking}]" if doc.project.marking else ""
+        self.setWindowTitle(f"{doc.display_name}[*]{marking} — Chokepoint")
+        self.setWindowModified(doc.modified)
+
+    def _load_editors(self, force: bool) -> None:
+        for editor in self.editors.values():
+            editor.load(self.scenario, self.project, force)
+
+    def _on_document_changed(self) -> None:
+        self.current = min(self.current, len(self.project.scenarios) - 1)
+        self._load_editors(force=False)
+        self.evaluate_now()
+        self._update_title()
+
+    def _on_structure_changed(self) -> None:
+        self.current = min(self.current, len(self.project.scenarios) - 1)
+        self.scenarios.set_names([s.name for s in self.project.scenarios], self.current)
+        for i, s in enumerate(self.project.scenarios):
+            cached = self._cache.get(s.model_dump_json())
+            if cached is not None:
+                self.scenarios.set_verdict(i, cached.verdict, VERDICT_STYLE[cached.verdict][2])
+        # after the undo stack has updated its clean state (push runs redo() first)
+        QTimer.singleShot(0, self, self.autosave)
+
+    def select_scenario(self, index: int) -> None:
+        if not 0 <= index < len(self.project.scenarios):
+            return
+        changed = index != self.current
+        self.current = index
+        self.scenarios.select(index)
+        if changed:
+            self._problems.clear()
+            self._load_editors(force=True)
+            self.results.set_stale(None)
+            cached = self._cache.get(self.scenario.model_dump_json())
+            if cached is not None:
+                self._show(cached)
+            self.evaluate_now()
+
+    # ---- edits -------------------------------------------------------------------------
+    def _on_edited(self, scenario: Scenario, text: str, merge_key) -> None:
+        self.document.set_scenario(self.current, scenario, text, merge_key)
+
+    def _on_problem(self, editor: str, message: str) -> None:
+        if message:
+            self._problems[editor] = message
+        else:
+            self._problems.pop(editor, None)
+        self.results.set_stale(next(iter(self._problems.values()), None))
+
+    def add_scenario(self) -> None:
+        names = {s.name for s in self.project.scenarios}
+        n = len(names) + 1
+        while f"Scenario {n}" in names:
+            n += 1
+        scenarios = list(self.project.scenarios) + [sources.new_scenario(f"Scenario {n}")]
+        self.document.set_scenarios(scenarios, "Add scenario", self.current, len(scenarios) - 1)
+
+    def duplicate_scenario(self, index: int) -> None:
+        if not 0 <= index < len(self.project.scenarios):
+            return
+        src = self.project.scenarios[index]
+        names = {s.name for s in self.project.scenarios}
+        name = f"{src.name} (copy)"
+        n = 2
+        while name in names:
+            name = f"{src.name} (copy {n})"
+            n += 1
+        scenarios = list(self.project.scenarios)
+        scenarios.insert(index + 1, src.model_copy(update={"name": name}))
+        self.document.set_scenarios(scenarios, "Duplicate scenario", index, index + 1)
+
+    def _rename_clicked(self, index: int) -> None:
+        if not 0 <= index < len(self.project.scenarios):
+            return
+        name, ok = QInputDialog.getText(self, "Rename scenario", "Name:",
+                                        text=self.project.scenarios[index].name)
+        if ok:
+            self.rename_scenario(index, name)
+
+    def rename_scenario(self, index: int, name: str) -> bool:
+        name = name.strip()
+        if not name:
+            self.statusBar().showMessage("A scenario needs a name.", 5000)
+            return False
+        scenarios = list(self.project.scenarios)
+        scenarios[index] = scenarios[index].model_copy(update={"name": name})
+        self.document.set_scenarios(scenarios, "Rename scenario", index, index)
+        return True
+
+    def delete_scenario(self, index: int) -> None:
+        if len(self.project.scenarios) <= 1 or not 0 <= index < len(self.project.scenarios):
+            return
+        scenarios = [s for i, s in enumerate(self.project.scenarios) if i != index]
+        self.document.set_scenarios(scenarios, "Delete scenario", index, max(0, index - 1))
+
+    def move_scenario(self, src: int, dst: int) -> None:
+        n = len(self.project.scenarios)
+        if not (0 <= src < n and 0 <= dst < n) or src == dst:
+            return
+        scenarios = list(self.project.scenarios)
+        scenarios.insert(dst, scenarios.pop(src))
+        self.document.set_scenarios(scenarios, "Move scenario", src, dst)
+
+    # ---- evaluation --------------------------------------------------------------------
+    def evaluate_now(self) -> None:
+        self.busy_label.setText("evaluating…")
+        self.evaluator.request(self.scenario, self.project)
+
+    def _on_result(self, scenario: Scenario, result) -> None:
+        key = scenario.model_dump_json()
+        self._cache[key] = result
+        while len(self._cache) > 64:
+            self._cache.popitem(last=False)
+        for i, s in enumerate(self.project.scenarios):
+            if s == scenario:
+                self.scenarios.set_verdict(i, result.verdict, VERDICT_STYLE[result.verdict][2])
+        if scenario == self.scenario:
+            self._show(result)
+
+    def _show(self, result) -> None:
+        self.results.show_result(result)
+        self.results.set_stale(next(iter(self._problems.values()), None))
+        self.busy_label.setText("")
+        self.result_shown.emit(result)
+
+    def _on_failed(self, scenario: Scenario, message: str) -> None:
+        if scenario == self.scenario:
+            self.busy_label.setText("")
+            self.results.show_error(message)
+            if self.results.result is None:
+                self.results.banner.setText(f"Cannot evaluate: {message}")
+
+    # ---- files -------------------------------------------------------------------------
+    def _warn(self, title: str, message: str) -> None:
+        if self.interactive:
+            QMessageBox.warning(self, title, message)
+        self.statusBar().showMessage(message, 10000)
+
+    def maybe_save(self) -> bool:
+        """True when it is fine to drop the current project (saved, discarded)."""
+        if not self.document.modified or not self.interactive:
+            return True  # nothing to lose, or a test/smoke run that cannot answer a dialog
+        answer = QMessageBox.question(
+            self, "Unsaved changes",
+            f"Save the changes to “{self.document.display_name}” before closing?",
+            QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard
+            | QMessageBox.StandardButton.Cancel, QMessageBox.StandardButton.Save)
+        if answer == QMessageBox.StandardButton.Save:
+            return self.save()
+        return answer == QMessageBox.StandardButton.Discard
+
+    def new_project(self) -> None:
+        if self.maybe_save():
+            self.set_document(ProjectDocument(sources.new_project()))
+
+    def close_project(self) -> None:
+        self.new_project()
+
+    def open_dialog(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Open project", "", FILE_FILTER)
+        if path:
+            self.open_path(path)
+
+    def open_path(self, path: str) -> bool:
+        if not self.maybe_save():
+            return False
+        try:
+            doc = ProjectDocument.open(path)
+        except InputError as e:
+            self._warn("Cannot open project", f"{Path(path).name}: {e}")
+            return False
+        self.set_document(doc)
+        state.add_recent(path)
+        return True
+
+    def save(self) -> bool:
+        if not self.document.path:
+            return self.save_as()
+        return self.save_to(self.document.path)
+
+    def save_as(self) -> bool:
+        start = self.document.path or f"{self.project.name}.json"
+        path, _ = QFileDialog.getSaveFileName(self, "Save project as", start, FILE_FILTER)
+        return bool(path) and self.save_to(path)
+
+    def save_to(self, path: str) -> bool:
+        try:
+            self.document.save(path)
+        except (InputError, OSError) as e:
+            self._warn("Cannot save project", str(e))
+            return False
+        state.add_recent(path)
+        if self.session is not None:
+            self.session.clear_autosave()
+        self._update_title()
+        self.statusBar().showMessage(f"Saved {path}", 5000)
+        return True
+
+    def autosave(self) -> None:
+        """Copy an unsaved or modified project to the state folder (never next to the file)."""
+        doc = self.document
+        if self.session is None or doc is None or not (doc.modified or doc.path is None):
+            return
+        try:
+            self.session.autosave(doc.project, doc.path)
+        except (InputError, OSError) as e:
+            self.statusBar().showMessage(f"Autosave failed: {e}", 10000)
+
+    # ---- geometry and closing ----------------------------------------------------------
+    def _restore_geometry(self) -> None:
+        ui = state.load_ui_state()
+        try:
+            if "geometry" in ui:
+                self.restoreGeometry(QByteArray(base64.b64decode(ui["geometry"])))
+            if "splitter" in ui:
+                self.splitter.restoreState(QByteArray(base64.b64decode(ui["splitter"])))
+        except (ValueError, TypeError):
+            pass
+
+    def _save_geometry(self) -> None:
+        try:
+            state.save_ui_state({
+                "geometry": base64.b64encode(bytes(self.saveGeometry())).decode(),
+                "splitter": base64.b64encode(bytes(self.splitter.saveState())).decode(),
+            })
+        except OSError:
+            pass
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt API)
+        if not self.maybe_save():
+            event.ignore()
+            return
+        self._autosave_timer.stop()
+        self.evaluator.shutdown()
+        self._save_geometry()
+        if self.session is not None:
+            self.session.close()
+        event.accept()
+
+
+def recovered_document(rec: state.Recoverable) -> ProjectDocument:
+    """A document from a crashed session's autosave, marked modified (it is not on disk)."""
+    doc = ProjectDocument(rec.load(), rec.original if rec.original and Path(rec.original).exists()
+                          else None)
+    doc.undo_stack.resetClean()
+    return doc
+
+

@@ -1,0 +1,221 @@
+"""Results of the selected scenario: verdict in plain words, key figures, one row per option and
+the two breakdown charts. Draws core result objects; computes nothing."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QBrush, QColor
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFrame,
+    QGridLayout,
+    QGroupBox,
+    QHeaderView,
+    QLabel,
+    QScrollArea,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.charts.memory import MemoryChart
+from app.charts.step_time import StepTimeChart
+from app.theme import VERDICT_STYLE, VERDICT_TEXT
+from core.scenario_eval import ScenarioResult
+from core.units import human
+
+OPTION_COLUMNS = ["Option", "Verdict", "Policy", "Chips usable", "Days", "GPU-h", "Cost"]
+FIGURES = [("days", "Wall-clock"), ("gpu_hours", "GPU-hours"), ("cost", "Cost"), ("mfu", "MFU"),
+           ("energy", "Energy (IT)"), ("flops", "Training FLOPs"), ("plan", "Plan")]
+
+
+def _money(x: float | None) -> str:
+    return "—" if x is None else f"${human(x)}"
+
+
+class ResultsView(QWidget):
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.result: ScenarioResult | None = None
+        self.stale = False
+
+        self.banner = QLabel("Evaluating…")
+        self.banner.setObjectName("verdictBanner")
+        self.banner.setWordWrap(True)
+        self.banner.setMargin(10)
+        self.status = QLabel()
+        self.status.setWordWrap(True)
+        self.reasons = QLabel()
+        self.reasons.setWordWrap(True)
+        self.reasons.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.reasons.setTextFormat(Qt.TextFormat.RichText)
+
+        figures_box = self.figures_box = QGroupBox("Key figures (chosen option)")
+        grid = QGridLayout(figures_box)
+        grid.setHorizontalSpacing(16)
+        self.figures: dict[str, QLabel] = {}
+        for i, (key, title) in enumerate(FIGURES):
+            name = QLabel(title)
+            name.setEnabled(False)
+            value = QLabel("—")
+            value.setObjectName(f"figure_{key}")
+            value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            if key == "plan":
+                value.setWordWrap(True)
+                grid.addWidget(name, 3, 0)
+                grid.addWidget(value, 3, 1, 1, 3)
+            else:
+                font = value.font()
+                font.setPointSizeF(font.pointSizeF() * 1.25)
+                font.setBold(True)
+                value.setFont(font)
+                row, col = divmod(i, 2)
+                grid.addWidget(name, row, col * 2)
+                grid.addWidget(value, row, col * 2 + 1)
+            self.figures[key] = value
+        grid.setColumnStretch(1, 1)
+        grid.setColumnStretch(3, 1)
+
+        self.options = QTableWidget(0, len(OPTION_COLUMNS))
+        self.options.setHorizontalHeaderLabels(OPTION_COLUMNS)
+        self.options.verticalHeader().setVisible(False)
+        self.options.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.options.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.options.setWordWrap(False)
+        header = self.options.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        options_box = QGroupBox("Options")
+        ob = QVBoxLayout(options_box)
+        ob.addWidget(self.options)
+
+        self.step_chart = StepTimeChart()
+        self.memory_chart = MemoryChart()
+
+        inner = QWidget()
+        v = QVBoxLayout(inner)
+        v.setSpacing(10)
+        v.addWidget(self.banner)
+        v.addWidget(self.status)
+        v.addWidget(figures_box)
+        why = QGroupBox("Why")
+        wl = QVBoxLayout(why)
+        wl.addWidget(self.reasons)
+        v.addWidget(why)
+        v.addWidget(options_box)
+        v.addWidget(self.step_chart)
+        v.addWidget(self.memory_chart)
+        v.addStretch(1)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidget(inner)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(scroll)
+        self.status.hide()
+
+    # ---- state -------------------------------------------------------------------------
+    def set_stale(self, message: str | None) -> None:
+        """Keep the last valid result on screen but say it no longer matches the inputs."""
+        self.stale = bool(message)
+        self.status.setText(f"⚠ Showing the last valid result. {message}" if message else "")
+        self.status.setVisible(self.stale)
+        self._style_banner()
+
+    def set_busy(self, busy: bool) -> None:
+        if busy and self.result is None:
+            self.banner.setText("Evaluating…")
+
+    def show_error(self, message: str) -> None:
+        """The core refused the scenario (e.g. an unknown site): keep the last result, stale."""
+        self.set_stale(message)
+
+    def show_result(self, result: ScenarioResult) -> None:
+        self.result = result
+        best = result.best or (result.options[0] if result.options else None)
+        bg, fg, words = VERDICT_STYLE.get(result.verdict, ("#999999", "#000000", result.verdict))
+        headline = words
+        if best is not None:
+            headline += f" — {best.label}"
+            if best.wall_clock_days is not None and result.verdict != "infeasible":
+                headline += f", {best.wall_clock_days:,.0f} days"
+        self.figures_box.setTitle("Key figures (chosen option)" if result.verdict != "infeasible"
+                                  else "Key figures (if the option were allowed)")
+        self.banner.setText(headline)
+        self.reasons.setText("<ul style='margin-left:-20px'>" + "".join(
+            f"<li>{_escape(r)}</li>" for r in result.reasons) + "</ul>" if result.reasons else "")
+        self._fill_figures(best)
+        self._fill_options(result)
+        est = best.estimate if best is not None else None
+        self.step_chart.show_result(est)
+        self.memory_chart.show_result(est)
+        self.set_stale(None)
+
+    def _style_banner(self) -> None:
+        verdict = self.result.verdict if self.result else None
+        bg, fg, _ = VERDICT_STYLE.get(verdict, ("palette(mid)", "palette(text)", ""))
+        extra = "border: 3px dashed palette(text);" if self.stale else ""
+        self.banner.setStyleSheet(f"QLabel#verdictBanner {{ background: {bg}; color: {fg}; "
+                                  f"font-size: 13pt; font-weight: 600; border-radius: 4px; {extra} }}")
+
+    def _fill_figures(self, best) -> None:
+        est = best.estimate if best is not None else None
+        values = {
+            "days": "—" if best is None or best.wall_clock_days is None
+            else f"{best.wall_clock_days:,.1f} days",
+            "gpu_hours": "—" if best is None or best.gpu_hours is None else human(best.gpu_hours),
+            "cost": _money(best.cost_usd if best is not None else None),
+            "mfu": "—" if est is None or est.mfu is None else f"{est.mfu:.1%}",
+            "energy": "—" if best is None or best.energy_mwh is None
+            else f"{best.energy_mwh:,.0f} MWh",
+            "flops": "—" if est is None else f"{est.training_flops:.3g}",
+            "plan": "—" if est is None or est.plan is None else est.plan.label(),
+        }
+        for key, text in values.items():
+            self.figures[key].setText(text)
+        if best is not None and best.cost_breakdown:
+            self.figures["cost"].setToolTip("\n".join(
+                f"{k}: {_money(v)}" for k, v in best.cost_breakdown.items()))
+
+    def _fill_options(self, result: ScenarioResult) -> None:
+        self.options.setRowCount(len(result.options))
+        for row, o in enumerate(result.options):
+            cells = [
+                o.label + ("  ★" if row == result.chosen else ""),
+                VERDICT_STYLE.get(o.verdict, ("", "", o.verdict))[2],
+                o.policy_status.replace("_", " "),
+                f"{o.usable_count:,} / {o.count:,}",
+                "—" if o.wall_clock_days is None else f"{o.wall_clock_days:,.1f}",
+                "—" if o.gpu_hours is None else human(o.gpu_hours),
+                _money(o.cost_usd),
+            ]
+            why = "\n".join(o.reasons) or "no remarks"
+            for col, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                item.setToolTip(why)
+                if col == 1:
+                    item.setForeground(QBrush(QColor(VERDICT_TEXT.get(o.verdict, '#666666'))))
+                    f = item.font()
+                    f.setBold(True)
+                    item.setFont(f)
+                if col in (3, 4, 5, 6):
+                    item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+                self.options.setItem(row, col, item)
+        self.options.resizeColumnsToContents()
+        self.options.resizeRowsToContents()
+        t = self.options
+        rows = t.verticalHeader().length()
+        height = (t.horizontalHeader().sizeHint().height() + rows + 2 * t.frameWidth()
+                  + t.horizontalScrollBar().sizeHint().height())
+        t.setFixedHeight(min(height, 240))
+
+    def figure(self, key: str) -> str:
+        return self.figures[key].text()
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

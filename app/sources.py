@@ -1,0 +1,118 @@
+"""What the editors offer to pick from (presets, accelerators, sites, policy regimes) and the
+project the app starts with. Each catalog is read through the core; a missing or broken one
+gives an empty choice and a message rather than a window that will not start."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from core.errors import InputError
+
+try:  # core.policy arrives from another branch; the window works without it
+    from core import policy as _policy
+except ImportError:  # pragma: no cover - depends on the merge state
+    _policy = None
+
+EXAMPLE = ("examples", "southeast-asia-route.json")
+
+
+def _safe(fn, default):
+    try:
+        return fn()
+    except Exception:  # a broken data file must not stop the window
+        return default
+
+
+def accelerators() -> dict[str, Any]:
+    from core.catalog import accelerators as load
+
+    return _safe(load, {})
+
+
+def presets() -> dict[str, Any]:
+    from core.presets import load_presets
+
+    return _safe(load_presets, {})
+
+
+def sites() -> dict[str, Any]:
+    from core.sites import sites as load
+
+    return _safe(load, {})
+
+
+def regimes(project=None) -> dict[str, Any]:
+    """Policy regimes by id: the built-in ones plus the project's own (as plain dicts)."""
+    table: dict[str, Any] = {}
+    if _policy is not None:
+        table.update(_safe(_policy.load_regimes, {}))
+    for raw in getattr(project, "regimes", None) or []:
+        rid = raw.get("id") if isinstance(raw, dict) else None
+        if rid:
+            table[rid] = raw
+    return table
+
+
+def policy_available() -> bool:
+    return _policy is not None
+
+
+def regime_field(regime: Any, name: str, default: Any = None) -> Any:
+    """Read a field from a PolicyRegime/Rule object or its dict form alike."""
+    if isinstance(regime, dict):
+        return regime.get(name, default)
+    return getattr(regime, name, default)
+
+
+def example_project():
+    """The bundled example project, or ``None`` when it is not shipped."""
+    from core.project import load_project
+    from core.resources import resource
+
+    path = resource(*EXAMPLE)
+    if not path.exists():
+        return None
+    return load_project(path)
+
+
+def new_project(name: str = "Untitled"):
+    """A one-scenario project: the first MoE preset on the first catalog accelerator."""
+    from core.project import Project
+
+    return Project(name=name, scenarios=[new_scenario("Scenario 1")])
+
+
+def new_scenario(name: str):
+    from core.model import ModelSpec
+    from core.scenario import Pool, Scenario
+    from core.training import TrainingSpec
+
+    table = presets()
+    preset_id = next((k for k in ("qwen3-235b-a22b", "qwen3-30b-a3b", "llama-3.1-70b") if k in table),
+                     next(iter(table), None))
+    if preset_id:
+        p = table[preset_id]
+        spec = p.spec
+        training = TrainingSpec(tokens=p.default_tokens or 1e12, seq_len=p.default_seq_len)
+    else:
+        spec = ModelSpec(name="custom", n_layers=32, d_model=4096, n_heads=32, ffn_dim=14336,
+                         vocab_size=128000)
+        training = TrainingSpec(tokens=1e12)
+    chips = accelerators()
+    chip = next((k for k in ("H100-SXM", "H100") if k in chips), next(iter(chips), "H100-SXM"))
+    return Scenario(name=name, date=dt.date.today(), preset=preset_id, model=spec,
+                    training=training, fleet=[Pool(accelerator=chip, count=1024, site="US")])
+
+
+def describe_error(exc: Exception) -> str:
+    """One line for a user: an InputError's message, a pydantic error's first problem."""
+    from pydantic import ValidationError
+
+    if isinstance(exc, InputError):
+        return str(exc)
+    if isinstance(exc, ValidationError):
+        err = exc.errors()[0]
+        msg = err.get("msg", str(exc))
+        return msg.removeprefix("Value error, ")
+    return str(exc)

@@ -1,0 +1,61 @@
+"""Colours and fonts shared by every view: the Okabe-Ito palette (safe for colour-blind readers)
+and the verdict colours. Widgets use palette roles; only these data colours are fixed."""
+
+from __future__ import annotations
+
+from PySide6.QtGui import QColor, QPalette
+from PySide6.QtWidgets import QApplication
+
+# Okabe & Ito (2008), "Color Universal Design"
+BLACK = "#000000"
+ORANGE = "#E69F00"
+SKY_BLUE = "#56B4E9"
+GREEN = "#009E73"
+YELLOW = "#F0E442"
+BLUE = "#0072B2"
+VERMILLION = "#D55E00"
+PURPLE = "#CC79A7"
+GREY = "#999999"
+
+SERIES = [BLUE, ORANGE, GREEN, VERMILLION, SKY_BLUE, PURPLE, YELLOW, GREY]
+
+STEP_PARTS = [  # (StepTime field, label, colour)
+    ("compute", "compute", BLUE),
+    ("tensor_parallel", "TP", SKY_BLUE),
+    ("expert_all_to_all", "EP all-to-all", ORANGE),
+    ("pipeline_p2p", "PP p2p", PURPLE),
+    ("pipeline_bubble", "bubble", YELLOW),
+    ("data_parallel", "DP", GREEN),
+    ("optimizer", "optimizer", GREY),
+]
+
+MEMORY_PARTS = [  # (MemoryBreakdown field, label, colour)
+    ("weights_gb", "weights", BLUE),
+    ("gradients_gb", "gradients", SKY_BLUE),
+    ("optimizer_gb", "optimizer", ORANGE),
+    ("activations_gb", "activations", GREEN),
+    ("buffers_gb", "buffers", GREY),
+]
+
+# Verdict banners: background and text colour (readable on light and dark palettes alike).
+VERDICT_STYLE = {
+    "feasible": ("#1B7F4C", "#FFFFFF", "Feasible"),
+    "needs_license": ("#E69F00", "#000000", "Needs a licence"),
+    "infeasible": ("#C0392B", "#FFFFFF", "Infeasible"),
+}
+
+# Verdict words in tables: darker shades of the banner colours, readable as text on white/grey.
+VERDICT_TEXT = {"feasible": "#007A55", "needs_license": "#A65E00", "infeasible": "#B03A2E"}
+
+ERROR_COLOUR = "#D55E00"  # vermillion: the invalid-field border
+
+
+def verdict_colour(verdict: str) -> QColor:
+    return QColor(VERDICT_STYLE.get(verdict, (GREY, BLACK, verdict))[0])
+
+
+def chart_colours() -> tuple[QColor, QColor]:
+    """(background, foreground) for on-screen charts, taken from the system palette."""
+    app = QApplication.instance()
+    pal = app.palette() if app is not None else QPalette()
+    return pal.color(QPalette.ColorRole.Base), pal.color(QPalette.ColorRole.Text)

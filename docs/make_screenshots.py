@@ -1,0 +1,73 @@
+"""Screenshots of each editor and the results view at 1366×768 for docs/gui.md.
+
+Run under a real X server for native fonts: ``xvfb-run -s '-screen 0 1366x768x24'
+python docs/make_screenshots.py [OUT_DIR]``. Uses the bundled example project when shipped.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("CHOKEPOINT_HOME", tempfile.mkdtemp(prefix="chokepoint-shots-"))
+
+
+def main() -> int:
+    from PySide6.QtCore import QEventLoop, QTimer
+
+    from app import sources
+    from app.document import ProjectDocument
+    from app.gui import make_application
+    from app.main_window import MainWindow
+
+    out = Path(sys.argv[1] if len(sys.argv) > 1 else ROOT / "docs" / "screenshots")
+    out.mkdir(parents=True, exist_ok=True)
+    app = make_application()
+    project = sources.example_project()
+    if project is None:
+        sys.path.insert(0, str(ROOT / "tests" / "gui"))
+        from example import example_project
+
+        project = example_project()
+    window = MainWindow(ProjectDocument(project), interactive=False)
+    window.resize(1366, 768)
+    window.show()
+
+    def settle(ms: int = 400) -> None:
+        loop = QEventLoop()
+        QTimer.singleShot(ms, loop.quit)
+        loop.exec()
+        window.evaluator.wait()
+        app.processEvents()
+
+    settle(800)
+    for i, name in enumerate(["model", "fleet", "policy"]):
+        window.tabs.setCurrentIndex(i)
+        settle()
+        window.grab().save(str(out / f"{name}-editor.png"))
+    window.results.grab().save(str(out / "results.png"))
+    n = len(window.project.scenarios)
+    for index, name in ((1, "infeasible"), (3, "needs-licence")):
+        if index < n:
+            window.select_scenario(index)
+            settle(800)
+            window.grab().save(str(out / f"{name}.png"))
+    window.select_scenario(0)
+    window.tabs.setCurrentIndex(1)
+    settle(800)
+    field = window.fleet_editor.field_at(("fleet", 0, "count"))
+    field.setText("0")
+    field.textEdited.emit("0")
+    settle()
+    window.grab().save(str(out / "invalid-input.png"))
+    window.close()
+    print(f"screenshots in {out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,66 @@
+"""GUI tests run offscreen with their own CHOKEPOINT_HOME; skipped where Qt is not installed."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+pytest.importorskip("PySide6")
+pytest.importorskip("pytestqt")
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+pytestmark = pytest.mark.gui
+
+
+@pytest.fixture(autouse=True)
+def chokepoint_home(tmp_path, monkeypatch):
+    home = tmp_path / "home"
+    monkeypatch.setenv("CHOKEPOINT_HOME", str(home))
+    return home
+
+
+@pytest.fixture
+def example():
+    from app import sources
+
+    project = sources.example_project()
+    if project is None:
+        from tests.gui.example import example_project
+
+        project = example_project()
+    return project
+
+
+@pytest.fixture
+def window(qtbot, example):
+    from app import state
+    from app.document import ProjectDocument
+    from app.main_window import MainWindow
+
+    w = MainWindow(ProjectDocument(example), state.Session(), interactive=False)
+    qtbot.addWidget(w)
+    w.resize(1366, 768)
+    w.show()
+    wait_idle(qtbot, w)
+    yield w
+    w.evaluator.shutdown()
+    if w.session is not None:
+        w.session.close()
+
+
+def wait_idle(qtbot, w, timeout: int = 20000) -> None:
+    """Until the evaluator has nothing pending and the shown result matches the scenario."""
+
+    def done():
+        assert not w.evaluator.busy
+        assert w.results.result is not None
+        assert w.results.result.scenario == w.scenario.name
+
+    qtbot.waitUntil(done, timeout=timeout)
+    qtbot.wait(20)
+
+
+def type_into(qtbot, field, text: str) -> None:
+    field.selectAll()
+    qtbot.keyClicks(field, text)
