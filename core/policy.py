@@ -199,41 +199,55 @@ def _leaf(cond: Cond, chip: Accelerator) -> tuple[bool | None, str]:
 
 
 def evaluate_condition(cond: Cond, chip: Accelerator) -> tuple[bool | None, str]:
-    """Three-valued test (True, False, None = unknown data) plus a readable explanation."""
+    """Three-valued test (True, False, None = unknown data) plus a readable explanation.
+
+    A labelled clause that holds reads as its label with the leaf comparisons that made it hold,
+    e.g. ``3A090.a/.b (TPP 15,832 ≥ 4,800)``, however deeply the named predicates nest."""
+    result, text, _ = _evaluate(cond, chip)
+    return result, text
+
+
+def _evaluate(cond: Cond, chip: Accelerator) -> tuple[bool | None, str, list[str]]:
+    """(result, text, leaves): ``leaves`` are the leaf comparisons behind a True result."""
     if cond.ref is not None:
         raise ValueError(f"unresolved predicate ref {cond.ref!r}")
+    leaves: list[str] = []
     if cond.metric is not None:
         result, text = _leaf(cond, chip)
+        leaves = [text]
     elif cond.not_ is not None:
-        inner, text = evaluate_condition(cond.not_, chip)
+        inner, text, _ = _evaluate(cond.not_, chip)
         result = None if inner is None else not inner
         if inner is False and not cond.not_.label:
             text = f"not ({text})"
+        leaves = [text]
     elif cond.all_of is not None:
-        subs = [evaluate_condition(c, chip) for c in cond.all_of]
-        if any(r is False for r, _ in subs):
-            result, text = False, next(t for r, t in subs if r is False)
-        elif any(r is None for r, _ in subs):
-            result, text = None, next(t for r, t in subs if r is None)
+        subs = [_evaluate(c, chip) for c in cond.all_of]
+        if any(r is False for r, _, _ in subs):
+            result, text = False, next(t for r, t, _ in subs if r is False)
+        elif any(r is None for r, _, _ in subs):
+            result, text = None, next(t for r, t, _ in subs if r is None)
         else:
-            result, text = True, " and ".join(t for _, t in subs)
+            result, text = True, " and ".join(t for _, t, _ in subs)
+            leaves = [leaf for _, _, lv in subs for leaf in lv]
     else:
         assert cond.any_of is not None
-        subs = [evaluate_condition(c, chip) for c in cond.any_of]
-        if any(r is True for r, _ in subs):
-            result, text = True, next(t for r, t in subs if r is True)
-        elif any(r is None for r, _ in subs):
-            result, text = None, next(t for r, t in subs if r is None)
+        subs = [_evaluate(c, chip) for c in cond.any_of]
+        if any(r is True for r, _, _ in subs):
+            result, text, leaves = next((r, t, lv) for r, t, lv in subs if r is True)
+        elif any(r is None for r, _, _ in subs):
+            result, text = None, next(t for r, t, _ in subs if r is None)
         else:
-            result, text = False, "; ".join(t for _, t in subs)
+            result, text = False, "; ".join(t for _, t, _ in subs)
     if cond.label:
         if result is True:
-            text = f"{cond.label} by {text}"
+            unique = list(dict.fromkeys(leaves))
+            text = f"{cond.label} ({'; '.join(unique)})"
         elif result is False:
             text = f"not {cond.label} ({text})"
         else:
             text = f"{cond.label} undecidable ({text})"
-    return result, text
+    return result, text, leaves
 
 
 def _resolve(cond: Cond, predicates: dict[str, Cond], stack: tuple[str, ...] = ()) -> Cond:
@@ -541,7 +555,7 @@ class PoolPolicy(BaseModel):
     reasons: list[str] = Field(default_factory=list)
 
     def explanation(self) -> str:
-        return "; ".join(self.reasons)
+        return "; ".join(r.rstrip(". ") for r in self.reasons)
 
 
 class _Hit(NamedTuple):
