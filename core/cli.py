@@ -155,7 +155,7 @@ def _summary(o: dict) -> str:
         f"Verdict: {o['verdict'].upper().replace('_', ' ')}",
     ]
     for r in o["reasons"]:
-        lines.append(f"  - {r}")
+        lines.append(f"      {r.strip()}" if r.startswith("  ") else f"  - {r}")
     if o.get("plan") and o.get("figures_hypothetical"):
         lines.append(f"Figures below are for {o.get('figures_for')}, which the verdict rules out:")
     if o.get("plan"):

@@ -138,9 +138,12 @@ def _option(scenario: Scenario, chips, verdicts, idx: list[int], status: str,
     label = f"{held:,} × {chip.id} @ {first.site}{tag}"
     for i in idx:
         v = verdicts[i]
-        if status == "usable" and v.status == "usable" and not v.warnings:
+        if status == "usable" and v.status == "usable" and not v.warnings and not v.grandfathered:
             continue
-        reasons.append(f"{_pool_label([i], scenario)}: {v.explanation()}")
+        # one line per rule: the header names the pool, the rest are the rule-by-rule chain
+        head, *chain = [r.rstrip(". ") for r in v.reasons] or [""]
+        reasons.append(f"Policy for {_pool_label([i], scenario)} ({head})")
+        reasons.extend(f"  {r}" for r in chain)
     for i in pending:
         reasons.append(f"{_pool_label([i], scenario)}: pending licence counted at likelihood "
                        f"{verdicts[i].approval_likelihood:.0%} → {int(verdicts[i].usable_count):,} chips")
@@ -230,7 +233,7 @@ def _choose(scenario: Scenario, options: list[OptionResult]) -> ScenarioResult:
         head = "fastest compliant option" if best.verdict == "feasible" else "fastest option, if the licence is granted"
         reasons.append(f"{head}: {best.label}, {best.wall_clock_days:,.0f} days"
                        + (f", ${best.cost_usd:,.0f}" if best.cost_usd is not None else ""))
-    reasons.extend(f"{best.label}: {r}" for r in best.reasons)
+    reasons.extend(best.reasons)
     for i, o in enumerate(options):
         if i != chosen and o.verdict != "feasible":
             reasons.extend(f"{o.label}: {r}" for r in o.reasons[:2])
