@@ -62,9 +62,10 @@ def _regime(scenario: Scenario, project: Any):
         try:
             reg = PolicyRegime.model_validate(raw)
         except ValidationError as exc:
-            err = exc.errors()[0]
-            loc = ".".join(str(x) for x in err.get("loc", ()))
-            raise InputError(f"regimes[{i}].{loc}".rstrip("."), err["msg"]) from None
+            from core.project import validation_to_input_error
+
+            inner = validation_to_input_error(exc)
+            raise InputError(f"regimes[{i}].{inner.field}".rstrip("."), inner.problem) from None
         extra[reg.id] = reg
     return get_regime(scenario.policy.regime, extra=extra)
 

@@ -152,3 +152,13 @@ def test_bad_project_file_exit_2_and_untouched(capsys, tmp_path):
     err = capsys.readouterr().err
     assert "scenarios[2].fleet[0].count" in err and len(err.strip().splitlines()) == 1
     assert bad.read_text() == text
+
+
+def test_project_regime_is_validated_with_a_path(tmp_path, capsys):
+    data = json.loads(EXAMPLE.read_text())
+    data["regimes"][0]["rules"][0]["effective"] = "not a date"
+    bad = tmp_path / "regime.json"
+    bad.write_text(json.dumps(data))
+    assert main(["evaluate", str(bad), "--scenario", "2 Same lease after MY/TH licence + Remote Access Act"]) == 2
+    err = capsys.readouterr().err
+    assert "regimes[0].rules[0].effective" in err and len(err.strip().splitlines()) == 1

@@ -1,0 +1,53 @@
+"""The headline rule cases again, on the shipped catalog rather than test fixtures: the rule
+files name chips by catalog id and read catalog metrics, so the two must agree."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from core.catalog import get_accelerator
+from core.policy import evaluate_pool
+from core.scenario import PolicySettings, Pool
+
+D = dt.date
+
+
+def status(chip_id, day, access="own", site="CN", hq="CN", acquired=None, regime="in-force", **settings):
+    pool = Pool(accelerator=chip_id, count=8, site=site, access=access, acquired=acquired)
+    return evaluate_pool(pool, get_accelerator(chip_id), hq, day, regime, PolicySettings(**settings))
+
+
+@pytest.mark.parametrize("chip", ["A800-SXM-80GB", "H800-SXM"])
+def test_cut_nvlink_chips_pass_2022_fail_2023(chip):
+    assert status(chip, D(2023, 1, 1)).status == "usable"
+    assert status(chip, D(2024, 1, 1), acquired=D(2024, 1, 1)).status == "blocked"
+    grandfathered = status(chip, D(2024, 1, 1), access="stockpile", acquired=D(2023, 6, 1))
+    assert grandfathered.status == "usable" and grandfathered.grandfathered
+
+
+def test_h20_timeline_on_the_catalog():
+    assert status("H20", D(2024, 6, 1)).status == "usable"
+    april = status("H20", D(2025, 5, 1))
+    assert april.status == "needs_license"
+    august = status("H20", D(2025, 9, 1))
+    assert august.status == "needs_license" and august.revenue_share_pct == 15
+
+
+def test_rtx_4090d_stays_below_4800_on_the_catalog():
+    chip = get_accelerator("RTX-4090D")
+    assert chip.tpp < 4800
+    assert status("RTX-4090D", D(2025, 1, 1)).status == "usable"
+
+
+def test_h200_and_leasing_on_the_catalog():
+    assert status("H200-SXM", D(2026, 2, 1)).status == "needs_license"
+    lease = dict(access="lease", site="MY-Johor")
+    assert status("H100-SXM", D(2025, 7, 1), **lease).status == "usable"
+    assert status("H100-SXM", D(2025, 7, 1), regime="hypo-my-th-licence", **lease).status == "blocked"
+    assert status("H100-SXM", D(2025, 7, 1), regime="hypo-remote-access-act", **lease).status == "blocked"
+
+
+def test_domestic_ascend_on_the_catalog():
+    assert status("Ascend-910C", D(2026, 1, 1), access="domestic", site="CN-West").status == "usable"
