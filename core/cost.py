@@ -201,15 +201,15 @@ def estimate_cost(
         if pool.unit_price_usd is not None:
             unit, src = pool.unit_price_usd, "pool override"
         else:
-            unit = chip.v("unit_price_usd")
-            if unit is None:
+            catalog_unit = chip.v("unit_price_usd")
+            if catalog_unit is None:
                 raise InputError(
                     "unit_price_usd",
                     f"no unit price for {chip.id} in the catalog (needed for owned chips); "
                     "enter the pool's purchase price",
                 )
             assert chip.unit_price_usd is not None
-            src = _cite(chip.unit_price_usd)
+            unit, src = catalog_unit, _cite(chip.unit_price_usd)
         share = wall_clock_hours / (settings.useful_life_years * HOURS_PER_YEAR)
         chip_capital = chips_used * unit * share
         b["amortisation"] = chip_capital * settings.system_multiplier

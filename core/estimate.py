@@ -8,7 +8,7 @@ MFU is relative to the accelerator's dense BF16 peak, whatever precision the run
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
@@ -169,7 +169,7 @@ def estimate(
         chip.need(need, "the estimate")
     gbt = training.global_batch_tokens or default_global_batch_tokens(model, training)
     flops_token = model.training_flops_per_token(training.seq_len)
-    base = dict(
+    base: dict[str, Any] = dict(
         accelerator=chip.id,
         count=count,
         model_name=model.name,

@@ -126,15 +126,14 @@ class ModelSpec(BaseModel):
         """Per layer."""
         d, h = self.d_model, self.n_heads
         if self.attention == "mla":
+            # the validator guarantees these are set for MLA
             qk = self.qk_head_dim
-            q = (
-                d * self.q_lora_rank + self.q_lora_rank * h * qk
-                if self.q_lora_rank
-                else d * h * qk
-            )
-            kv_a = d * (self.kv_lora_rank + self.qk_rope_head_dim)
-            kv_b = self.kv_lora_rank * h * (self.qk_nope_head_dim + self.v_head_dim)
-            o = h * self.v_head_dim * d
+            q_rank, kv_rank = self.q_lora_rank or 0, self.kv_lora_rank or 0
+            rope, nope, v = self.qk_rope_head_dim or 0, self.qk_nope_head_dim or 0, self.v_head_dim or 0
+            q = d * q_rank + q_rank * h * qk if q_rank else d * h * qk
+            kv_a = d * (kv_rank + rope)
+            kv_b = kv_rank * h * (nope + v)
+            o = h * v * d
             return q + kv_a + kv_b + o
         return d * self.d_head * (2 * h + 2 * self.kv_heads)
 

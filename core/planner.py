@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import Literal
 
 import numpy as np
 
@@ -27,7 +28,8 @@ from core.model import ModelSpec
 from core.training import PhysicsOptions, TrainingSpec
 
 GB = 1e9
-RECOMPUTE = ("none", "selective", "full")
+RecomputeMode = Literal["none", "selective", "full"]
+RECOMPUTE: tuple[RecomputeMode, ...] = ("none", "selective", "full")
 # Micro-batch sizes and interleaving depths tried. Larger micro-batches only cost memory here.
 MICRO_BATCHES = (1, 2, 4)
 INTERLEAVE = (1, 2, 4, 8)

@@ -651,6 +651,7 @@ def evaluate_pool(
                         "(full list not retrieved): treated as not applying"
                     )
             continue
+        ok: bool | None
         if rule.chips is None:
             ok, why = True, "all chips"
         else:
@@ -676,6 +677,7 @@ def evaluate_pool(
                 f"{_fmt_date(effective)} → grandfathered"
             )
             continue
+        outcome: Outcome
         outcome, licence, extra = rule.outcome, rule.licence, ""
         if rule.caps is not None:
             outcome, licence, extra = _apply_caps(rule, chip, pool.count)
@@ -790,7 +792,7 @@ def _parties_match(rule: Rule, country: str, hq: str) -> bool:
     return any(specified) if specified else True
 
 
-def _apply_caps(rule: Rule, chip: Accelerator, count: int) -> tuple[str, LicenceTerms | None, str]:
+def _apply_caps(rule: Rule, chip: Accelerator, count: int) -> tuple[Outcome, LicenceTerms | None, str]:
     caps = rule.caps
     assert caps is not None
     tpp = chip.tpp

@@ -10,10 +10,12 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field, ValidationError
 
-from core.catalog import get_accelerator
+from core.catalog import Accelerator, get_accelerator
+from core.cost import CostResult, estimate_cost, power_check
 from core.errors import InputError
 from core.estimate import EstimateResult, estimate
 from core.scenario import Scenario
+from core.sites import Site, get_site
 
 Verdict = Literal["feasible", "needs_license", "infeasible"]
 
@@ -121,11 +123,8 @@ def evaluate_scenario(scenario: Scenario, project: Any = None) -> ScenarioResult
     return result
 
 
-def _option(scenario: Scenario, chips, verdicts, idx: list[int], status: str,
+def _option(scenario: Scenario, chips: list[Accelerator], verdicts: list[Any], idx: list[int], status: str,
             pending: list[int] | None = None) -> OptionResult:
-    from core.cost import estimate_cost, power_check
-    from core.sites import get_site
-
     pending = pending or []
     chip = chips[idx[0]]
     first = scenario.fleet[idx[0]]
@@ -160,59 +159,70 @@ def _option(scenario: Scenario, chips, verdicts, idx: list[int], status: str,
     opt.reasons.extend(est.reasons)
     if est.verdict != "feasible" or est.plan is None:
         return opt
-    opt.wall_clock_days, opt.gpu_hours = est.wall_clock_days, est.gpu_hours
+    days, gpu_hours = est.wall_clock_days, est.gpu_hours
+    assert days is not None and gpu_hours is not None
+    opt.wall_clock_days, opt.gpu_hours = days, gpu_hours
     site = get_site(first.site, f"fleet[{idx[0]}].site")
-    hours = est.wall_clock_days * 24.0
-    total, breakdown, notes = 0.0, {}, []
-    energy = co2 = mw = 0.0
-    energy_known = co2_known = True
-    costs = []
-    for i in idx:
-        pool = scenario.fleet[i]
-        share = (int(verdicts[i].usable_count) if i in pending else pool.count) / usable_count
-        try:
-            costs.append(estimate_cost(pool, chip, site, scenario.cost, est.gpu_hours * share, hours,
-                                       max(1, round(est.plan.chips_used * share)),
-                                       revenue_share_pct=verdicts[i].revenue_share_pct,
-                                       tariff_pct=verdicts[i].tariff_pct))
-        except InputError as exc:
-            opt.reasons.append(f"cost not computed for {_pool_label([i], scenario)}: {exc.problem}")
-            costs = []
-            break
-    for c in costs:
-        total += c.total_usd
-        for k, val in c.breakdown.items():
-            breakdown[k] = breakdown.get(k, 0.0) + val
-        notes.extend(n for n in c.assumptions if n not in notes and not n.startswith("no sourced TDP"))
-        if not opt.price_basis:
-            opt.price_basis = c.price_basis
-        energy_known &= c.energy_mwh is not None
-        co2_known &= c.co2_t is not None
-        energy += c.energy_mwh or 0.0
-        co2 += c.co2_t or 0.0
-        mw += c.facility_mw or 0.0
-    opt.cost_usd, opt.cost_breakdown = (total, breakdown) if costs else (None, {})
-    opt.energy_mwh = energy if costs and energy_known else est.energy_mwh
-    opt.co2_t = co2 if costs and co2_known else None
-    opt.facility_mw = mw or None
-    opt.reasons.extend(notes)
-    opt.verdict = "needs_license" if status == "needs_license" else ("infeasible" if status == "blocked" else "feasible")
+    shares = {i: (int(verdicts[i].usable_count) if i in pending else scenario.fleet[i].count) / usable_count
+              for i in idx}
+    cost = _merged_cost(scenario, chip, site, verdicts, shares, gpu_hours, days * 24.0, est.plan.chips_used,
+                        opt.reasons)
+    if cost is not None:
+        opt.cost_usd, opt.cost_breakdown = cost.total_usd, cost.breakdown
+        opt.price_basis = cost.price_basis
+        opt.co2_t = cost.co2_t
+        opt.facility_mw = cost.facility_mw
+        opt.reasons.extend(n for n in cost.assumptions if not n.startswith("no sourced TDP"))
+    opt.energy_mwh = cost.energy_mwh if cost is not None and cost.energy_mwh is not None else est.energy_mwh
+    opt.verdict = {"needs_license": "needs_license", "blocked": "infeasible"}.get(status, "feasible")  # type: ignore[assignment]
     if status == "blocked":
-        opt.reasons.insert(0, f"if it were allowed: {est.wall_clock_days:,.0f} days"
-                           + (f", ${total:,.0f}" if costs else ""))
-    c = scenario.constraints
-    if mw:
-        ok, why = power_check(mw, site, c)
+        opt.reasons.insert(0, f"if it were allowed: {days:,.0f} days"
+                           + (f", ${cost.total_usd:,.0f}" if cost is not None else ""))
+    limits = scenario.constraints
+    if cost is not None and cost.facility_mw:
+        ok, why = power_check(cost.facility_mw, site, limits)
         if not ok:
             opt.verdict = "infeasible"
             opt.reasons.append(why)
-    if c.deadline_days and est.wall_clock_days > c.deadline_days:
+    if limits.deadline_days and days > limits.deadline_days:
         opt.verdict = "infeasible"
-        opt.reasons.append(f"takes {est.wall_clock_days:,.0f} days; the deadline is {c.deadline_days:,.0f} days")
-    if c.budget_usd and costs and total > c.budget_usd:
+        opt.reasons.append(f"takes {days:,.0f} days; the deadline is {limits.deadline_days:,.0f} days")
+    if limits.budget_usd and cost is not None and cost.total_usd > limits.budget_usd:
         opt.verdict = "infeasible"
-        opt.reasons.append(f"costs ${total:,.0f}; the budget is ${c.budget_usd:,.0f}")
+        opt.reasons.append(f"costs ${cost.total_usd:,.0f}; the budget is ${limits.budget_usd:,.0f}")
     return opt
+
+
+def _merged_cost(scenario: Scenario, chip: Accelerator, site: Site, verdicts: list[Any], shares: dict[int, float],
+                 gpu_hours: float, hours: float, chips_used: int, reasons: list[str]) -> CostResult | None:
+    """The option's cost: each pool pays its share of the run (its own access mode and prices).
+    None, with the reason added, when a pool cannot be priced."""
+    parts: list[CostResult] = []
+    for i, share in shares.items():
+        try:
+            parts.append(estimate_cost(scenario.fleet[i], chip, site, scenario.cost, gpu_hours * share, hours,
+                                       max(1, round(chips_used * share)),
+                                       revenue_share_pct=verdicts[i].revenue_share_pct,
+                                       tariff_pct=verdicts[i].tariff_pct))
+        except InputError as exc:
+            reasons.append(f"cost not computed for {_pool_label([i], scenario)}: {exc.problem}")
+            return None
+    breakdown: dict[str, float] = {}
+    notes: list[str] = []
+    for c in parts:
+        for k, val in c.breakdown.items():
+            breakdown[k] = breakdown.get(k, 0.0) + val
+        notes.extend(n for n in c.assumptions if n not in notes)
+
+    def total(values: list[float | None]) -> float | None:
+        return None if any(v is None for v in values) else sum(v for v in values if v is not None)
+
+    return CostResult(
+        total_usd=sum(c.total_usd for c in parts), breakdown=breakdown,
+        energy_mwh=total([c.energy_mwh for c in parts]), it_energy_mwh=total([c.it_energy_mwh for c in parts]),
+        co2_t=total([c.co2_t for c in parts]), facility_mw=total([c.facility_mw for c in parts]),
+        price_basis="; ".join(dict.fromkeys(c.price_basis for c in parts)), assumptions=notes,
+    )
 
 
 _RANK = {"feasible": 0, "needs_license": 1, "infeasible": 2}
