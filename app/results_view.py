@@ -1,5 +1,5 @@
 """Results of the selected scenario: verdict in plain words, key figures, one row per option and
-the two breakdown charts. Draws core result objects; computes nothing."""
+the chart tabs (filled by the window from a ChartSet computed off the GUI thread). Draws core result objects; computes nothing."""
 
 from __future__ import annotations
 
@@ -19,8 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.charts.memory import MemoryChart
-from app.charts.step_time import StepTimeChart
+from app.charts_panel import ChartsPanel
 from app.theme import VERDICT_STYLE, VERDICT_TEXT
 from core.scenario_eval import ScenarioResult
 from core.units import human
@@ -91,8 +90,7 @@ class ResultsView(QWidget):
         ob = QVBoxLayout(options_box)
         ob.addWidget(self.options)
 
-        self.step_chart = StepTimeChart()
-        self.memory_chart = MemoryChart()
+        self.charts = ChartsPanel()
 
         inner = QWidget()
         v = QVBoxLayout(inner)
@@ -105,10 +103,9 @@ class ResultsView(QWidget):
         wl.addWidget(self.reasons)
         v.addWidget(why)
         v.addWidget(options_box)
-        v.addWidget(self.step_chart)
-        v.addWidget(self.memory_chart)
+        v.addWidget(self.charts)
         v.addStretch(1)
-        scroll = QScrollArea()
+        scroll = self.scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
@@ -150,9 +147,6 @@ class ResultsView(QWidget):
             f"<li>{_escape(r)}</li>" for r in result.reasons) + "</ul>" if result.reasons else "")
         self._fill_figures(best)
         self._fill_options(result)
-        est = best.estimate if best is not None else None
-        self.step_chart.show_result(est)
-        self.memory_chart.show_result(est)
         self.set_stale(None)
 
     def _style_banner(self) -> None:

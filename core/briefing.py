@@ -99,8 +99,9 @@ def footnote(name: str, scenarios: list[Scenario], results: list[ScenarioResult]
 
 
 def source_line(project: Any, file_name: str | None = None, today: dt.date | None = None) -> str:
-    """Where the figures come from, so a reader can reproduce them."""
-    name = getattr(project, "name", "") or "untitled"
+    """Where the figures come from, so a reader can reproduce them. ``project``: a Project or
+    its name."""
+    name = (project if isinstance(project, str) else getattr(project, "name", "")) or "untitled"
     where = f" ({file_name})" if file_name else ""
     day = (today or dt.date.today()).isoformat()
     return (f"Source: Chokepoint {__version__} model estimates for project “{name}”{where}, "
