@@ -8,6 +8,7 @@ size and render its scene, so an export is never the on-screen picture scaled.
 
 from __future__ import annotations
 
+import html
 import math
 from dataclasses import dataclass
 
@@ -56,8 +57,8 @@ class ChartTheme:
 # Slides: white, near-black text, thick lines; at 1920 px wide the tick labels are ~30 px tall,
 # readable from the back of a room.
 BRIEFING = ChartTheme(background="#FFFFFF", foreground="#1A1A1A", muted="#6B6B6B",
-                      title_px=34, subtitle_px=23, label_px=23, tick_px=20, legend_px=20,
-                      note_px=16, line_width=4.0, marker_size=15, bar_pen=1.5, margin=22,
+                      title_px=34, subtitle_px=21, label_px=22, tick_px=20, legend_px=20,
+                      note_px=15, line_width=4.0, marker_size=15, bar_pen=1.5, margin=18,
                       name="briefing")
 
 
@@ -175,8 +176,9 @@ class Chart(pg.GraphicsLayoutWidget):
 
     # ---- frame ----------------------------------------------------------------------------
     def text(self, text: str, px: int, bold: bool = False, colour: str | None = None,
-             justify: str = "left", wrap: bool = False) -> pg.LabelItem:
-        item = Text(text, size=f"{px}px", bold=bold, color=colour or self.theme.foreground,
+             justify: str = "left", wrap: bool = False, rich: bool = False) -> pg.LabelItem:
+        """A label; plain text is escaped (scenario names may hold '<' or '&')."""
+        item = Text(text if rich else html.escape(text, quote=False), size=f"{px}px", bold=bold, color=colour or self.theme.foreground,
                             justify=justify)
         if wrap:
             self._wrapped.append(item)
@@ -217,7 +219,7 @@ class Chart(pg.GraphicsLayoutWidget):
         t = self.theme
         row = 0
         if self.marking:
-            self.ci.addItem(self.text(self.marking, t.subtitle_px, bold=True, justify="center"),
+            self.ci.addItem(self.text(self.marking, t.legend_px, bold=True, justify="center"),
                             row=row, col=0)
             row += 1
         if self.frame_title:
@@ -242,11 +244,13 @@ class Chart(pg.GraphicsLayoutWidget):
                 self.ci.addItem(self.text(note, t.note_px + 1, colour=t.foreground, wrap=True),
                                 row=row, col=0)
                 row += 1
-        for line in self.footnotes:
-            self.ci.addItem(self.text(line, t.note_px, colour=t.muted, wrap=True), row=row, col=0)
+        if self.footnotes:  # assumptions and source, one block
+            block = "<br>".join(html.escape(x, quote=False) for x in self.footnotes)
+            self.ci.addItem(self.text(block, t.note_px, colour=t.muted, wrap=True, rich=True),
+                            row=row, col=0)
             row += 1
         if self.marking:
-            self.ci.addItem(self.text(self.marking, t.subtitle_px, bold=True, justify="center"),
+            self.ci.addItem(self.text(self.marking, t.legend_px, bold=True, justify="center"),
                             row=row, col=0)
 
     def subtitle(self, charts: ChartSet) -> str:
@@ -335,10 +339,11 @@ class Chart(pg.GraphicsLayoutWidget):
         axis.setStyle(tickLength=0)
 
     def hline(self, plot, y: float, label: str, colour: str | None = None,
-              style=Qt.PenStyle.DashLine, angle: int = 0, position: float = 0.98) -> pg.InfiniteLine:
+              style=Qt.PenStyle.DashLine, angle: int = 0, position: float = 0.98,
+              left: bool = False) -> pg.InfiniteLine:
         t = self.theme
         pen = t.pen(colour or t.foreground, max(1.5, t.line_width * 0.6), style=style)
-        anchors = [(1, 1), (1, 1)] if angle == 0 else [(0, 0), (0, 0)]
+        anchors = [(0, 1), (0, 1)] if left else [(1, 1), (1, 1)]
         line = pg.InfiniteLine(pos=y, angle=angle, pen=pen, label=label,
                                labelOpts={"position": position, "color": colour or t.foreground,
                                           "anchors": anchors, "fill": faded(t.background, 0.85)})
@@ -394,6 +399,11 @@ def nice_log_ticks(lo: float, hi: float, steps=(1, 2, 5)) -> list[float]:
             if lo <= v <= hi:
                 out.append(v)
     return out
+
+
+def elide(text: str, width: int) -> str:
+    """At most ``width`` characters (hover shows the full text)."""
+    return text if len(text) <= width else text[: width - 1].rstrip() + "…"
 
 
 def fmt_count(n: float) -> str:

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
-from app.charts.bars import add_bar, vline
-from app.charts.base import Chart, fmt_usd
+import pyqtgraph as pg
+from PySide6.QtCore import Qt
+
+from app.charts.bars import add_bar
+from app.charts.base import Chart, elide, fmt_usd
 from app.charts.cost import verdict_words
 from app.theme import CHART_VERDICT, VERDICT_STYLE
 from core.chart_data import ChartSet
@@ -22,9 +25,9 @@ class ComparisonChart(Chart):
         n = len(rows)
         days = self.new_plot(body, "Days to train (wall-clock)", row=0, col=0)
         cost = self.new_plot(body, "Cost, USD millions", row=0, col=1)
-        body.layout.setColumnStretchFactor(0, 5)
+        body.layout.setColumnStretchFactor(0, 3)
         body.layout.setColumnStretchFactor(1, 2)
-        self.category_axis(days, [r.scenario for r in rows], width_chars=30)
+        self.category_axis(days, [elide(r.scenario, 46) for r in rows], width_chars=46)
         cost.getAxis("left").setStyle(showValues=False, tickLength=0)
         cost.getAxis("left").setWidth(2)
         for p in (days, cost):
@@ -37,7 +40,7 @@ class ComparisonChart(Chart):
             words = verdict_words(r.verdict, r.hypothetical)
             if r.days is not None:
                 add_bar(self, days, 0, y, r.days, colour, r.hypothetical)
-                self.label_at(days, r.days, y, f"  {r.days:,.0f} days · {words}", bold=True)
+                self.label_at(days, r.days, y, f"  {r.days:,.0f} days", bold=True)
                 dmax = max(dmax, r.days)
             else:
                 self.label_at(days, 0, y, f"  no plan fits · {words}", bold=True)
@@ -49,24 +52,25 @@ class ComparisonChart(Chart):
                 self.label_at(cost, 0, y, "  not computed")
         deadlines = {s.constraints.deadline_days for s in charts.scenarios}
         dtop = dmax
-        if len(deadlines) == 1 and None not in deadlines:
+        marker = []
+        if len(deadlines) == 1 and None not in deadlines:  # a shared deadline, keyed in the legend
             d = deadlines.pop()
             dtop = max(dmax, d)
-            vline(self, days, d, f"deadline {d:,.0f} days", n - 0.4 + 0.7, right=d < dtop * 0.6)
-        days.setXRange(0, max(dtop, 1e-6) * 1.9, padding=0)
-        cost.setXRange(0, max(cmax, 1e-6) * 1.45, padding=0)
+            days.addItem(pg.InfiniteLine(pos=d, angle=90, pen=t.pen(
+                t.foreground, max(1.5, t.line_width * 0.6), Qt.PenStyle.DashLine)))
+            marker = [(self.swatch("rule", t.foreground, style=Qt.PenStyle.DashLine),
+                       f"deadline {d:,.0f} days")]
+        days.setXRange(0, max(dtop, 1e-6) * 1.35, padding=0)
+        cost.setXRange(0, max(cmax, 1e-6) * 1.5, padding=0)
         for p in (days, cost):
-            p.setYRange(-0.6, n - 0.4 + 0.7, padding=0)
+            p.setYRange(-0.6, n - 0.4, padding=0)
         cost.setYLink(days)
         legend = [(self.swatch("box", CHART_VERDICT[v]), VERDICT_STYLE[v][2])
                   for v in ("feasible", "needs_license", "infeasible")]
-        notes = []
         if any(r.hypothetical for r in rows):
             legend.append((self.swatch("box", t.foreground, fill=t.background),
-                           "faded, dashed: hypothetical"))
-            notes.append("Hypothetical: no option of that scenario is allowed; the bar shows the "
-                         "route it would use if it were.")
-        return legend, notes
+                           "faded, dashed: not allowed (hypothetical)"))
+        return legend + marker, []
 
     def hover_text(self, plot_index, x, y):
         rows = getattr(self, "_rows", [])

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from app.charts.bars import add_bar
-from app.charts.base import Chart, fmt_usd
+from app.charts.base import Chart, elide, fmt_usd
 from app.theme import COST_COLOURS, VERDICT_STYLE
 from core.chart_data import COST_GROUPS, ChartSet
 
@@ -11,6 +11,12 @@ from core.chart_data import COST_GROUPS, ChartSet
 def verdict_words(verdict: str, hypothetical: bool) -> str:
     words = VERDICT_STYLE.get(verdict, ("", "", verdict))[2]
     return f"{words} (hypothetical)" if hypothetical else words
+
+
+def short_verdict(verdict: str, hypothetical: bool) -> str:
+    if hypothetical:
+        return "not allowed"
+    return {"feasible": "feasible", "needs_license": "needs licence"}.get(verdict, "infeasible")
 
 
 class CostChart(Chart):
@@ -26,7 +32,7 @@ class CostChart(Chart):
         n = len(bars)
         plot = self.new_plot(body, "Cost, USD millions")
         plot.showGrid(x=True, alpha=0.25)
-        self.category_axis(plot, [b.scenario for b in bars], width_chars=32)
+        self.category_axis(plot, [elide(b.scenario, 46) for b in bars], width_chars=46)
         self._rows = []
         top = 0.0
         for i, b in enumerate(bars):
@@ -40,19 +46,16 @@ class CostChart(Chart):
                 segments.append((left / 1e6, (left + value) / 1e6, label, value))
                 left += value
             top = max(top, left / 1e6)
-            text = fmt_usd(b.total_usd) + " · " + verdict_words(b.verdict, b.hypothetical)
+            text = fmt_usd(b.total_usd) + " · " + short_verdict(b.verdict, b.hypothetical)
             self.label_at(plot, left / 1e6, y, "  " + text, bold=True)
             self._rows.append((y, b, segments))
-        plot.setXRange(0, max(top, 1e-6) * 1.55, padding=0)
+        plot.setXRange(0, max(top, 1e-6) * 1.8, padding=0)
         plot.setYRange(-0.6, n - 0.4, padding=0)
         legend = [(self.swatch("box", COST_COLOURS[label]), label) for label in COST_GROUPS]
-        notes = []
         if any(b.hypothetical for b in bars):
-            legend.append((self.swatch("box", t.foreground, fill=t.background), "faded, dashed: "
-                           "hypothetical (route not allowed)"))
-            notes.append("Hypothetical: the policy rules the route out; the bar shows what it "
-                         "would cost if it were allowed.")
-        return legend, notes
+            legend.append((self.swatch("box", t.foreground, fill=t.background),
+                           "faded, dashed: not allowed (hypothetical)"))
+        return legend, []
 
     def hover_text(self, plot_index, x, y):
         for row, b, segments in getattr(self, "_rows", []):

@@ -53,9 +53,15 @@ class TimeVsCountChart(Chart):
                 plot.plot([math.log10(held.count)], [math.log10(held.days)], pen=None,
                           symbol="o", symbolSize=t.marker_size * 2.2, symbolBrush=pg.mkBrush(0, 0, 0, 0),
                           symbolPen=t.pen(colour, max(1.5, t.line_width * 0.6)))
-                self.label_at(plot, math.log10(held.count), math.log10(held.days),
-                              f"  {fmt_count(held.count)} held: {held.days:,.0f} days",
-                              anchor=(0, 1.1), colour=t.foreground, bold=True)
+                x = math.log10(held.count)
+                lo, hi = math.log10(min(q.count for q in s.points)), math.log10(max(
+                    q.count for q in s.points))
+                right = x > lo + 0.55 * (hi - lo)  # label on the side with room
+                self.label_at(plot, x, math.log10(held.days),
+                              f"{fmt_count(held.count)} held: {held.days:,.0f} days  " if right
+                              else f"  {fmt_count(held.count)} held: {held.days:,.0f} days",
+                              anchor=(1, -0.25) if right else (0, -0.25), colour=t.foreground,
+                              bold=True)
             legend.append((self.swatch("line", colour, style=style, symbol=symbol,
                                        fill=t.background if hollow else None), name))
             for p in s.points:
@@ -73,7 +79,7 @@ class TimeVsCountChart(Chart):
         if data.deadline_days:
             days.append(data.deadline_days)
             self.hline(plot, math.log10(data.deadline_days),
-                       f"deadline {data.deadline_days:,.0f} days", position=0.97)
+                       f"deadline {data.deadline_days:,.0f} days", position=0.03, left=True)
             legend.append((self.swatch("rule", t.foreground, style=Qt.PenStyle.DashLine),
                            "deadline"))
         if not days:
