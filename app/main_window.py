@@ -350,8 +350,7 @@ class MainWindow(QMainWindow):
         the other scenarios' evaluations take a while), after edits pause, and only when the
         inputs changed."""
         panel = self.results.charts
-        if not force and (not panel.isVisible()
-                          or panel.visibleRegion().boundingRect().height() < 150):
+        if not force and (not panel.isVisible() or self.results.charts_on_screen() < 150):
             return
         if not (force or now):
             self._charts_timer.start()

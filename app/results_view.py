@@ -115,6 +115,13 @@ class ResultsView(QWidget):
         outer.addWidget(scroll)
         self.status.hide()
 
+    def charts_on_screen(self) -> int:
+        """How many pixels of the chart panel's height the scroll area shows."""
+        viewport = self.scroll.viewport()
+        top_left = self.charts.mapTo(viewport, self.charts.rect().topLeft())
+        shown = viewport.rect().intersected(self.charts.rect().translated(top_left))
+        return max(0, shown.height())
+
     # ---- state -------------------------------------------------------------------------
     def set_stale(self, message: str | None) -> None:
         """Keep the last valid result on screen but say it no longer matches the inputs."""

@@ -328,7 +328,13 @@ class Chart(pg.GraphicsLayoutWidget):
         """Left axis with one wrapped text label per row (row i at y = n-1-i, top to bottom)."""
         t = self.theme
         n = len(labels)
-        wrapped = [wrap_text(s, width_chars) for s in labels]
+        # at most ~40% of the chart's width for the names: slides get one line each (elided;
+        # the summary slide has them whole), narrow windows wrap them
+        fit = max(14, min(width_chars, int(max(self.width(), 300) * 0.4 / (t.tick_px * 0.55))))
+        if t.name == "briefing":
+            wrapped = [elide(s, fit) for s in labels]
+        else:
+            wrapped = [wrap_text(s, fit) for s in labels]
         axis = plot.getAxis("left")
         axis.setTicks([[(n - 1 - i, s) for i, s in enumerate(wrapped)], []])
         axis.setTickFont(t.font(t.tick_px - 1))

@@ -27,7 +27,7 @@ class ComparisonChart(Chart):
         cost = self.new_plot(body, "Cost, USD millions", row=0, col=1)
         body.layout.setColumnStretchFactor(0, 3)
         body.layout.setColumnStretchFactor(1, 2)
-        self.category_axis(days, [elide(r.scenario, 46) for r in rows], width_chars=46)
+        self.category_axis(days, [elide(r.scenario, 60) for r in rows], width_chars=46)
         cost.getAxis("left").setStyle(showValues=False, tickLength=0)
         cost.getAxis("left").setWidth(2)
         for p in (days, cost):
@@ -60,8 +60,8 @@ class ComparisonChart(Chart):
                 t.foreground, max(1.5, t.line_width * 0.6), Qt.PenStyle.DashLine)))
             marker = [(self.swatch("rule", t.foreground, style=Qt.PenStyle.DashLine),
                        f"deadline {d:,.0f} days")]
-        days.setXRange(0, max(dtop, 1e-6) * 1.35, padding=0)
-        cost.setXRange(0, max(cmax, 1e-6) * 1.5, padding=0)
+        days.setXRange(0, max(dtop, 1e-6) * 1.45, padding=0)
+        cost.setXRange(0, max(cmax, 1e-6) * 1.6, padding=0)
         for p in (days, cost):
             p.setYRange(-0.6, n - 0.4, padding=0)
         cost.setYLink(days)

@@ -32,7 +32,7 @@ class CostChart(Chart):
         n = len(bars)
         plot = self.new_plot(body, "Cost, USD millions")
         plot.showGrid(x=True, alpha=0.25)
-        self.category_axis(plot, [elide(b.scenario, 46) for b in bars], width_chars=46)
+        self.category_axis(plot, [elide(b.scenario, 60) for b in bars], width_chars=46)
         self._rows = []
         top = 0.0
         for i, b in enumerate(bars):
