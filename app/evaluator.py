@@ -110,3 +110,75 @@ class LiveEvaluator(QObject):
         self._timer.stop()
         self._pending = None
         self._pool.waitForDone(30000)
+
+
+class _ChartSignals(QObject):
+    done = Signal(object, object, object)  # key, ChartSet | None, error text | None
+
+
+class _ChartJob(QRunnable):
+    def __init__(self, key, project, index: int, results: list) -> None:
+        super().__init__()
+        self.key, self.project, self.index, self.results = key, project, index, results
+        self.signals = _ChartSignals()
+
+    def run(self) -> None:
+        from core.chart_data import chart_set
+
+        try:
+            self.signals.done.emit(self.key, chart_set(self.project, self.index, self.results), None)
+        except InputError as e:
+            self.signals.done.emit(self.key, None, str(e))
+        except Exception as e:  # the window must survive any core failure
+            traceback.print_exc()
+            self.signals.done.emit(self.key, None, f"charts failed: {e}")
+
+
+class ChartWorker(QObject):
+    """Builds a ``core.chart_data.ChartSet`` (every scenario evaluated, the time-vs-count sweep)
+    off the GUI thread. One run at a time; only the latest request is kept waiting."""
+
+    ready = Signal(object, object)  # key, ChartSet
+    failed = Signal(object, str)
+
+    def __init__(self, parent: QObject | None = None):
+        super().__init__(parent)
+        self._pool = QThreadPool(self)
+        self._pool.setMaxThreadCount(1)
+        self._pending: tuple | None = None
+        self._running = False
+
+    @property
+    def busy(self) -> bool:
+        return self._running or self._pending is not None
+
+    def request(self, key, project, index: int, results: list) -> None:
+        self._pending = (key, project, index, results)
+        if not self._running:
+            self._start()
+
+    def _start(self) -> None:
+        if self._pending is None:
+            return
+        job = _ChartJob(*self._pending)
+        self._pending = None
+        job.signals.done.connect(self._finished)
+        self._running = True
+        self._pool.start(job)
+
+    @Slot(object, object, object)
+    def _finished(self, key, charts, error) -> None:
+        self._running = False
+        if self._pending is None:  # superseded results are not worth drawing
+            if charts is not None:
+                self.ready.emit(key, charts)
+            else:
+                self.failed.emit(key, error or "charts failed")
+        self._start()
+
+    def wait(self, timeout_ms: int = 30000) -> None:
+        self._pool.waitForDone(timeout_ms)
+
+    def shutdown(self) -> None:
+        self._pending = None
+        self._pool.waitForDone(30000)

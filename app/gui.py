@@ -82,6 +82,9 @@ def app_icon():
 def make_application(argv: Sequence[str] = ()):
     from PySide6.QtWidgets import QApplication
 
+    from app.qtfix import guard_bool_refcount
+
+    guard_bool_refcount()  # PySide6 6.12 signal emit leaks True: would abort long sessions
     app = QApplication.instance() or QApplication([sys.argv[0] if sys.argv else "chokepoint",
                                                    *argv])
     app.setApplicationName("chokepoint")

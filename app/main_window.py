@@ -24,7 +24,7 @@ from app.document import ProjectDocument
 from app.editors.fleet_editor import FleetEditor
 from app.editors.model_editor import ModelEditor
 from app.editors.policy_editor import PolicyEditor
-from app.evaluator import LiveEvaluator
+from app.evaluator import ChartWorker, LiveEvaluator
 from app.results_view import ResultsView
 from app.scenario_list import ScenarioList
 from app.theme import VERDICT_STYLE
@@ -32,6 +32,7 @@ from core.errors import InputError
 from core.scenario import Scenario
 
 AUTOSAVE_MS = 60_000
+CHARTS_DELAY_MS = 400  # charts follow the result once edits pause
 FILE_FILTER = "Chokepoint project (*.json);;All files (*)"
 
 
@@ -51,6 +52,12 @@ class MainWindow(QMainWindow):
         self.evaluator.result_ready.connect(self._on_result)
         self.evaluator.failed.connect(self._on_failed)
         self.evaluator.busy_changed.connect(lambda b: self.results.set_busy(b))
+        self.chart_worker = ChartWorker(self)
+        self.chart_worker.ready.connect(self._on_charts)
+        self.chart_worker.failed.connect(self._on_charts_failed)
+        self._charts_requested = None
+        self._charts_timer = QTimer(self, singleShot=True, interval=CHARTS_DELAY_MS)
+        self._charts_timer.timeout.connect(lambda: self.request_charts(now=True))
 
         self.scenarios = ScenarioList()
         self.model_editor = ModelEditor()
@@ -83,6 +90,11 @@ class MainWindow(QMainWindow):
         self.splitter.setSizes([170, 600, 596])
         self.splitter.setChildrenCollapsible(False)
         self.scenarios.setMinimumWidth(150)
+        panel = self.results.charts
+        panel.shown.connect(self.request_charts)
+        panel.message.connect(lambda m: self.statusBar().showMessage(m, 8000))
+        self.results.scroll.verticalScrollBar().valueChanged.connect(
+            lambda _v: self.request_charts())
         self.setCentralWidget(self.splitter)
         self.busy_label = QLabel()
         self.statusBar().addPermanentWidget(self.busy_label)
@@ -115,6 +127,11 @@ class MainWindow(QMainWindow):
         self._action(m, "&Save", self.save, SK.Save, "Save the project")
         self._action(m, "Save &As…", self.save_as, SK.SaveAs, "Save under a new name")
         self._action(m, "&Close", self.close_project, SK.Close, "Close the project")
+        m.addSeparator()
+        self._action(m, "Project &Properties…", self.properties_dialog, None,
+                     "Project name and the marking printed on every export")
+        self._action(m, "&Export Deck…", self.export_deck_dialog, "Ctrl+E",
+                     "PowerPoint deck: summary slide and one slide per chart")
         m.addSeparator()
         self._action(m, "&Quit", self.close, SK.Quit, "Quit Chokepoint")
 
@@ -319,6 +336,95 @@ class MainWindow(QMainWindow):
         self.results.set_stale(next(iter(self._problems.values()), None))
         self.busy_label.setText("")
         self.result_shown.emit(result)
+        self.request_charts()
+
+    # ---- charts ------------------------------------------------------------------------
+    def _charts_key(self) -> tuple[str, int]:
+        return (self.project.model_dump_json(), self.current)
+
+    def _known_results(self) -> list:
+        return [self._cache.get(s.model_dump_json()) for s in self.project.scenarios]
+
+    def request_charts(self, force: bool = False, now: bool = False) -> None:
+        """Compute the charts in the worker, only once the charts are on screen (the sweep and
+        the other scenarios' evaluations take a while), after edits pause, and only when the
+        inputs changed."""
+        panel = self.results.charts
+        if not force and (not panel.isVisible() or self.results.charts_on_screen() < 150):
+            return
+        if not (force or now):
+            self._charts_timer.start()
+            return
+        key = self._charts_key()
+        if key == self._charts_requested:
+            return
+        self._charts_requested = key
+        panel.set_busy()
+        self.chart_worker.request(key, self.project, self.current, self._known_results())
+
+    def _on_charts(self, key, charts) -> None:
+        if key == self._charts_key():
+            self.results.charts.show_charts(charts, self._file_name())
+
+    def _on_charts_failed(self, key, message: str) -> None:
+        if key == self._charts_key():
+            self.results.charts.show_error(message)
+
+    def _file_name(self) -> str | None:
+        return Path(self.document.path).name if self.document.path else None
+
+    def current_charts(self):
+        """The ChartSet of the current scenario: the panel's if up to date, else computed now."""
+        panel = self.results.charts
+        if panel.charts is not None and self._charts_requested == self._charts_key() \
+                and not self.chart_worker.busy:
+            return panel.charts
+        from PySide6.QtGui import QGuiApplication
+
+        from core.chart_data import chart_set
+
+        QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        try:
+            return chart_set(self.project, self.current, self._known_results())
+        finally:
+            QGuiApplication.restoreOverrideCursor()
+
+    def export_deck(self, path: str) -> Path:
+        from app.export.pptx import export_deck
+
+        return export_deck(self.current_charts(), path, file_name=self._file_name())
+
+    def export_deck_dialog(self) -> None:
+        start = f"{Path(self.document.display_name).stem}.pptx"
+        path, _ = QFileDialog.getSaveFileName(self, "Export deck", start,
+                                              "PowerPoint (*.pptx)")
+        if not path:
+            return
+        try:
+            self.export_deck(path)
+        except (InputError, OSError) as e:
+            self._warn("Cannot export the deck", str(e))
+            return
+        self.statusBar().showMessage(f"Deck written: {path}", 8000)
+
+    # ---- project properties ------------------------------------------------------------
+    def set_project_properties(self, name: str, marking: str) -> bool:
+        """One undoable step; the marking is printed on every exported image and slide."""
+        name, marking = name.strip(), marking.strip()
+        if not name:
+            self.statusBar().showMessage("A project needs a name.", 5000)
+            return False
+        self.document.set_project(self.project.model_copy(update={"name": name,
+                                                                  "marking": marking}),
+                                  "Change project properties")
+        return True
+
+    def properties_dialog(self) -> None:
+        from app.properties import ProjectPropertiesDialog
+
+        dialog = ProjectPropertiesDialog(self.project.name, self.project.marking, self)
+        if dialog.exec():
+            self.set_project_properties(*dialog.values())
 
     def _on_failed(self, scenario: Scenario, message: str) -> None:
         if scenario == self.scenario:
@@ -428,7 +534,9 @@ class MainWindow(QMainWindow):
             event.ignore()
             return
         self._autosave_timer.stop()
+        self._charts_timer.stop()
         self.evaluator.shutdown()
+        self.chart_worker.shutdown()
         self._save_geometry()
         if self.session is not None:
             self.session.close()

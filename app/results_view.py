@@ -1,5 +1,5 @@
 """Results of the selected scenario: verdict in plain words, key figures, one row per option and
-the two breakdown charts. Draws core result objects; computes nothing."""
+the chart tabs (filled by the window from a ChartSet computed off the GUI thread). Draws core result objects; computes nothing."""
 
 from __future__ import annotations
 
@@ -19,8 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.charts.memory import MemoryChart
-from app.charts.step_time import StepTimeChart
+from app.charts_panel import ChartsPanel
 from app.theme import VERDICT_STYLE, VERDICT_TEXT
 from core.scenario_eval import ScenarioResult
 from core.units import human
@@ -91,8 +90,7 @@ class ResultsView(QWidget):
         ob = QVBoxLayout(options_box)
         ob.addWidget(self.options)
 
-        self.step_chart = StepTimeChart()
-        self.memory_chart = MemoryChart()
+        self.charts = ChartsPanel()
 
         inner = QWidget()
         v = QVBoxLayout(inner)
@@ -105,10 +103,9 @@ class ResultsView(QWidget):
         wl.addWidget(self.reasons)
         v.addWidget(why)
         v.addWidget(options_box)
-        v.addWidget(self.step_chart)
-        v.addWidget(self.memory_chart)
+        v.addWidget(self.charts)
         v.addStretch(1)
-        scroll = QScrollArea()
+        scroll = self.scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
@@ -117,6 +114,13 @@ class ResultsView(QWidget):
         outer.setContentsMargins(0, 0, 0, 0)
         outer.addWidget(scroll)
         self.status.hide()
+
+    def charts_on_screen(self) -> int:
+        """How many pixels of the chart panel's height the scroll area shows."""
+        viewport = self.scroll.viewport()
+        top_left = self.charts.mapTo(viewport, self.charts.rect().topLeft())
+        shown = viewport.rect().intersected(self.charts.rect().translated(top_left))
+        return max(0, shown.height())
 
     # ---- state -------------------------------------------------------------------------
     def set_stale(self, message: str | None) -> None:
@@ -150,9 +154,6 @@ class ResultsView(QWidget):
             f"<li>{_escape(r)}</li>" for r in result.reasons) + "</ul>" if result.reasons else "")
         self._fill_figures(best)
         self._fill_options(result)
-        est = best.estimate if best is not None else None
-        self.step_chart.show_result(est)
-        self.memory_chart.show_result(est)
         self.set_stale(None)
 
     def _style_banner(self) -> None:

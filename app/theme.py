@@ -21,13 +21,29 @@ SERIES = [BLUE, ORANGE, GREEN, VERMILLION, SKY_BLUE, PURPLE, YELLOW, GREY]
 
 STEP_PARTS = [  # (StepTime field, label, colour)
     ("compute", "compute", BLUE),
-    ("tensor_parallel", "TP", SKY_BLUE),
-    ("expert_all_to_all", "EP all-to-all", ORANGE),
-    ("pipeline_p2p", "PP p2p", PURPLE),
-    ("pipeline_bubble", "bubble", YELLOW),
-    ("data_parallel", "DP", GREEN),
+    ("tensor_parallel", "tensor-parallel", SKY_BLUE),
+    ("expert_all_to_all", "expert all-to-all", ORANGE),
+    ("pipeline_p2p", "pipeline p2p", PURPLE),
+    ("pipeline_bubble", "pipeline bubble", YELLOW),
+    ("data_parallel", "data-parallel", GREEN),
     ("optimizer", "optimizer", GREY),
 ]
+
+COST_COLOURS = {  # core.chart_data.COST_GROUPS label -> colour
+    "Rent or amortisation": BLUE,
+    "Energy": ORANGE,
+    "Storage and egress": SKY_BLUE,
+    "Premiums, revenue shares and tariffs": PURPLE,
+}
+
+# Verdicts in charts: Okabe-Ito hues (the banner shades are not colour-blind safe as a pair);
+# every chart also writes the verdict in words.
+CHART_VERDICT = {"feasible": GREEN, "needs_license": ORANGE, "infeasible": VERMILLION}
+
+# Accelerator identity: colour and marker shape. Yellow is left out (unreadable as a line on
+# white); six hues × four shapes give every catalog entry its own pair.
+ACCELERATOR_COLOURS = [BLUE, VERMILLION, GREEN, ORANGE, PURPLE, SKY_BLUE]
+ACCELERATOR_SYMBOLS = ["o", "s", "t", "d"]
 
 MEMORY_PARTS = [  # (MemoryBreakdown field, label, colour)
     ("weights_gb", "weights", BLUE),
@@ -48,6 +64,18 @@ VERDICT_STYLE = {
 VERDICT_TEXT = {"feasible": "#007A55", "needs_license": "#A65E00", "infeasible": "#B03A2E"}
 
 ERROR_COLOUR = "#D55E00"  # vermillion: the invalid-field border
+
+
+def accelerator_style(accelerator: str) -> tuple[str, str]:
+    """(colour, marker symbol) of an accelerator, fixed by its position in the catalog, so the
+    same accelerator looks the same in every chart and every export."""
+    from core.catalog import accelerators
+
+    ids = [a.lower() for a in accelerators()]
+    key = accelerator.lower()
+    i = ids.index(key) if key in ids else len(ids) + sum(map(ord, key))  # stable for unknown ids
+    n = len(ACCELERATOR_COLOURS)
+    return ACCELERATOR_COLOURS[i % n], ACCELERATOR_SYMBOLS[(i // n) % len(ACCELERATOR_SYMBOLS)]
 
 
 def verdict_colour(verdict: str) -> QColor:

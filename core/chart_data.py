@@ -10,7 +10,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field
 
 from core.catalog import get_accelerator
-from core.estimate import estimate
+from core.estimate import MemoryBreakdown, StepTime, estimate
 from core.scenario import Scenario
 from core.scenario_eval import ScenarioResult, _regime
 
@@ -153,6 +153,9 @@ class PolicyTimeline(BaseModel):
     scenario_date: dt.date
     rows: list[TimelineRow]
     changes: list[tuple[dt.date, str]] = Field(description="(date, rule id) where any row changes")
+    rule_names: dict[str, str] = Field(default_factory=dict, description="rule id -> short name")
+    hypothetical_from: dt.date | None = Field(
+        default=None, description="when the regime's hypothetical rules start (None: it has none)")
 
 
 def policy_timeline_chart(scenario: Scenario, project: Any = None, start: dt.date | None = None,
@@ -163,6 +166,10 @@ def policy_timeline_chart(scenario: Scenario, project: Any = None, start: dt.dat
     start = start or dt.date(2022, 1, 1)
     end = end or max(scenario.date + dt.timedelta(days=365), dt.date(2026, 12, 31))
     regime = _regime(scenario, project)
+    # hypothetical rules start when the scenario says (default: its date), not at the chart start
+    hypo = [r for r in regime.rules if r.status == "hypothetical" or r.id in regime.hypothetical]
+    hypo_from = scenario.policy.hypothetical_from or regime.hypothetical_from or scenario.date
+    settings = scenario.policy.model_copy(update={"hypothetical_from": hypo_from})
     rows: list[TimelineRow] = []
     changes: dict[tuple[dt.date, str], None] = {}
     seen = set()
@@ -173,7 +180,7 @@ def policy_timeline_chart(scenario: Scenario, project: Any = None, start: dt.dat
             continue
         seen.add(key)
         pts = policy_timeline(chip, pool.site, scenario.hq, pool.access, regime, start, end,
-                              scenario.policy, acquired=pool.acquired, count=pool.count)
+                              settings, acquired=pool.acquired, count=pool.count)
         spans = []
         for i, p in enumerate(pts):
             stop = pts[i + 1].date if i + 1 < len(pts) else end
@@ -181,5 +188,74 @@ def policy_timeline_chart(scenario: Scenario, project: Any = None, start: dt.dat
             if i > 0:
                 changes[(p.date, p.rule_id or "no rule")] = None
         rows.append(TimelineRow(accelerator=chip.id, site=pool.site, access=pool.access, spans=spans))
+    names = {r.id: r.short for r in regime.rules}
     return PolicyTimeline(scenario=scenario.name, start=start, end=end, scenario_date=scenario.date,
-                          rows=rows, changes=sorted(changes))
+                          rows=rows, changes=sorted(changes),
+                          rule_names={rid: names.get(rid, rid) for _d, rid in changes},
+                          hypothetical_from=hypo_from if hypo else None)
+
+
+class PlanBreakdown(BaseModel):
+    """Charts 4 and 5: memory per accelerator and step time of the chosen plan."""
+
+    scenario: str
+    option: str
+    accelerator: str | None
+    plan: str
+    hypothetical: bool = Field(description="the option is not allowed or not chosen")
+    memory: MemoryBreakdown | None
+    step_time: StepTime | None
+
+
+def plan_breakdown(result: ScenarioResult) -> PlanBreakdown:
+    opt = result.best or (result.options[0] if result.options else None)
+    est = opt.estimate if opt is not None else None
+    return PlanBreakdown(
+        scenario=result.scenario, option=opt.label if opt else "",
+        accelerator=opt.accelerator if opt else None,
+        plan=est.plan.label() if est is not None and est.plan is not None else "",
+        hypothetical=result.best is None,
+        memory=est.memory if est is not None else None,
+        step_time=est.step_time if est is not None else None)
+
+
+class ChartSet(BaseModel):
+    """Everything the six charts of one scenario need, computed once (the sweep runs estimates,
+    so the GUI builds this in a worker thread and the exporters reuse it)."""
+
+    project: str
+    marking: str
+    index: int = Field(description="the scenario the per-scenario charts are about")
+    scenarios: list[Scenario]
+    results: list[ScenarioResult]
+    time_vs_count: TimeVsCount
+    cost: list[CostBar]
+    comparison: list[ComparisonRow]
+    plan: PlanBreakdown
+    timeline: PolicyTimeline
+
+    @property
+    def scenario(self) -> Scenario:
+        return self.scenarios[self.index]
+
+    @property
+    def result(self) -> ScenarioResult:
+        return self.results[self.index]
+
+
+def chart_set(project: Any, index: int = 0, results: list[ScenarioResult | None] | None = None
+              ) -> ChartSet:
+    """Evaluate every scenario of ``project`` (reusing the ``results`` given, by position) and
+    gather the data of all six charts for scenario ``index``."""
+    from core.scenario_eval import evaluate_scenario
+
+    scenarios = list(project.scenarios)
+    given = list(results or [])
+    done = [given[i] if i < len(given) and given[i] is not None else evaluate_scenario(s, project)
+            for i, s in enumerate(scenarios)]
+    scenario, result = scenarios[index], done[index]
+    return ChartSet(project=project.name, marking=getattr(project, "marking", "") or "",
+                    index=index, scenarios=scenarios, results=done,
+                    time_vs_count=time_vs_count(scenario, project, result),
+                    cost=cost_breakdown(scenarios, done), comparison=comparison(scenarios, done),
+                    plan=plan_breakdown(result), timeline=policy_timeline_chart(scenario, project))

@@ -50,6 +50,13 @@ def main() -> int:
         settle()
         window.grab().save(str(out / f"{name}-editor.png"))
     window.results.grab().save(str(out / "results.png"))
+    bar = window.results.scroll.verticalScrollBar()
+    bar.setValue(bar.maximum())  # the chart tabs: computed once they are on screen
+    settle(1500)
+    window.chart_worker.wait()
+    settle()
+    window.grab().save(str(out / "charts.png"))
+    bar.setValue(0)
     n = len(window.project.scenarios)
     for index, name in ((1, "infeasible"), (3, "needs-licence")):
         if index < n:

@@ -1,1 +1,17 @@
-"""Charts drawn from core result objects only (no figures computed here)."""
+"""Charts drawn from core result objects only (no figures computed here). ``CHART_CLASSES`` maps
+each CLI chart name to its class, in deck order (the order of ``core.briefing.CHARTS``)."""
+
+from __future__ import annotations
+
+from app.charts.comparison import ComparisonChart
+from app.charts.cost import CostChart
+from app.charts.memory import MemoryChart
+from app.charts.policy_timeline import PolicyTimelineChart
+from app.charts.step_time import StepTimeChart
+from app.charts.time_vs_count import TimeVsCountChart
+from app.qtfix import guard_bool_refcount
+
+guard_bool_refcount()  # pyqtgraph emits signals constantly: see app.qtfix
+
+CHART_CLASSES = {c.name: c for c in (TimeVsCountChart, CostChart, ComparisonChart, MemoryChart,
+                                     StepTimeChart, PolicyTimelineChart)}

@@ -1,22 +1,26 @@
-"""Where one optimizer step's time goes: compute and each kind of communication."""
+"""Chart 5: where one optimizer step's time goes: compute and each kind of communication."""
 
 from __future__ import annotations
 
-from app.charts.base import StackedBarChart
+from app.charts.memory import MemoryChart
 from app.theme import STEP_PARTS
-from core.estimate import EstimateResult
+from core.chart_data import ChartSet
 
 
-class StepTimeChart(StackedBarChart):
-    def __init__(self, parent=None):
-        super().__init__("Step time breakdown", "seconds per optimizer step", parent)
+class StepTimeChart(MemoryChart):
+    name = "step-time"
+    title = "Step-time breakdown (chosen plan)"
+    unit = "s"
 
-    def value_text(self, value: float) -> str:
-        return f"{value:.2f} s"
+    def parts(self, charts: ChartSet):
+        st = charts.plan.step_time
+        return None if st is None else [(label, getattr(st, f), c) for f, label, c in STEP_PARTS]
 
-    def show_result(self, est: EstimateResult | None) -> None:
-        if est is None or est.step_time is None:
-            self.clear_chart("no plan fits")
-            return
-        st = est.step_time
-        self.draw([(label, getattr(st, name), colour) for name, label, colour in STEP_PARTS])
+    def fmt(self, v: float) -> str:
+        return f"{v:,.2f} s"
+
+    def markers(self, charts: ChartSet, plot, left: float) -> float:
+        return left
+
+    def marker_legend(self):
+        return []

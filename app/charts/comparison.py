@@ -1,0 +1,86 @@
+"""Chart 3: days and cost of every scenario side by side, coloured by verdict (and saying it)."""
+
+from __future__ import annotations
+
+import pyqtgraph as pg
+from PySide6.QtCore import Qt
+
+from app.charts.bars import add_bar
+from app.charts.base import Chart, elide, fmt_usd
+from app.charts.cost import verdict_words
+from app.theme import CHART_VERDICT, VERDICT_STYLE
+from core.chart_data import ChartSet
+
+
+class ComparisonChart(Chart):
+    name = "comparison"
+    title = "Scenario comparison: days and cost"
+
+    def subtitle(self, charts: ChartSet) -> str:
+        return f"Project: {charts.project} — each scenario's chosen option"
+
+    def draw(self, charts: ChartSet, body):
+        t = self.theme
+        rows = charts.comparison
+        n = len(rows)
+        days = self.new_plot(body, "Days to train (wall-clock)", row=0, col=0)
+        cost = self.new_plot(body, "Cost, USD millions", row=0, col=1)
+        body.layout.setColumnStretchFactor(0, 3)
+        body.layout.setColumnStretchFactor(1, 2)
+        self.category_axis(days, [elide(r.scenario, 60) for r in rows], width_chars=46)
+        cost.getAxis("left").setStyle(showValues=False, tickLength=0)
+        cost.getAxis("left").setWidth(2)
+        for p in (days, cost):
+            p.showGrid(x=True, alpha=0.25)
+        self._rows = rows
+        dmax = cmax = 0.0
+        for i, r in enumerate(rows):
+            y = n - 1 - i
+            colour = CHART_VERDICT.get(r.verdict, t.muted)
+            words = verdict_words(r.verdict, r.hypothetical)
+            if r.days is not None:
+                add_bar(self, days, 0, y, r.days, colour, r.hypothetical)
+                self.label_at(days, r.days, y, f"  {r.days:,.0f} days", bold=True)
+                dmax = max(dmax, r.days)
+            else:
+                self.label_at(days, 0, y, f"  no plan fits · {words}", bold=True)
+            if r.cost_usd is not None:
+                add_bar(self, cost, 0, y, r.cost_usd / 1e6, colour, r.hypothetical)
+                self.label_at(cost, r.cost_usd / 1e6, y, f"  {fmt_usd(r.cost_usd)}", bold=True)
+                cmax = max(cmax, r.cost_usd / 1e6)
+            else:
+                self.label_at(cost, 0, y, "  not computed")
+        deadlines = {s.constraints.deadline_days for s in charts.scenarios}
+        dtop = dmax
+        marker = []
+        if len(deadlines) == 1 and None not in deadlines:  # a shared deadline, keyed in the legend
+            d = deadlines.pop()
+            dtop = max(dmax, d)
+            days.addItem(pg.InfiniteLine(pos=d, angle=90, pen=t.pen(
+                t.foreground, max(1.5, t.line_width * 0.6), Qt.PenStyle.DashLine)))
+            marker = [(self.swatch("rule", t.foreground, style=Qt.PenStyle.DashLine),
+                       f"deadline {d:,.0f} days")]
+        days.setXRange(0, max(dtop, 1e-6) * 1.45, padding=0)
+        cost.setXRange(0, max(cmax, 1e-6) * 1.6, padding=0)
+        for p in (days, cost):
+            p.setYRange(-0.6, n - 0.4, padding=0)
+        cost.setYLink(days)
+        legend = [(self.swatch("box", CHART_VERDICT[v]), VERDICT_STYLE[v][2])
+                  for v in ("feasible", "needs_license", "infeasible")]
+        if any(r.hypothetical for r in rows):
+            legend.append((self.swatch("box", t.foreground, fill=t.background),
+                           "faded, dashed: not allowed (hypothetical)"))
+        return legend + marker, []
+
+    def hover_text(self, plot_index, x, y):
+        rows = getattr(self, "_rows", [])
+        n = len(rows)
+        i = n - 1 - round(y)
+        if not 0 <= i < n or abs(y - round(y)) > 0.35:
+            return None
+        r = rows[i]
+        days = "—" if r.days is None else f"{r.days:,.1f} days"
+        cost = "not computed" if r.cost_usd is None else f"${r.cost_usd:,.0f}"
+        gpuh = "—" if r.gpu_hours is None else f"{r.gpu_hours / 1e6:,.2f}M GPU-hours"
+        return (f"{r.scenario}\n{r.option}\n{days}, {cost}, {gpuh}\n"
+                f"Verdict: {verdict_words(r.verdict, r.hypothetical)}")

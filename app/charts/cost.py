@@ -1,0 +1,69 @@
+"""Chart 2: stacked cost per scenario (rent or amortisation, energy, storage, premiums)."""
+
+from __future__ import annotations
+
+from app.charts.bars import add_bar
+from app.charts.base import Chart, elide, fmt_usd
+from app.theme import COST_COLOURS, VERDICT_STYLE
+from core.chart_data import COST_GROUPS, ChartSet
+
+
+def verdict_words(verdict: str, hypothetical: bool) -> str:
+    words = VERDICT_STYLE.get(verdict, ("", "", verdict))[2]
+    return f"{words} (hypothetical)" if hypothetical else words
+
+
+def short_verdict(verdict: str, hypothetical: bool) -> str:
+    if hypothetical:
+        return "not allowed"
+    return {"feasible": "feasible", "needs_license": "needs licence"}.get(verdict, "infeasible")
+
+
+class CostChart(Chart):
+    name = "cost"
+    title = "Cost breakdown per scenario"
+
+    def subtitle(self, charts: ChartSet) -> str:
+        return f"Project: {charts.project} — each scenario's chosen option"
+
+    def draw(self, charts: ChartSet, body):
+        t = self.theme
+        bars = charts.cost
+        n = len(bars)
+        plot = self.new_plot(body, "Cost, USD millions")
+        plot.showGrid(x=True, alpha=0.25)
+        self.category_axis(plot, [elide(b.scenario, 60) for b in bars], width_chars=46)
+        self._rows = []
+        top = 0.0
+        for i, b in enumerate(bars):
+            y = n - 1 - i
+            left, segments = 0.0, []
+            for label in COST_GROUPS:
+                value = b.parts.get(label, 0.0)
+                if value <= 0:
+                    continue
+                add_bar(self, plot, left / 1e6, y, value / 1e6, COST_COLOURS[label], b.hypothetical)
+                segments.append((left / 1e6, (left + value) / 1e6, label, value))
+                left += value
+            top = max(top, left / 1e6)
+            text = fmt_usd(b.total_usd) + " · " + short_verdict(b.verdict, b.hypothetical)
+            self.label_at(plot, left / 1e6, y, "  " + text, bold=True)
+            self._rows.append((y, b, segments))
+        plot.setXRange(0, max(top, 1e-6) * 1.8, padding=0)
+        plot.setYRange(-0.6, n - 0.4, padding=0)
+        legend = [(self.swatch("box", COST_COLOURS[label]), label) for label in COST_GROUPS]
+        if any(b.hypothetical for b in bars):
+            legend.append((self.swatch("box", t.foreground, fill=t.background),
+                           "faded, dashed: not allowed (hypothetical)"))
+        return legend, []
+
+    def hover_text(self, plot_index, x, y):
+        for row, b, segments in getattr(self, "_rows", []):
+            if abs(y - row) <= 0.35:
+                lines = [b.scenario, b.option]
+                lines += [f"{label}: ${value:,.0f}" + (" ◀" if lo <= x <= hi else "")
+                          for lo, hi, label, value in segments]
+                lines.append(f"Total: {'not computed' if b.total_usd is None else f'${b.total_usd:,.0f}'}"
+                             f" — {verdict_words(b.verdict, b.hypothetical)}")
+                return "\n".join(lines)
+        return None

@@ -1,0 +1,121 @@
+"""The chart tabs under the key figures (time vs count, cost, comparison, memory, step time,
+policy timeline), each with an Export… menu. Draws a ``ChartSet`` handed in by the window; the
+exports build their own briefing-theme chart (app.export.render)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QMenu,
+    QTabWidget,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.charts import CHART_CLASSES
+from core.chart_data import ChartSet
+
+TAB_NAMES = {"time-vs-count": "Time vs count", "cost": "Cost", "comparison": "Comparison",
+             "memory": "Memory", "step-time": "Step time", "policy-timeline": "Policy timeline"}
+EXPORTS = [("png", (1920, 1080), "PNG 1920×1080…"), ("png", (3840, 2160), "PNG 3840×2160 (4K)…"),
+           ("svg", (1920, 1080), "SVG (vector)…"), ("pdf", (1920, 1080), "PDF (vector)…")]
+
+
+class ChartsPanel(QWidget):
+    """Emits ``shown`` when it becomes visible (the window computes charts lazily) and
+    ``message`` for the status bar."""
+
+    shown = Signal()
+    message = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.charts: ChartSet | None = None
+        self.file_name: str | None = None
+        self.tabs = QTabWidget()
+        self.tabs.setDocumentMode(True)
+        self.widgets = {}
+        for name, cls in CHART_CLASSES.items():
+            chart = cls(frame_title=False)
+            chart.setMinimumHeight(300)
+            self.widgets[name] = chart
+            self.tabs.addTab(chart, TAB_NAMES[name])
+        self.status = QLabel("Charts appear when this panel is shown.")
+        self.status.setEnabled(False)
+        self.export_button = QToolButton()
+        self.export_button.setText("Export…")
+        self.export_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        menu = QMenu(self.export_button)
+        for fmt, size, text in EXPORTS:
+            menu.addAction(text, lambda f=fmt, s=size: self.export_dialog(f, s))
+        menu.addSeparator()
+        menu.addAction("Copy to clipboard", self.copy)
+        self.export_button.setMenu(menu)
+        self.export_button.setEnabled(False)
+        bar = QHBoxLayout()
+        bar.addWidget(self.status, 1)
+        bar.addWidget(self.export_button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(bar)
+        layout.addWidget(self.tabs)
+        self.setMinimumHeight(380)
+
+    @property
+    def current_name(self) -> str:
+        return list(self.widgets)[self.tabs.currentIndex()]
+
+    def showEvent(self, ev):  # noqa: N802 (Qt API)
+        super().showEvent(ev)
+        self.shown.emit()
+
+    def set_busy(self) -> None:
+        self.status.setText("Computing charts…")
+
+    def show_charts(self, charts: ChartSet, file_name: str | None = None) -> None:
+        self.charts = charts
+        self.file_name = file_name
+        self.status.setText(f"Charts for “{charts.scenario.name}” (hover for exact values)")
+        for chart in self.widgets.values():
+            chart.show_data(charts, marking="")
+        self.export_button.setEnabled(True)
+
+    def show_error(self, message: str) -> None:
+        self.status.setText(f"Charts not drawn: {message}")
+
+    # ---- export ---------------------------------------------------------------------------
+    def export_to(self, fmt: str, path: str, size=(1920, 1080), name: str | None = None) -> Path:
+        from app.export.render import export_chart
+
+        return export_chart(name or self.current_name, self.charts, fmt, path, size,
+                            file_name=self.file_name)
+
+    def export_dialog(self, fmt: str, size) -> None:
+        if self.charts is None:
+            return
+        name = self.current_name
+        start = f"{name}-{size[0]}x{size[1]}.{fmt}" if fmt == "png" else f"{name}.{fmt}"
+        path, _ = QFileDialog.getSaveFileName(self, f"Export {TAB_NAMES[name]} chart", start,
+                                              f"{fmt.upper()} (*.{fmt})")
+        if path:
+            self.export_to(fmt, path, size)
+            self.message.emit(f"Exported {path}")
+
+    def copy(self) -> None:
+        from app.export.render import build_chart, copy_to_clipboard, dispose
+
+        if self.charts is None:
+            return
+        chart = build_chart(self.current_name, self.charts, file_name=self.file_name)
+        try:
+            copy_to_clipboard(chart)
+        finally:
+            dispose(chart)
+        self.message.emit("Chart copied (1920×1080, opaque): paste it into a slide")
+

@@ -1,0 +1,123 @@
+"""``chokepoint export PROJECT.json --chart NAME|all --format png|svg|pdf|pptx --out PATH``.
+
+Needs Qt (charts are drawn by pyqtgraph), so it lives in ``app`` and runs headless
+(``QT_QPA_PLATFORM=offscreen`` unless a platform is set). Bad input exits 2 with one line naming
+the field; never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import NoReturn
+
+from core.errors import InputError
+
+CHART_CHOICES = ("time-vs-count", "cost", "comparison", "memory", "step-time", "policy-timeline")
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:  # one line, exit 2
+        self.exit(2, f"chokepoint export: error: {message}\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = _Parser(prog="chokepoint export",
+                description="Export charts of a project as slide-ready PNG, SVG, PDF or a "
+                            "PowerPoint deck.")
+    p.add_argument("project", metavar="PROJECT.json")
+    p.add_argument("--chart", required=True, metavar="NAME",
+                   help=f"one of {', '.join(CHART_CHOICES)}, or all")
+    p.add_argument("--format", required=True, choices=("png", "svg", "pdf", "pptx"))
+    p.add_argument("--out", required=True, metavar="PATH",
+                   help="a file; a folder for --chart all with png/svg/pdf")
+    p.add_argument("--size", default="1920x1080", metavar="WxH",
+                   help="picture size in pixels: 1920x1080 (default) or 3840x2160")
+    p.add_argument("--scenario", metavar="NAME",
+                   help="scenario of the per-scenario charts (name or 1-based number; default: "
+                        "the first)")
+    p.add_argument("--marking", metavar="TEXT",
+                   help="marking printed top and bottom (default: the project's own)")
+    return p
+
+
+def _scenario_index(project, wanted: str | None) -> int:
+    if wanted is None:
+        return 0
+    names = [s.name for s in project.scenarios]
+    if wanted in names:
+        return names.index(wanted)
+    lowered = [n.lower() for n in names]
+    if wanted.lower() in lowered:
+        return lowered.index(wanted.lower())
+    if wanted.isdigit() and 1 <= int(wanted) <= len(names):
+        return int(wanted) - 1
+    raise InputError("--scenario", f"no scenario {wanted!r}; the project has: "
+                     + "; ".join(f"{i + 1} {n!r}" for i, n in enumerate(names)))
+
+
+def run(args: argparse.Namespace) -> list[Path]:
+    from app.export.render import parse_size
+    from core.project import load_project
+
+    if args.chart != "all" and args.chart not in CHART_CHOICES:
+        raise InputError("--chart", f"unknown chart {args.chart!r}; one of "
+                         f"{', '.join(CHART_CHOICES)}, all")
+    size = parse_size(args.size)
+    project = load_project(args.project)
+    index = _scenario_index(project, args.scenario)
+    if args.marking is not None:
+        project = project.model_copy(update={"marking": args.marking.strip()})
+    names = list(CHART_CHOICES) if args.chart == "all" else [args.chart]
+    out = Path(args.out)
+    many = len(names) > 1 and args.format != "pptx"
+    if many:
+        if out.exists() and not out.is_dir():
+            raise InputError("--out", f"{out} is a file; --chart all writes one file per chart "
+                             "into a folder")
+        out.mkdir(parents=True, exist_ok=True)
+    elif out.is_dir():
+        raise InputError("--out", f"{out} is a folder; give a file name")
+    elif not out.parent.exists():
+        raise InputError("--out", f"folder {out.parent} does not exist")
+
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from core.chart_data import chart_set
+
+    charts = chart_set(project, index)
+    file_name = Path(args.project).name
+    if args.format == "pptx":
+        from app.export.pptx import export_deck
+
+        return [export_deck(charts, out, names, width_px=size[0], file_name=file_name)]
+    from app.export.render import export_chart
+
+    written = []
+    for name in names:
+        target = out / f"{name}.{args.format}" if many else out
+        written.append(export_chart(name, charts, args.format, target, size, file_name=file_name))
+    return written
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(list(sys.argv[1:] if argv is None else argv))
+    try:
+        for path in run(args):
+            print(path)
+    except InputError as exc:
+        print(f"chokepoint export: error: {exc}", file=sys.stderr)
+        return 2
+    except Exception as exc:  # a bug, not bad input: still one line, and a way to see more
+        if os.environ.get("CHOKEPOINT_DEBUG"):
+            raise
+        print(f"chokepoint export: internal error: {type(exc).__name__}: {exc} "
+              "(set CHOKEPOINT_DEBUG=1 for details)", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

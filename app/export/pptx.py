@@ -1,0 +1,154 @@
+"""A PowerPoint deck: a summary slide comparing the scenarios, then one slide per chart with its
+title, the key assumptions as a footnote and the source line; the project's marking at the top
+and bottom of every slide. Charts go in as PNGs at slide resolution (python-pptx cannot embed
+SVG); everything else is real, editable slide text."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+from pptx import Presentation
+from pptx.dml.color import RGBColor
+from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
+from pptx.util import Emu, Inches, Pt
+
+from app.export.render import build_chart, dispose, save_png
+from core.briefing import CHARTS, PER_SCENARIO, footnote, project_assumptions_line, source_line
+from core.chart_data import ChartSet
+from core.errors import InputError
+
+SLIDE_W, SLIDE_H = Inches(13.333), Inches(7.5)
+MARGIN = Inches(0.5)
+INK = RGBColor(0x1A, 0x1A, 0x1A)
+MUTED = RGBColor(0x55, 0x55, 0x55)
+VERDICT_WORDS = {"feasible": "Feasible", "needs_license": "Needs a licence",
+                 "infeasible": "Infeasible"}
+
+# vertical layout (inches from the top)
+MARK_TOP, TITLE_TOP, PICTURE_TOP = 0.12, 0.45, 1.5
+PICTURE_H = 4.55
+
+
+def _box(slide, name: str, left, top, width, height, text: str, size: float, bold=False,
+         colour=INK, align=PP_ALIGN.LEFT, anchor=MSO_ANCHOR.TOP):
+    shape = slide.shapes.add_textbox(left, top, width, height)
+    shape.name = name
+    tf = shape.text_frame
+    tf.word_wrap = True
+    tf.vertical_anchor = anchor
+    for attr in ("margin_left", "margin_right", "margin_top", "margin_bottom"):
+        setattr(tf, attr, Emu(0))
+    lines = text.split("\n")
+    for i, line in enumerate(lines):
+        para = tf.paragraphs[0] if i == 0 else tf.add_paragraph()
+        para.alignment = align
+        run = para.add_run()
+        run.text = line
+        run.font.size = Pt(size)
+        run.font.bold = bold
+        run.font.color.rgb = colour
+    return shape
+
+
+def _frame(prs, title: str, subtitle: str, note: str, source: str, marking: str):
+    """A blank slide with marking, title, subtitle, footnote and source line."""
+    slide = prs.slides.add_slide(prs.slide_layouts[6])
+    width = SLIDE_W - 2 * MARGIN
+    if marking:
+        _box(slide, "Marking top", MARGIN, Inches(MARK_TOP), width, Inches(0.3), marking, 14,
+             bold=True, align=PP_ALIGN.CENTER)
+        _box(slide, "Marking bottom", MARGIN, SLIDE_H - Inches(0.42), width, Inches(0.3), marking,
+             14, bold=True, align=PP_ALIGN.CENTER, anchor=MSO_ANCHOR.BOTTOM)
+    _box(slide, "Title", MARGIN, Inches(TITLE_TOP), width, Inches(0.55), title, 28, bold=True)
+    if subtitle:
+        _box(slide, "Subtitle", MARGIN, Inches(TITLE_TOP + 0.56), width, Inches(0.4), subtitle, 16,
+             colour=MUTED)
+    foot_top = PICTURE_TOP + PICTURE_H + 0.08
+    _box(slide, "Footnote", MARGIN, Inches(foot_top), width, Inches(0.75), note, 10.5)
+    _box(slide, "Source", MARGIN, Inches(foot_top + 0.8), width, Inches(0.3), source, 9.5,
+         colour=MUTED)
+    return slide
+
+
+def _subtitle(name: str, charts: ChartSet) -> str:
+    if name in PER_SCENARIO:
+        return f"Scenario: {charts.scenario.name}"
+    return f"Project: {charts.project} — {len(charts.scenarios)} scenarios"
+
+
+def _summary_slide(prs, charts: ChartSet, source: str) -> None:
+    slide = _frame(prs, "Summary: scenario comparison", _subtitle("comparison", charts),
+                   project_assumptions_line(charts.scenarios, charts.results), source,
+                   charts.marking)
+    rows = charts.comparison
+    cols = ["Scenario", "Verdict", "Option (chosen, or hypothetical)", "Days", "Cost", "GPU-hours"]
+    width = SLIDE_W - 2 * MARGIN
+    shape = slide.shapes.add_table(len(rows) + 1, len(cols), MARGIN, Inches(PICTURE_TOP), width,
+                                   Inches(0.45 * (len(rows) + 1)))
+    shape.name = "Comparison table"
+    table = shape.table
+    for i, w in enumerate((3.6, 1.9, 3.4, 1.0, 1.2, 1.23)):
+        table.columns[i].width = Inches(w)
+    for c, text in enumerate(cols):
+        _cell(table.cell(0, c), text, bold=True)
+    for r, row in enumerate(rows, start=1):
+        verdict = VERDICT_WORDS.get(row.verdict, row.verdict)
+        cells = [row.scenario, verdict + (" (hypothetical)" if row.hypothetical else ""),
+                 row.option, "—" if row.days is None else f"{row.days:,.0f}",
+                 "—" if row.cost_usd is None else f"${row.cost_usd / 1e6:,.1f}M",
+                 "—" if row.gpu_hours is None else f"{row.gpu_hours / 1e6:,.2f}M"]
+        for c, text in enumerate(cells):
+            _cell(table.cell(r, c), text, align=PP_ALIGN.RIGHT if c >= 3 else PP_ALIGN.LEFT)
+
+
+def _cell(cell, text: str, bold=False, align=PP_ALIGN.LEFT) -> None:
+    cell.text = ""
+    para = cell.text_frame.paragraphs[0]
+    para.alignment = align
+    run = para.add_run()
+    run.text = text
+    run.font.size = Pt(14)
+    run.font.bold = bold
+
+
+def _chart_slide(prs, name: str, charts: ChartSet, source: str, width_px: int,
+                 tmp: Path) -> None:
+    slide = _frame(prs, CHARTS[name], _subtitle(name, charts),
+                   footnote(name, charts.scenarios, charts.results, charts.index), source,
+                   charts.marking)
+    box_w = SLIDE_W - 2 * MARGIN
+    height_px = round(width_px * PICTURE_H / (box_w / 914400))
+    # title, marking and footnote are slide text; the picture holds the chart itself
+    chart = build_chart(name, charts, (width_px, height_px), frame_title=False,
+                        with_footnote=False, marking="")
+    try:
+        png = save_png(chart, tmp / f"{name}.png", width_px, height_px)
+    finally:
+        dispose(chart)
+    pic = slide.shapes.add_picture(str(png), MARGIN, Inches(PICTURE_TOP), width=box_w)
+    pic.name = f"Chart {name}"
+
+
+def export_deck(charts: ChartSet, path: str | Path, names: list[str] | None = None,
+                width_px: int = 1920, file_name: str | None = None) -> Path:
+    """Summary slide, then one slide per chart in ``names`` (default: all six)."""
+    names = list(names or CHARTS)
+    for n in names:
+        if n not in CHARTS:
+            raise InputError("--chart", f"unknown chart {n!r}; one of {', '.join(CHARTS)}, all")
+    path = Path(path)
+    prs = Presentation()
+    prs.slide_width, prs.slide_height = SLIDE_W, SLIDE_H
+    prs.core_properties.title = f"{charts.project} — Chokepoint charts"
+    prs.core_properties.author = "Chokepoint"
+    source = source_line(charts.project, file_name)
+    _summary_slide(prs, charts, source)
+    with tempfile.TemporaryDirectory(prefix="chokepoint-deck-") as tmp:
+        for n in names:
+            _chart_slide(prs, n, charts, source, width_px, Path(tmp))
+        try:
+            prs.save(str(path))
+        except OSError as e:
+            raise InputError("--out", f"cannot write {path}: {e.strerror or e}") from None
+    return path

@@ -1,0 +1,109 @@
+"""The words around an exported chart: chart names and titles, the key-assumptions footnote and
+the source line. Headless, so the slide text is testable without Qt and the same in every
+export (PNG, SVG, PDF, PPTX)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from core import __version__
+from core.scenario import Scenario
+from core.scenario_eval import ScenarioResult
+from core.units import human
+
+# CLI name -> title, in deck order.
+CHARTS: dict[str, str] = {
+    "time-vs-count": "Time to train vs. number of accelerators",
+    "cost": "Cost breakdown per scenario",
+    "comparison": "Scenario comparison: days and cost",
+    "memory": "Memory per accelerator (chosen plan)",
+    "step-time": "Step-time breakdown (chosen plan)",
+    "policy-timeline": "Policy timeline: usable accelerators over time",
+}
+# Charts about one scenario (the others compare every scenario of the project).
+PER_SCENARIO = frozenset({"time-vs-count", "memory", "step-time", "policy-timeline"})
+
+
+def chart_title(name: str, scenario: str) -> str:
+    """The slide/picture title: per-scenario charts name their scenario."""
+    title = CHARTS[name]
+    return f"{title} — {scenario}" if name in PER_SCENARIO else title
+
+
+def _fleet(scenario: Scenario) -> str:
+    return "; ".join(f"{p.count:,} × {p.accelerator} @ {p.site} ({p.access})" for p in scenario.fleet)
+
+
+def _model(scenario: Scenario, result: ScenarioResult | None) -> str:
+    est = next((o.estimate for o in (result.options if result else []) if o.estimate), None)
+    size = ""
+    if est is not None:
+        size = f" ({human(est.total_params)} params"
+        size += f", {human(est.active_params)} active)" if est.active_params != est.total_params \
+            else ")"
+    t = scenario.training
+    return (f"{scenario.model.name}{size}, {human(t.tokens)} tokens, sequence {t.seq_len:,}, "
+            f"{t.precision.upper()}")
+
+
+def _price_basis(result: ScenarioResult | None) -> str:
+    if result is None:
+        return "not computed"
+    opt = result.best or (result.options[0] if result.options else None)
+    return (opt.price_basis if opt is not None and opt.price_basis else "not computed")
+
+
+def _policy(scenario: Scenario) -> str:
+    p = scenario.policy
+    text = f"regime '{p.regime}' as of {scenario.date.isoformat()}, end user HQ {scenario.hq}"
+    if p.hypothetical_from:
+        text += f", hypothetical rules from {p.hypothetical_from.isoformat()}"
+    if p.disabled_rules:
+        text += f", rules switched off: {', '.join(p.disabled_rules)}"
+    if p.count_pending_licences:
+        text += ", pending licences counted by likelihood"
+    return text
+
+
+def assumptions_line(scenario: Scenario, result: ScenarioResult | None = None) -> str:
+    """Key assumptions of one scenario: model, tokens, fleet, policy regime and date, price
+    basis (and the deadline/budget when set)."""
+    parts = [f"Model: {_model(scenario, result)}", f"Fleet: {_fleet(scenario)}",
+             f"Policy: {_policy(scenario)}", f"Price basis: {_price_basis(result)}"]
+    c = scenario.constraints
+    if c.deadline_days:
+        parts.append(f"Deadline: {c.deadline_days:,.0f} days")
+    if c.budget_usd:
+        parts.append(f"Budget: ${human(c.budget_usd)}")
+    return "Assumptions — " + ". ".join(parts) + "."
+
+
+def project_assumptions_line(scenarios: list[Scenario], results: list[ScenarioResult]) -> str:
+    """Footnote of the charts that compare scenarios: what they share, and what each bar is."""
+    models = sorted({_model(s, r) for s, r in zip(scenarios, results, strict=True)})
+    regimes = sorted({s.policy.regime for s in scenarios})
+    dates = sorted({s.date for s in scenarios})
+    when = dates[0].isoformat() if len(dates) == 1 else f"{dates[0]} to {dates[-1]}"
+    return ("Assumptions — " + f"{len(scenarios)} scenarios; each bar is the scenario's chosen "
+            "option (or, when none is allowed, the option it would use, marked hypothetical). "
+            f"Model: {'; '.join(models)}. Policy regimes: {', '.join(regimes)}; dates {when}. "
+            "Price basis per scenario as in its own slide or `chokepoint evaluate`.")
+
+
+def footnote(name: str, scenarios: list[Scenario], results: list[ScenarioResult],
+             index: int) -> str:
+    if name in PER_SCENARIO:
+        return assumptions_line(scenarios[index], results[index])
+    return project_assumptions_line(scenarios, results)
+
+
+def source_line(project: Any, file_name: str | None = None, today: dt.date | None = None) -> str:
+    """Where the figures come from, so a reader can reproduce them. ``project``: a Project or
+    its name."""
+    name = (project if isinstance(project, str) else getattr(project, "name", "")) or "untitled"
+    where = f" ({file_name})" if file_name else ""
+    day = (today or dt.date.today()).isoformat()
+    return (f"Source: Chokepoint {__version__} model estimates for project “{name}”{where}, "
+            f"{day}; catalog, prices and rules as cited in the app's catalog. "
+            "Estimates, not measurements.")

@@ -1,0 +1,73 @@
+"""The words and numbers around exported charts, without Qt."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from core.briefing import CHARTS, assumptions_line, chart_title, footnote, source_line
+from core.chart_data import COST_GROUPS, chart_set
+from core.project import load_project
+from core.resources import resource
+
+
+@pytest.fixture(scope="module")
+def example():
+    return load_project(resource("examples") / "southeast-asia-route.json")
+
+
+@pytest.fixture(scope="module")
+def charts(example):
+    return chart_set(example, 1)
+
+
+def test_chart_set_covers_every_scenario(example, charts):
+    assert [r.scenario for r in charts.comparison] == [s.name for s in example.scenarios]
+    assert [b.scenario for b in charts.cost] == [s.name for s in example.scenarios]
+    assert charts.marking == example.marking
+    assert charts.scenario.name == example.scenarios[1].name
+    for bar in charts.cost:
+        assert set(bar.parts) == set(COST_GROUPS)
+        if bar.total_usd is not None:  # the groups add up to the total the core reports
+            assert sum(bar.parts.values()) == pytest.approx(bar.total_usd, rel=1e-9)
+
+
+def test_blocked_scenario_is_hypothetical_everywhere(charts):
+    assert charts.result.verdict == "infeasible"
+    assert charts.plan.hypothetical and charts.comparison[1].hypothetical and charts.cost[1].hypothetical
+    assert charts.time_vs_count.series[0].status == "blocked"
+    assert charts.time_vs_count.deadline_days == 180
+
+
+def test_hypothetical_rules_start_at_the_scenario_date_on_the_timeline(charts):
+    tl = charts.timeline
+    assert tl.hypothetical_from == charts.scenario.date
+    spans = tl.rows[0].spans
+    assert spans[0].status == "usable"  # not blocked back to the chart start
+    blocked = [s for s in spans if s.status == "blocked"]
+    assert blocked and blocked[0].start == charts.scenario.date
+    assert all(rid in tl.rule_names for _d, rid in tl.changes)
+
+
+def test_sweep_is_monotone(charts):
+    days = [p.days for p in charts.time_vs_count.series[0].points if p.days is not None]
+    assert len(days) >= 5 and days == sorted(days, reverse=True)
+
+
+def test_assumptions_line_names_model_tokens_fleet_policy_date_price(example, charts):
+    s, r = charts.scenario, charts.result
+    line = assumptions_line(s, r)
+    for needle in (s.model.name, "36T tokens", "4,096 × H100-SXM @ MY-Johor (lease)",
+                   s.policy.regime, s.date.isoformat(), "Price basis:", "$3.35/GPU-h", "180 days"):
+        assert needle in line, needle
+    assert footnote("memory", charts.scenarios, charts.results, 1) == line
+    cross = footnote("cost", charts.scenarios, charts.results, 1)
+    assert "5 scenarios" in cross and "in-force" in cross
+
+
+def test_titles_and_source(example):
+    assert chart_title("cost", "x") == CHARTS["cost"]
+    assert chart_title("memory", "My scenario").endswith("My scenario")
+    line = source_line(example, "route.json", dt.date(2026, 1, 2))
+    assert "2026-01-02" in line and "route.json" in line and example.name in line
