@@ -26,7 +26,7 @@ from core.units import human
 
 OPTION_COLUMNS = ["Option", "Verdict", "Policy", "Chips usable", "Days", "GPU-h", "Cost"]
 FIGURES = [("days", "Wall-clock"), ("gpu_hours", "GPU-hours"), ("cost", "Cost"), ("mfu", "MFU"),
-           ("energy", "Energy (IT)"), ("flops", "Training FLOPs"), ("plan", "Plan")]
+           ("energy", "Energy"), ("flops", "Training FLOPs"), ("plan", "Plan")]
 
 
 def _money(x: float | None) -> str:
@@ -172,7 +172,7 @@ class ResultsView(QWidget):
             "cost": _money(best.cost_usd if best is not None else None),
             "mfu": "—" if est is None or est.mfu is None else f"{est.mfu:.1%}",
             "energy": "—" if best is None or best.energy_mwh is None
-            else f"{best.energy_mwh:,.0f} MWh",
+            else f"{best.energy_mwh:,.0f} MWh ({best.energy_basis})",
             "flops": "—" if est is None else f"{est.training_flops:.3g}",
             "plan": "—" if est is None or est.plan is None else est.plan.label(),
         }

@@ -38,6 +38,7 @@ class OptionResult(BaseModel):
     cost_usd: float | None = None
     cost_breakdown: dict[str, float] = Field(default_factory=dict)
     energy_mwh: float | None = None
+    energy_basis: str = Field(default="", description="facility (with server overhead and PUE) or chips at TDP")
     co2_t: float | None = None
     facility_mw: float | None = None
     price_basis: str = ""
@@ -173,7 +174,10 @@ def _option(scenario: Scenario, chips: list[Accelerator], verdicts: list[Any], i
         opt.co2_t = cost.co2_t
         opt.facility_mw = cost.facility_mw
         opt.reasons.extend(n for n in cost.assumptions if not n.startswith("no sourced TDP"))
-    opt.energy_mwh = cost.energy_mwh if cost is not None and cost.energy_mwh is not None else est.energy_mwh
+    if cost is not None and cost.energy_mwh is not None:
+        opt.energy_mwh, opt.energy_basis = cost.energy_mwh, "facility"
+    elif est.energy_mwh is not None:
+        opt.energy_mwh, opt.energy_basis = est.energy_mwh, "chips at TDP"
     opt.verdict = {"needs_license": "needs_license", "blocked": "infeasible"}.get(status, "feasible")  # type: ignore[assignment]
     if status == "blocked":
         opt.reasons.insert(0, f"if it were allowed: {days:,.0f} days"
