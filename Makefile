@@ -25,6 +25,11 @@ test: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_core.py
 
+# one-folder PyInstaller bundle in dist/chokepoint, built from its own clean venv
+# (build/bundle-venv: runtime dependencies + PyInstaller only); see packaging/README.md
+bundle:
+	PY=$(PY) packaging/build.sh
+
 validate: $(STAMP)
 	$(BIN)/python benchmarks/validate.py
 
