@@ -19,7 +19,7 @@ run: $(STAMP)
 	$(BIN)/chokepoint
 
 test: $(STAMP)
-	QT_QPA_PLATFORM=offscreen $(BIN)/python -m ruff check core app tests benchmarks
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m ruff check core app tests benchmarks packaging
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q
 
 bench: $(STAMP)

@@ -53,5 +53,11 @@ EOF
 "$VENV/bin/python" -m PyInstaller --noconfirm --log-level WARN \
   --distpath "$DIST" --workpath "$WORK" "$ROOT/packaging/chokepoint.spec"
 
+if [ "$(uname -s)" = Linux ]; then
+  # desktop integration travels with the bundle: ./install-linux.sh in the bundle folder
+  cp "$ROOT/packaging/chokepoint.desktop" "$ROOT/packaging/chokepoint-mime.xml" \
+    "$ROOT/packaging/install-linux.sh" "$DIST/chokepoint/"
+fi
+
 END=$(date +%s)
 echo "build.sh: built $DIST/chokepoint in $((END - START)) s; size $(du -sh "$DIST/chokepoint" | cut -f1)"
