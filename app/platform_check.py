@@ -2,9 +2,10 @@
 
 Since Qt 6.5 the X11 (xcb) platform plugin needs ``libxcb-cursor0`` and a few other xcb
 libraries that minimal desktops lack; without them Qt prints a hint among its plugin
-diagnostics and aborts with a core dump. QtGui itself needs libGL/libEGL on every Linux
-platform. This module checks that each can be loaded (with the dynamic loader, so the copies
-inside a bundle count) and says which package to install. It never imports Qt.
+diagnostics and aborts with a core dump. QtGui itself needs libGL/libEGL and libdbus-1 (which
+the bundle takes from the system) on every Linux platform. This module checks that each can
+be loaded (with the dynamic loader, so the copies inside a bundle count) and says which
+package to install. It never imports Qt.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ QT_GUI_LIBS = (
     Lib("libEGL.so.1", "libegl1", "libglvnd-egl"),
     Lib("libfontconfig.so.1", "libfontconfig1", "fontconfig"),
     Lib("libxkbcommon.so.0", "libxkbcommon0", "libxkbcommon"),
+    Lib("libdbus-1.so.3", "libdbus-1-3", "dbus-libs"),
 )
 
 # The xcb platform plugin of Qt 6.5+ (ldd of libqxcb.so / libQt6XcbQpa.so).

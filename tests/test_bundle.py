@@ -177,3 +177,11 @@ def test_bundle_carries_its_data_and_not_what_was_cut(bundle):
                 "libqeglfs", "libqgtk3", "numpy/_core/tests", "resources/validation"):
         assert not [f for f in files if cut in f], cut
 
+
+
+def test_bundle_size(bundle):
+    """Under 150 MB as `du -sm` counts it (MiB; a plain PySide6 + pyqtgraph bundle is ~220)."""
+    size = sum(p.stat().st_size for p in bundle.rglob("*") if p.is_file() and not p.is_symlink())
+    mib = size / 2**20
+    print(f"bundle size: {mib:.0f} MiB")
+    assert mib < SIZE_LIMIT_MB
