@@ -21,21 +21,23 @@ if [ "$(uname -s)" = Linux ] && ! command -v objdump >/dev/null 2>&1; then
 fi
 
 STAMP="$VENV/.deps-$(cksum <"$ROOT/pyproject.toml" | cut -d' ' -f1)"
+VPY="$VENV/bin/python"
+case "$(uname -s)" in MINGW*|MSYS*|CYGWIN*) VPY="$VENV/Scripts/python.exe" ;; esac  # Git Bash
 if [ ! -f "$STAMP" ]; then
   echo "build.sh: creating $VENV (runtime dependencies + PyInstaller)"
   rm -rf "$VENV"
   "$PY" -m venv "$VENV"
-  "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check --upgrade pip
+  "$VPY" -m pip install --quiet --disable-pip-version-check --upgrade pip
   # non-editable install pulls exactly the [project] dependencies, no test extras ...
-  "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check "$ROOT" "pyinstaller>=6.10"
+  "$VPY" -m pip install --quiet --disable-pip-version-check "$ROOT" "pyinstaller>=6.10"
   # ... and the installed copy goes again: the bundle takes app/ and core/ from the checkout
-  "$VENV/bin/python" -m pip uninstall --quiet --yes chokepoint
+  "$VPY" -m pip uninstall --quiet --yes chokepoint
   touch "$STAMP"
 fi
 
 # Only one Qt binding may be present: PyInstaller's hooks refuse several, and the PySide6
 # meta package would bring in the Addons (WebEngine, 3D, ...).
-"$VENV/bin/python" - <<'EOF'
+"$VPY" - <<'EOF'
 import sys
 from importlib.metadata import PackageNotFoundError, version
 
@@ -50,7 +52,7 @@ if found:
     sys.exit(f"build.sh: the bundle venv must hold only PySide6-Essentials; found {found}")
 EOF
 
-"$VENV/bin/python" -m PyInstaller --noconfirm --log-level WARN \
+"$VPY" -m PyInstaller --noconfirm --log-level WARN \
   --distpath "$DIST" --workpath "$WORK" "$ROOT/packaging/chokepoint.spec"
 
 if [ "$(uname -s)" = Linux ]; then
