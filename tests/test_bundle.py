@@ -10,6 +10,7 @@ fail instead.
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 import re
@@ -47,6 +48,8 @@ def build_prerequisites() -> str | None:
         return "PyInstaller needs objdump: sudo apt-get install binutils"
     if not sysconfig.get_config_var("Py_ENABLE_SHARED"):
         return "PyInstaller needs a Python built with a shared libpython (--enable-shared)"
+    if importlib.util.find_spec("ensurepip") is None:
+        return "the bundle venv needs the venv module: sudo apt-get install python3-venv"
     return None
 
 
@@ -139,7 +142,7 @@ def test_smoke_on_a_real_x_server(bundle, tmp_path):
 def test_missing_xcb_library_names_the_package(bundle, tmp_path):
     """Hide libxcb-cursor (bundled copy and system copy): one clear line, exit 1, no Qt abort."""
     if shutil.which("xvfb-run") is None or shutil.which("unshare") is None or os.geteuid() != 0:
-        pytest.skip("needs root, unshare and xvfb-run to hide a system library")
+        unavailable("needs root, unshare and xvfb-run to hide a system library")
     hide = [p for p in (bundle / "_internal").glob("libxcb-cursor.so*")]
     hide += [Path(p) for p in ("/usr/lib/x86_64-linux-gnu/libxcb-cursor.so.0",
                                "/usr/lib/x86_64-linux-gnu/libxcb-cursor.so.0.0.0",
