@@ -19,12 +19,17 @@ run: $(STAMP)
 	$(BIN)/chokepoint
 
 test: $(STAMP)
-	QT_QPA_PLATFORM=offscreen $(BIN)/python -m ruff check core app tests benchmarks
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m ruff check core app tests benchmarks packaging
 	$(BIN)/python -m mypy core
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_core.py
+
+# one-folder PyInstaller bundle in dist/chokepoint, built from its own clean venv
+# (build/bundle-venv: runtime dependencies + PyInstaller only); see packaging/README.md
+bundle:
+	PY=$(PY) packaging/build.sh
 
 validate: $(STAMP)
 	$(BIN)/python benchmarks/validate.py

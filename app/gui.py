@@ -132,6 +132,8 @@ def _ask_recover(rec) -> bool:
 
 def run_gui(argv: Sequence[str]) -> int:
     args = parse_args(argv)
+    if not environment_ok(args.smoke_test):
+        return 1
     if args.smoke_test:
         return smoke_test(args.smoke_test, args.file)
     from PySide6.QtWidgets import QMessageBox
@@ -153,6 +155,19 @@ def run_gui(argv: Sequence[str]) -> int:
     if args.file and error is None:
         state.add_recent(args.file)
     return app.exec()
+
+
+def environment_ok(report: str | None = None) -> bool:
+    """False, after naming what to install, when Qt could not start here (app.platform_check)."""
+    from app.platform_check import problems
+
+    lines = problems()
+    for line in lines:
+        _say(line)
+    if lines and report:
+        Path(report).write_text(json.dumps({"ok": False, "error": "\n".join(lines)}, indent=2),
+                                encoding="utf-8")
+    return not lines
 
 
 def smoke_test(out: str, path: str | None = None) -> int:
