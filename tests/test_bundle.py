@@ -194,3 +194,20 @@ def test_bundle_size(bundle):
         unavailable(f"bundle is {mib:.0f} MiB with ICU's full data: the trim needs icupkg and cc "
                     "(sudo apt-get install icu-devtools gcc)")
     assert mib < SIZE_LIMIT_MB
+
+
+def test_bundle_exports_a_deck_and_a_vector_chart(bundle, tmp_path):
+    """The export path imports modules the smoke test does not (QtSvg, python-pptx, Pillow):
+    a module cut from the bundle by mistake shows up here, not in an analyst's hands."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("QT_", "PYTHON"))}
+    env.update(QT_QPA_PLATFORM="offscreen", CHOKEPOINT_HOME=str(tmp_path / "home"))
+    example = next(bundle.rglob("southeast-asia-route.json"))
+    for fmt, out in (("pptx", tmp_path / "deck.pptx"), ("svg", tmp_path / "cost.svg"),
+                     ("pdf", tmp_path / "memory.pdf")):
+        chart = {"pptx": "all", "svg": "cost", "pdf": "memory"}[fmt]
+        proc = subprocess.run([str(bundle / EXE), "export", str(example), "--chart", chart, "--format", fmt,
+                               "--out", str(out)], env=env, capture_output=True, text=True, timeout=300)
+        assert proc.returncode == 0, f"{fmt}: exit {proc.returncode}\n{proc.stderr[-3000:]}"
+        assert out.stat().st_size > 1000, fmt
+    assert (tmp_path / "deck.pptx").read_bytes()[:2] == b"PK"
+    assert (tmp_path / "memory.pdf").read_bytes()[:4] == b"%PDF"
