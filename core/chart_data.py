@@ -251,8 +251,10 @@ def chart_set(project: Any, index: int = 0, results: list[ScenarioResult | None]
 
     scenarios = list(project.scenarios)
     given = list(results or [])
-    done = [given[i] if i < len(given) and given[i] is not None else evaluate_scenario(s, project)
-            for i, s in enumerate(scenarios)]
+    done: list[ScenarioResult] = []
+    for i, s in enumerate(scenarios):
+        known = given[i] if i < len(given) else None
+        done.append(known if known is not None else evaluate_scenario(s, project))
     scenario, result = scenarios[index], done[index]
     return ChartSet(project=project.name, marking=getattr(project, "marking", "") or "",
                     index=index, scenarios=scenarios, results=done,
