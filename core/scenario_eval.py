@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, Field, ValidationError
+from pydantic import BaseModel, Field
 
 from core.catalog import Accelerator, get_accelerator
 from core.cost import CostResult, estimate_cost, power_check
@@ -58,19 +58,9 @@ class ScenarioResult(BaseModel):
 
 
 def _regime(scenario: Scenario, project: Any):
-    from core.policy import PolicyRegime, get_regime
+    from core.regimes import regime_for
 
-    extra: dict[str, PolicyRegime] = {}
-    for i, raw in enumerate(getattr(project, "regimes", None) or []):
-        try:
-            reg = PolicyRegime.model_validate(raw)
-        except ValidationError as exc:
-            from core.project import validation_to_input_error
-
-            inner = validation_to_input_error(exc)
-            raise InputError(f"regimes[{i}].{inner.field}".rstrip("."), inner.problem) from None
-        extra[reg.id] = reg
-    return get_regime(scenario.policy.regime, extra=extra)
+    return regime_for(project, scenario.policy.regime)
 
 
 def _pool_label(pools: list[int], scenario: Scenario) -> str:
