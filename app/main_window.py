@@ -70,6 +70,8 @@ class MainWindow(QMainWindow):
         self.tabs.addTab(self.fleet_editor, "Fleet")
         self.tabs.addTab(self.policy_editor, "Policy")
         self.results = ResultsView()
+        self.policy_editor.project_edited.connect(
+            lambda project, text: self.document.set_project(project, text, None, self.current, self.current))
         for name, editor in self.editors.items():
             editor.edited.connect(self._on_edited)
             editor.problem.connect(lambda msg, n=name: self._on_problem(n, msg))
@@ -216,6 +218,7 @@ class MainWindow(QMainWindow):
         self.setWindowModified(doc.modified)
 
     def _load_editors(self, force: bool) -> None:
+        self.policy_editor.scenario_index = self.current
         for editor in self.editors.values():
             editor.load(self.scenario, self.project, force)
 

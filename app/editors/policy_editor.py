@@ -5,17 +5,20 @@ from __future__ import annotations
 
 import datetime as dt
 
-from PySide6.QtCore import QDate, Qt
+from PySide6.QtCore import QDate, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QComboBox,
     QDateEdit,
+    QDoubleSpinBox,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
+    QInputDialog,
     QLabel,
+    QPushButton,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -25,6 +28,7 @@ from PySide6.QtWidgets import (
 from app import sources
 from app.editors.base import ScenarioEditor
 from app.editors.fields import fmt_float, mark_invalid, optional, parse_float
+from core.errors import InputError
 
 RULE_COLUMNS = ["On", "Rule", "Name", "Effective", "Ends", "Status", "Outcome", "Source"]
 HQ_CODES = ["CN", "US", "SG", "MY", "TH", "ID", "AE", "HK", "TW", "KR", "JP", "IN", "GB", "DE", "FR"]
@@ -46,9 +50,17 @@ def _text(value) -> str:
     return str(getattr(value, "value", value))
 
 
+OUTCOMES = ["allowed", "notify", "discouraged", "license", "presumption_of_denial", "prohibited"]
+
+
 class PolicyEditor(ScenarioEditor):
+    # a new project (regime copied, rule edited) and the undo text; wired to the document
+    project_edited = Signal(object, str)
+
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
+        self._rule_id: str | None = None
+        self.scenario_index = 0  # which scenario of the project is shown (set by the window)
         # -- when and who
         who = QGroupBox("Scenario")
         wf = QFormLayout(who)
@@ -116,11 +128,21 @@ class PolicyEditor(ScenarioEditor):
         self.missing = QLabel()
         self.missing.setWordWrap(True)
         self.missing.setEnabled(False)
-        form = QFormLayout()
-        form.addRow("Regime", self.regime)
-        rv.addLayout(form)
+        self.copy_button = QPushButton("Copy to edit…")
+        self.copy_button.setToolTip("copy this regime into the project; the copy's rules can be edited")
+        self.copy_button.clicked.connect(self._copy_clicked)
+        self.delete_button = QPushButton("Delete copy")
+        self.delete_button.setToolTip("remove this project regime; scenarios using it go back to the rules in force")
+        self.delete_button.clicked.connect(self._delete_clicked)
+        pick = QHBoxLayout()
+        pick.addWidget(QLabel("Regime"))
+        pick.addWidget(self.regime, 1)
+        pick.addWidget(self.copy_button)
+        pick.addWidget(self.delete_button)
+        rv.addLayout(pick)
         rv.addWidget(self.description)
         rv.addWidget(self.rules, 1)
+        rv.addWidget(self._rule_box())
         rv.addLayout(hyp)
         rv.addWidget(self.pending)
         rv.addWidget(self.missing)
@@ -129,6 +151,144 @@ class PolicyEditor(ScenarioEditor):
         layout.addWidget(self.error_line)
         layout.addLayout(top)
         layout.addWidget(regime_box, 1)
+
+    def _rule_box(self) -> QGroupBox:
+        """Fields of the selected rule; enabled only for a regime copied into the project."""
+        self.rule_box = QGroupBox("Selected rule")
+        f = QFormLayout(self.rule_box)
+        self.rule_outcome = QComboBox()
+        for o in OUTCOMES:
+            self.rule_outcome.addItem(o.replace("_", " "), o)
+        self.rule_outcome.activated.connect(
+            lambda i: self._edit_rule(outcome=self.rule_outcome.itemData(i)))
+        self.rule_effective = QDateEdit()
+        self.rule_effective.setCalendarPopup(True)
+        self.rule_effective.setDisplayFormat("yyyy-MM-dd")
+        self.rule_effective.editingFinished.connect(
+            lambda: self._edit_rule(effective=_pydate(self.rule_effective.date())))
+        self.rule_likelihood = QDoubleSpinBox()
+        self.rule_likelihood.setRange(0, 100)
+        self.rule_likelihood.setSuffix(" %")
+        self.rule_likelihood.setToolTip("licence approval likelihood (an assumption)")
+        self.rule_likelihood.editingFinished.connect(
+            lambda: self._edit_rule(approval_likelihood=self.rule_likelihood.value() / 100))
+        self.rule_share = QDoubleSpinBox()
+        self.rule_share.setRange(0, 100)
+        self.rule_share.setSuffix(" %")
+        self.rule_share.setToolTip("revenue share paid on licensed chips")
+        self.rule_share.editingFinished.connect(
+            lambda: self._edit_rule(revenue_share_pct=self.rule_share.value()))
+        self.rule_grandfathers = QCheckBox("chips held before it stay usable")
+        self.rule_grandfathers.clicked.connect(
+            lambda on: self._edit_rule(grandfathers_prior_holdings=on))
+        row = QHBoxLayout()
+        row.addWidget(self.rule_outcome, 1)
+        row.addWidget(QLabel("from"))
+        row.addWidget(self.rule_effective)
+        licence = QHBoxLayout()
+        licence.addWidget(QLabel("Licence likelihood"))
+        licence.addWidget(self.rule_likelihood)
+        licence.addWidget(QLabel("revenue share"))
+        licence.addWidget(self.rule_share)
+        licence.addStretch(1)
+        self.rule_hint = QLabel()
+        self.rule_hint.setWordWrap(True)
+        self.rule_hint.setEnabled(False)
+        f.addRow("Outcome", row)
+        f.addRow("", self.rule_grandfathers)
+        f.addRow(licence)
+        f.addRow(self.rule_hint)
+        self.rules.itemSelectionChanged.connect(self._show_rule)
+        return self.rule_box
+
+    # ---- regime copies -----------------------------------------------------------------
+    def _editable(self) -> bool:
+        from core.regimes import is_project_regime
+
+        return self.scenario is not None and is_project_regime(self.project, self.scenario.policy.regime)
+
+    def _copy_clicked(self) -> None:
+        if self.scenario is None or self.project is None:
+            return
+        title, ok = QInputDialog.getText(self, "Copy regime", "Name of the copy:",
+                                         text=f"{self.regime.currentText()} (edited)")
+        if ok:
+            self.copy_regime(title)
+
+    def copy_regime(self, title: str) -> bool:
+        """Copy the scenario's regime into the project and switch the scenario to the copy."""
+        from core.regimes import copy_regime
+
+        try:
+            project, rid = copy_regime(self.project, self.scenario.policy.regime, title)
+        except InputError as e:
+            self._report(f"Copy regime: {e}")
+            return False
+        index = self.scenario_index
+        scenarios = list(project.scenarios)
+        s = scenarios[index]
+        scenarios[index] = s.model_copy(update={"policy": s.policy.model_copy(update={"regime": rid})})
+        self.project_edited.emit(project.model_copy(update={"scenarios": scenarios}), f"Copy regime to '{title}'")
+        return True
+
+    def _delete_clicked(self) -> None:
+        from core.regimes import delete_regime
+
+        if self._editable():
+            self.project_edited.emit(delete_regime(self.project, self.scenario.policy.regime), "Delete regime copy")
+
+    def _edit_rule(self, **changes) -> bool:
+        """One validated change of the selected rule of a project regime (undoable)."""
+        from core.regimes import edit_rule
+
+        if self._loading or not self._editable() or self._rule_id is None:
+            return False
+        try:
+            project = edit_rule(self.project, self.scenario.policy.regime, self._rule_id, **changes)
+        except InputError as e:
+            self._report(f"Rule {self._rule_id}: {e.problem}")
+            return False
+        if project != self.project:
+            self.project_edited.emit(project, f"Edit rule {self._rule_id}")
+        return True
+
+    def _show_rule(self) -> None:
+        rows = self.rules.selectionModel().selectedRows() if self.rules.selectionModel() else []
+        item = self.rules.item(rows[0].row(), 0) if rows else None
+        self._rule_id = item.data(Qt.ItemDataRole.UserRole) if item is not None else None
+        self._fill_rule_box()
+
+    def _fill_rule_box(self) -> None:
+        from core.regimes import regime_for
+
+        editable = self._editable()
+        rule = None
+        if self._rule_id is not None and self.scenario is not None:
+            try:
+                rule = regime_for(self.project, self.scenario.policy.regime).rule(self._rule_id)
+            except InputError:
+                rule = None
+        was, self._loading = self._loading, True
+        try:
+            for w in (self.rule_outcome, self.rule_effective, self.rule_likelihood, self.rule_share,
+                      self.rule_grandfathers):
+                w.setEnabled(editable and rule is not None)
+            if rule is not None:
+                self.rule_box.setTitle(f"Selected rule: {rule.id} ({rule.short})")
+                self.rule_outcome.setCurrentIndex(max(0, self.rule_outcome.findData(rule.outcome)))
+                self.rule_effective.setDate(_qdate(rule.effective))
+                self.rule_likelihood.setValue(100 * (rule.licence.approval_likelihood if rule.licence else 0))
+                self.rule_share.setValue(rule.licence.revenue_share_pct if rule.licence else 0)
+                self.rule_grandfathers.setChecked(rule.grandfathers_prior_holdings)
+            else:
+                self.rule_box.setTitle("Selected rule")
+            title = f"{rule.title}. " if rule is not None else ""
+            self.rule_hint.setText(title + (
+                "Edits change this project's copy only; the rule keeps its source." if editable else
+                "Presets are read-only: use “Copy to edit…” to change a rule's outcome, date or "
+                "licence terms in a copy kept with this project."))
+        finally:
+            self._loading = was
 
     # ---- edits -------------------------------------------------------------------------
     def _hq_edited(self, text: str) -> None:
@@ -177,8 +337,24 @@ class PolicyEditor(ScenarioEditor):
                              "The policy rule catalog is not part of this build: rules cannot be "
                              "listed, and the evaluation treats every pool as usable.")
         self.missing.setVisible(not sources.policy_available())
+        self.delete_button.setVisible(self._editable())
+        self.copy_button.setEnabled(sources.policy_available())
+        self._fill_rule_box()
 
     def _fill_rules(self, regime) -> None:
+        keep = self._rule_id
+        blocked = self.rules.blockSignals(True)
+        try:
+            self._fill_rule_rows(regime)
+        finally:
+            self.rules.blockSignals(blocked)
+        # keep the selected rule selected across edits (the table is refilled after each one)
+        ids = [self.rules.item(r, 0).data(Qt.ItemDataRole.UserRole) for r in range(self.rules.rowCount())]
+        self._rule_id = keep if keep in ids else None
+        if self._rule_id is not None:
+            self.rules.selectRow(ids.index(self._rule_id))
+
+    def _fill_rule_rows(self, regime) -> None:
         rules = list(sources.regime_field(regime, "rules", []) or []) if regime is not None else []
         disabled = set(self.scenario.policy.disabled_rules)
         self.rules.setRowCount(len(rules))

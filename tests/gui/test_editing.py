@@ -198,3 +198,35 @@ def test_selecting_scenario_shows_its_result(qtbot, window):
     w.scenarios.list.setCurrentRow(len(w.project.scenarios) - 1)
     wait_idle(qtbot, w)
     assert w.results.result.scenario == w.project.scenarios[-1].name
+
+
+def test_copy_regime_and_edit_a_rule_changes_the_verdict_and_undoes(qtbot, window):
+    """Copy the rules in force into the project, make the Aug 2025 H20 licences a prohibition,
+    and watch a route that needed a licence become infeasible; undo restores it exactly."""
+    w = window
+    h20 = next(i for i, s in enumerate(w.project.scenarios) if s.fleet[0].accelerator == "H20")
+    w.select_scenario(h20)
+    wait_idle(qtbot, w)
+    assert w.results.result.verdict == "needs_license"
+    editor = w.policy_editor
+    assert not editor.rule_outcome.isEnabled()  # presets are read-only
+    before = w.project
+    assert editor.copy_regime("No H20 licences")
+    wait_idle(qtbot, w)
+    rid = w.scenario.policy.regime
+    assert rid.startswith("custom-")
+    assert rid in {r["id"] for r in w.project.regimes}
+    ids = [editor.rules.item(r, 0).data(0x0100) for r in range(editor.rules.rowCount())]  # UserRole
+    editor.rules.selectRow(ids.index("R9"))
+    assert editor.rule_outcome.isEnabled()
+    editor.rule_outcome.setCurrentIndex(editor.rule_outcome.findData("prohibited"))
+    editor.rule_outcome.activated.emit(editor.rule_outcome.currentIndex())
+    wait_idle(qtbot, w)
+    assert w.results.result.verdict == "infeasible"
+    assert editor.rules.selectedItems(), "the edited rule stays selected"
+    w.document.undo_stack.undo()  # the rule edit
+    wait_idle(qtbot, w)
+    assert w.results.result.verdict == "needs_license"
+    w.document.undo_stack.undo()  # the copy
+    wait_idle(qtbot, w)
+    assert w.project == before
