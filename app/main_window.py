@@ -89,7 +89,7 @@ class MainWindow(QMainWindow):
         self.splitter.setStretchFactor(0, 0)
         self.splitter.setStretchFactor(1, 3)
         self.splitter.setStretchFactor(2, 3)
-        self.splitter.setSizes([220, 580, 566])
+        self.splitter.setSizes([196, 604, 566])
         self.splitter.setChildrenCollapsible(False)
         self.scenarios.setMinimumWidth(150)
         panel = self.results.charts
