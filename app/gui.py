@@ -148,6 +148,8 @@ def run_gui(argv: Sequence[str]) -> int:
     if document is None:
         document, error = initial_document(args.file)
     window = MainWindow(document, session)
+    opener = FileOpenHandler(window.open_path)
+    app.installEventFilter(opener)
     window.show()
     if error:
         _say(f"chokepoint: {error}")
@@ -155,6 +157,21 @@ def run_gui(argv: Sequence[str]) -> int:
     if args.file and error is None:
         state.add_recent(args.file)
     return app.exec()
+
+
+def FileOpenHandler(open_path):  # noqa: N802 (a Qt object factory, named like a class)
+    """macOS hands a double-clicked project to the running app as a QFileOpenEvent, not argv:
+    open it in the window like File → Open."""
+    from PySide6.QtCore import QEvent, QObject
+
+    class _Handler(QObject):
+        def eventFilter(self, obj, event):  # noqa: N802 (Qt API)
+            if event.type() == QEvent.Type.FileOpen and event.file():
+                open_path(event.file())
+                return True
+            return False
+
+    return _Handler()
 
 
 def environment_ok(report: str | None = None) -> bool:

@@ -167,3 +167,17 @@ def test_smoke_test_reports_failure(tmp_path, chokepoint_home):
     assert proc.returncode == 1
     report = json.loads(out.read_text(encoding="utf-8"))
     assert report["ok"] is False and "bad.json" in report["error"]
+
+
+def test_macos_file_open_event_opens_the_project(qtbot, tmp_path):
+    """Finder passes a double-clicked file as a QFileOpenEvent; the app opens it."""
+    from PySide6.QtGui import QFileOpenEvent
+    from PySide6.QtWidgets import QApplication
+
+    from app.gui import FileOpenHandler
+
+    opened = []
+    handler = FileOpenHandler(lambda path: opened.append(path) or True)
+    path = str(tmp_path / "p.chokepoint.json")
+    assert handler.eventFilter(QApplication.instance(), QFileOpenEvent(path)) is True
+    assert opened == [path]
