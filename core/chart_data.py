@@ -90,6 +90,18 @@ class CostBar(BaseModel):
     parts: dict[str, float] = Field(description="USD by COST_GROUPS label")
     total_usd: float | None
     hypothetical: bool = Field(description="figures of a route the verdict rules out")
+    energy_note: str = Field(default="", description="why the energy part is zero, if it is")
+
+
+def _energy_note(scenario: Scenario, opt) -> str:
+    """Say why a bar has no energy part: a lease prices energy into the rent; an owned chip
+    without a sourced TDP cannot be costed."""
+    if opt is None or opt.cost_usd is None or opt.cost_breakdown.get("energy", 0.0) > 0:
+        return ""
+    access = {scenario.fleet[i].access for i in opt.pools}
+    if access == {"lease"}:
+        return "energy is inside the rent"
+    return f"energy not costed: no sourced TDP for {opt.accelerator}"
 
 
 def cost_breakdown(scenarios: list[Scenario], results: list[ScenarioResult]) -> list[CostBar]:
@@ -104,7 +116,8 @@ def cost_breakdown(scenarios: list[Scenario], results: list[ScenarioResult]) -> 
                 parts[label] = sum(opt.cost_breakdown.get(k, 0.0) for k in keys)
             total = opt.cost_usd
         bars.append(CostBar(scenario=s.name, verdict=r.verdict, option=opt.label if opt else "",
-                            parts=parts, total_usd=total, hypothetical=r.best is None))
+                            parts=parts, total_usd=total, hypothetical=r.best is None,
+                            energy_note=_energy_note(s, opt)))
     return bars
 
 

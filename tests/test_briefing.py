@@ -71,3 +71,15 @@ def test_titles_and_source(example):
     assert chart_title("memory", "My scenario").endswith("My scenario")
     line = source_line(example, "route.json", dt.date(2026, 1, 2))
     assert "2026-01-02" in line and "route.json" in line and example.name in line
+
+
+def test_cost_bars_say_why_energy_is_zero():
+    from core.chart_data import chart_set
+    from core.project import load_project
+    from core.resources import resource
+
+    charts = chart_set(load_project(resource("examples", "southeast-asia-route.json")), 0)
+    notes = {b.scenario[0]: b.energy_note for b in charts.cost}
+    assert notes["1"] == "energy is inside the rent"
+    assert "no sourced TDP for Ascend-910C" in notes["5"]
+    assert notes["3"] == ""  # owned H800s: energy costed

@@ -358,11 +358,16 @@ class Chart(pg.GraphicsLayoutWidget):
         return line
 
     def label_at(self, plot, x: float, y: float, text: str, anchor=(0, 0.5), px: int | None = None,
-                 bold: bool = False, colour: str | None = None) -> pg.TextItem:
+                 bold: bool = False, colour: str | None = None, opaque: bool = False) -> pg.TextItem:
+        """A text label in data coordinates; ``opaque`` paints the background behind it so a
+        reference line (a deadline) running through the label does not cross the text."""
         t = self.theme
-        item = pg.TextItem(text, color=colour or t.foreground, anchor=anchor)
+        item = pg.TextItem(text, color=colour or t.foreground, anchor=anchor,
+                           fill=pg.mkBrush(t.background) if opaque else None)
         item.setFont(t.font(px or t.legend_px, bold))
         item.setPos(x, y)
+        if opaque:
+            item.setZValue(50)
         plot.addItem(item)
         return item
 

@@ -40,7 +40,7 @@ class ComparisonChart(Chart):
             words = verdict_words(r.verdict, r.hypothetical)
             if r.days is not None:
                 add_bar(self, days, 0, y, r.days, colour, r.hypothetical)
-                self.label_at(days, r.days, y, f"  {r.days:,.0f} days", bold=True)
+                self.label_at(days, r.days, y, f" {r.days:,.0f} days ", bold=True, opaque=True)
                 dmax = max(dmax, r.days)
             else:
                 self.label_at(days, 0, y, f"  no plan fits · {words}", bold=True)

@@ -55,7 +55,14 @@ class CostChart(Chart):
         if any(b.hypothetical for b in bars):
             legend.append((self.swatch("box", t.foreground, fill=t.background),
                            "faded, dashed: not allowed (hypothetical)"))
-        return legend, []
+        # one line, grouped by reason, so the notes never squeeze the bars
+        by_reason: dict[str, list[str]] = {}
+        for b in bars:
+            if b.energy_note:
+                by_reason.setdefault(b.energy_note, []).append(b.scenario.split(" ", 1)[0])
+        notes = ["No energy bar: " + "; ".join(f"{reason} ({', '.join(names)})"
+                                               for reason, names in by_reason.items()) + "."] if by_reason else []
+        return legend, notes
 
     def hover_text(self, plot_index, x, y):
         for row, b, segments in getattr(self, "_rows", []):
