@@ -1,4 +1,4 @@
-"""Accelerators for the policy tests, built directly from /work/shared/data/chips.csv figures.
+"""Accelerators for the policy tests, built directly from resources/sources/chips.csv figures.
 
 The real catalog (resources/catalog/accelerators.json) is written elsewhere; these fixtures keep
 the policy tests independent of it. Only the figures the rules look at are filled in.

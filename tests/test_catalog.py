@@ -1,6 +1,6 @@
 """The accelerator catalog: required chips, sourcing discipline, and export-control metrics.
 
-Reference values come from /work/shared/data/chips.csv (``tpp_reported``/``pd_reported``) and
+Reference values come from resources/sources/chips.csv (``tpp_reported``/``pd_reported``) and
 the EAR 3A090 definition TPP = dense TFLOPS x bit length, highest over formats.
 """
 
