@@ -10,7 +10,7 @@ import json
 import math
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import NoReturn
 
 from pydantic import ValidationError
@@ -280,29 +280,29 @@ def cmd_evaluate(args) -> int:
     return 0
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
+def run_guarded(prog: str, command: Callable[[], int]) -> int:
+    """Run a command the way every chokepoint command ends: bad input exits 2 with one line
+    naming the field; a bug prints one line too (CHOKEPOINT_DEBUG=1 shows the traceback)."""
     try:
-        if args.command == "estimate":
-            return cmd_estimate(args)
-        if args.command == "catalog":
-            return cmd_catalog(args)
-        if args.command == "evaluate":
-            return cmd_evaluate(args)
+        return command()
     except InputError as exc:
-        print(f"chokepoint: error: {exc}", file=sys.stderr)
+        print(f"{prog}: error: {exc}", file=sys.stderr)
         return 2
     except BrokenPipeError:
         return 0
     except Exception as exc:  # a bug, not bad input: still one line, and a way to see more
         if os.environ.get("CHOKEPOINT_DEBUG"):
             raise
-        print(f"chokepoint: internal error: {type(exc).__name__}: {exc} "
+        print(f"{prog}: internal error: {type(exc).__name__}: {exc} "
               "(set CHOKEPOINT_DEBUG=1 for details)", file=sys.stderr)
         return 1
-    parser.error(f"unknown command {args.command}")
-    return 2
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    commands = {"estimate": cmd_estimate, "catalog": cmd_catalog, "evaluate": cmd_evaluate}
+    return run_guarded("chokepoint", lambda: commands[args.command](args))
 
 
 if __name__ == "__main__":

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import NoReturn
 
+from core.cli import run_guarded
 from core.errors import InputError
 
 CHART_CHOICES = ("time-vs-count", "cost", "comparison", "memory", "step-time", "policy-timeline")
@@ -104,19 +105,13 @@ def run(args: argparse.Namespace) -> list[Path]:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(list(sys.argv[1:] if argv is None else argv))
-    try:
+
+    def export() -> int:
         for path in run(args):
             print(path)
-    except InputError as exc:
-        print(f"chokepoint export: error: {exc}", file=sys.stderr)
-        return 2
-    except Exception as exc:  # a bug, not bad input: still one line, and a way to see more
-        if os.environ.get("CHOKEPOINT_DEBUG"):
-            raise
-        print(f"chokepoint export: internal error: {type(exc).__name__}: {exc} "
-              "(set CHOKEPOINT_DEBUG=1 for details)", file=sys.stderr)
-        return 1
-    return 0
+        return 0
+
+    return run_guarded("chokepoint export", export)
 
 
 if __name__ == "__main__":
