@@ -98,10 +98,10 @@ OUTLIER_NOTES: dict[str, str] = {
         "settings for all sizes rather than the fastest plan per size."
     ),
     "smollm3-3b": (
-        "24 days on 384 H100 (third-party compilation, S*) imply ~26% MFU. The global batch is not "
-        "in the csv, so the planner's default (the DeepSeek batch-size law) is used; a 3B model "
-        "does little matrix work per byte moved, and per-step costs the estimate does not model "
-        "(data loading, evaluation, logging) weigh more."
+        "24 days on 384 H100 (third-party compilation, S*) imply ~26% MFU. With the published "
+        "2.36M-token batch a 3B model does little matrix work per GPU per step (about 0.2 s), so "
+        "the gradient all-reduce and per-step costs the estimate does not model (data loading, "
+        "evaluation, logging) weigh more; the 24 days may also include the long-context stages."
     ),
     "deepseek-v3": (
         "FP8 (capped at 1.5× over BF16) and the published batch. DeepSeek-V3 overlaps nearly all "
