@@ -121,23 +121,21 @@ def enumerate_candidates(
     domain = int(chip.v("scaleup_domain") or 1)
     tps = [t for t in _pow2_upto(min(domain, 64)) if model.n_heads % t == 0]
     pps = [p for p in _pow2_upto(min(model.n_layers, 128))]
-    rows: list[tuple[int, int, int, int]] = []
-    for tp in tps:
-        for pp in pps:
-            dp_max = count // (tp * pp)
-            if dp_max < 1:
-                continue
-            for dp in _dp_choices(dp_max):
-                if model.is_moe:
-                    eps = [e for e in _pow2_upto(min(dp, model.n_experts)) if model.n_experts % e == 0 and dp % e == 0]
-                else:
-                    eps = [1]
-                for ep in eps:
-                    rows.append((tp, pp, dp, ep))
-    if not rows:
+    tpd = [(tp, pp, dp) for tp in tps for pp in pps if count // (tp * pp) >= 1
+           for dp in _dp_choices(count // (tp * pp))]
+    if not tpd:
         empty = np.zeros(0, dtype=np.int64)
         return Candidates(empty, empty, empty, empty, empty, empty, empty, empty)
-    base = np.array(rows, dtype=np.int64)  # (R, 4)
+    layouts = np.array(tpd, dtype=np.int64)
+    if model.is_moe:
+        # expert parallelism: a power of two dividing both the data-parallel width and the experts
+        eps = np.array(_pow2_upto(model.n_experts), dtype=np.int64)
+        lay = np.repeat(layouts, len(eps), axis=0)
+        ep = np.tile(eps, len(layouts))
+        keep = (ep <= lay[:, 2]) & (lay[:, 2] % ep == 0) & (model.n_experts % ep == 0)
+        base = np.concatenate([lay[keep], ep[keep, None]], axis=1)
+    else:
+        base = np.concatenate([layouts, np.ones((len(layouts), 1), dtype=np.int64)], axis=1)  # (R, 4)
     n_layouts = len(base)
     base = base[_state_lower_bound(model, base) <= hbm_bytes]
     pruned = n_layouts - len(base)
