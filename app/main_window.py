@@ -367,6 +367,11 @@ class MainWindow(QMainWindow):
 
     def _on_charts(self, key, charts) -> None:
         if key == self._charts_key():
+            # the charts evaluated every scenario: keep those results and colour every dot
+            for i, (s, r) in enumerate(zip(charts.scenarios, charts.results, strict=True)):
+                self._cache.setdefault(s.model_dump_json(), r)
+                if i < len(self.project.scenarios) and self.project.scenarios[i] == s:
+                    self.scenarios.set_verdict(i, r.verdict, VERDICT_STYLE[r.verdict][2])
             self.results.charts.show_charts(charts, self._file_name())
 
     def _on_charts_failed(self, key, message: str) -> None:

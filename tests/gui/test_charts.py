@@ -24,6 +24,11 @@ def test_chart_tabs_fill_from_the_worker(charted):
     assert panel.export_button.isEnabled()
     for chart in panel.widgets.values():
         assert chart.plots, chart.name  # every chart drew at least one plot
+    # the charts evaluated every scenario, so every scenario's dot says its verdict
+    words = {"feasible": "Feasible", "needs_license": "Needs", "infeasible": "Infeasible"}
+    for i, r in enumerate(panel.charts.results):
+        tip = charted.scenarios.list.item(i).toolTip()
+        assert words[r.verdict].lower() in tip.lower(), (i, tip)
 
 
 def test_hover_gives_exact_values(charted):
