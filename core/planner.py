@@ -381,15 +381,25 @@ def evaluate_candidates(
     bub = (pp - 1) / v
     t_bubble = work * bub / m  # bubble fraction f = bub/(m+bub): work·f/(1−f)
 
-    # Data-parallel gradient reduction (bf16), ring; ZeRO-3 also all-gathers weights fwd+bwd.
+    # Data-parallel traffic, ring, in units U = one pass of the rank's bf16 parameters
+    # ((n-1)/n of its bytes per rank: one reduce-scatter or one all-gather).
+    # ZeRO-0/1: one all-reduce (2U) per step; only the last micro-batch's backward hides it.
+    # ZeRO-2: gradients are reduce-scattered during every micro-batch's backward (U each), and
+    #   the updated weights all-gathered once per step (U).
+    # ZeRO-3: every micro-batch all-gathers the weights for forward and again for backward and
+    #   reduce-scatters its gradients (3U each), prefetched under that micro-batch's compute
+    #   (Rajbhandari et al. 2020, §5; DeepSpeed gradient accumulation).
     L_dp_bw = np.where(L_tp * L_dp <= domain, up_bw, out_bw)
     L_dp_e_bw = np.where(L_tp * L_ep * L_dp_e <= domain, up_bw, out_bw)
-    L_dp_raw = (2.0 * L_ne * 2.0 * (L_dp - 1) / L_dp / L_dp_bw
-                + 2.0 * L_e * 2.0 * (L_dp_e - 1) / L_dp_e / L_dp_e_bw)
-    t_dp_raw = np.where(zero >= 3, 1.5, 1.0) * L_dp_raw[row]
-    # Only the last micro-batch's backward (2/3 of its compute) can hide the reduction.
-    window = (2.0 / 3.0) * t_compute / m
-    t_dp = t_dp_raw - np.minimum(opts.comm_overlap_dp * t_dp_raw, window)
+    L_unit = (2.0 * L_ne * (L_dp - 1) / L_dp / L_dp_bw + 2.0 * L_e * (L_dp_e - 1) / L_dp_e / L_dp_e_bw)
+    unit = L_unit[row]
+    ov = opts.comm_overlap_dp
+    mb_compute = t_compute / m
+    per_step = 2.0 * unit - np.minimum(ov * 2.0 * unit, (2.0 / 3.0) * mb_compute)
+    per_mb_z2 = unit - np.minimum(ov * unit, (2.0 / 3.0) * mb_compute)
+    per_mb_z3 = 3.0 * unit - np.minimum(ov * 3.0 * unit, mb_compute)
+    t_dp = np.where(zero <= 1, per_step,
+                    np.where(zero == 2, m * per_mb_z2 + (1.0 - ov) * unit, m * per_mb_z3))
 
     t_opt = (mem_w + mem_g + mem_o) * (2.0 / hbm_bw)  # read+write model states once
 

@@ -238,3 +238,18 @@ def test_memory_never_negative_and_every_plan_fits(model_id, chip_id, count, seq
         assert 0 < r.mfu < 1
     else:
         assert r.reasons
+
+
+def test_zero_communication_per_stage_by_hand():
+    """ZeRO-0/1 all-reduce once per step; ZeRO-2 reduce-scatters every micro-batch and gathers
+    the weights once; ZeRO-3 gathers twice and reduce-scatters once per micro-batch."""
+    training = TrainingSpec(tokens=1e9, seq_len=512)
+    opts = PhysicsOptions(link_efficiency=1.0, comm_overlap_dp=0.0)  # nothing hidden: pure volume
+    c = chip(hbm_gb=fig(1000), scaleup_domain=fig(8))
+    P = 51_355_648
+    unit = 2 * P * (4 - 1) / 4 / 200e9  # one ring pass of bf16 params, dp = 4 inside the domain
+    expect = {0: 2 * unit, 1: 2 * unit, 2: 2 * unit + unit, 3: 2 * 3 * unit}  # m = 2 micro-batches
+    for zero, t in expect.items():
+        ev = evaluate_candidates(TINY, training, c, one(dp=4, zero=zero), 512 * 8, "bf16", opts)
+        assert ev.micro_batches[0] == 2
+        assert ev.t_dp[0] == pytest.approx(t, rel=1e-5), zero
