@@ -19,6 +19,7 @@ from core.model import ModelSpec
 from core.planner import (
     GB,
     RECOMPUTE,
+    RecomputeMode,
     default_global_batch_tokens,
     enumerate_candidates,
     evaluate_candidates,
@@ -43,7 +44,9 @@ class Plan(BaseModel):
     micro_batches: int = Field(description="micro-batches per step per data-parallel rank")
     interleave: int = Field(description="virtual pipeline stages per rank (1 = plain 1F1B)")
     zero_stage: int
-    recompute: Literal["none", "selective", "full"]
+    recompute: Literal["none", "selective", "full", "partial"]
+    recompute_fraction: float = Field(
+        default=0.0, description="share of layers fully recomputed; the others use selective recompute")
     precision: Literal["bf16", "fp8"]
     chips_used: int
     global_batch_tokens: int
@@ -53,8 +56,10 @@ class Plan(BaseModel):
                  f"DP{self.dp}"]
         if self.ep > 1:
             parts.append(f"EP{self.ep}")
+        recompute = (f"full recompute of {self.recompute_fraction:.0%} of layers"
+                     if self.recompute == "partial" else f"recompute {self.recompute}")
         return (f"{' '.join(parts)}, micro-batch {self.micro_batch}×{self.micro_batches}, "
-                f"ZeRO-{self.zero_stage}, recompute {self.recompute}, {self.precision.upper()}")
+                f"ZeRO-{self.zero_stage}, {recompute}, {self.precision.upper()}")
 
 
 class MemoryBreakdown(BaseModel):
@@ -148,6 +153,13 @@ def _explain_no_fit(model: ModelSpec, chip: Accelerator, count: int, usable: flo
             f"the leanest of {n_plans:,} plans needs {leanest / GB:.1f} GB per chip")
 
 
+def _recompute(mode: int, fraction: float) -> RecomputeMode:
+    """'full' when every layer is recomputed, 'partial' when only some had to be."""
+    if mode == 2 and fraction < 0.999:
+        return "partial"
+    return RECOMPUTE[mode]
+
+
 def estimate(
     model: ModelSpec,
     training: TrainingSpec,
@@ -214,7 +226,9 @@ def estimate(
         return Plan(
             tp=int(c.tp[i]), pp=int(c.pp[i]), dp=int(c.dp[i]), ep=int(c.ep[i]), micro_batch=int(c.b[i]),
             micro_batches=int(ev.micro_batches[i]), interleave=int(c.v[i]), zero_stage=int(c.zero[i]),
-            recompute=RECOMPUTE[int(c.rc[i])], precision=precision,
+            recompute=_recompute(int(c.rc[i]), float(ev.recompute_fraction[i])),
+            recompute_fraction=float(ev.recompute_fraction[i]) if int(c.rc[i]) == 2 else 0.0,
+            precision=precision,
             chips_used=int(c.tp[i] * c.pp[i] * c.dp[i]),
             global_batch_tokens=int(ev.global_seqs[i] * training.seq_len),
         )

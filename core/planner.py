@@ -28,7 +28,7 @@ from core.model import ModelSpec
 from core.training import PhysicsOptions, TrainingSpec
 
 GB = 1e9
-RecomputeMode = Literal["none", "selective", "full"]
+RecomputeMode = Literal["none", "selective", "full", "partial"]
 RECOMPUTE: tuple[RecomputeMode, ...] = ("none", "selective", "full")
 # Micro-batch sizes and interleaving depths tried. Larger micro-batches only cost memory here.
 MICRO_BATCHES = (1, 2, 4)
@@ -172,6 +172,7 @@ class Evaluated:
     mem_grads: np.ndarray
     mem_optimizer: np.ndarray
     mem_activations: np.ndarray
+    recompute_fraction: np.ndarray  # share of layers fully recomputed (the rest selective)
     mem_buffers: np.ndarray
     mem_total: np.ndarray
     t_compute: np.ndarray
@@ -276,12 +277,22 @@ def evaluate_candidates(
     in_flight = np.minimum(pp, m) * np.where(v > 1, 1.0 + (pp - 1) / (pp * v), 1.0)
     working = np.where(rc == 2, units[0] * sbd_t, 0.0)
     logits = 4.0 * s * V * sbd_t  # fp32 logits of the last stage
-    mem_act = per_layer * layers_per_stage * in_flight + working + logits
     # ZeRO-3 gathers one layer's weights at a time (prefetching two).
     L_zero3_buf = 4.0 * L_full / np.maximum(L_layers, 1)
     mem_buf = opts.framework_allowance_gb * GB + np.where(zero >= 3, L_zero3_buf[row], 0.0)
-    mem_total = mem_w + mem_g + mem_o + mem_act + mem_buf
     hbm = chip.need("hbm_gb", "the memory fit") * GB * opts.usable_hbm_fraction
+    # Full recompute is applied to as few layers as make the plan fit (Megatron's
+    # --recompute-num-layers): the rest keep their selective-recompute activations. ``frac`` is
+    # that share of layers (1 = every layer; only the "full" candidates have one).
+    stash = layers_per_stage * in_flight * sbd_t
+    fixed = mem_w + mem_g + mem_o + mem_buf + logits + working
+    act_sel, act_full = units[1] * stash, units[2] * stash
+    # aim a hair under the limit so float32 rounding never reports a fitting plan as over it
+    need = (fixed + act_sel - hbm * (1.0 - 1e-5)) / np.maximum(act_sel - act_full, 1.0)
+    frac = np.where(rc == 2, np.clip(need, 0.0, 1.0), 0.0)
+    mem_act = np.where(rc == 2, frac * act_full + (1.0 - frac) * act_sel,
+                       per_layer * layers_per_stage * in_flight) + working + logits
+    mem_total = mem_w + mem_g + mem_o + mem_act + mem_buf
     fits = mem_total <= hbm
 
     # ---- time ---------------------------------------------------------------------------------
@@ -308,8 +319,8 @@ def evaluate_candidates(
     dense_f = 6.0 * model.active_params() - exp_f - emb_f
     # Recompute adds forward FLOPs: full = one more forward of the layers (+1/3 of their
     # training FLOPs), selective = the attention-score forward again (+1/3 of the score FLOPs).
-    re_layers = np.where(rc == 2, 4.0 / 3.0, 1.0)
-    re_attn = np.where(rc >= 1, 4.0 / 3.0, 1.0)
+    re_layers = 1.0 + frac / 3.0
+    re_attn = np.where(rc >= 1, f32(4.0 / 3.0), f32(1.0))
     m_dense = b * s
     inv_gm_dense = 1.0 + ridge / m_dense
     if model.is_moe:
@@ -355,7 +366,7 @@ def evaluate_candidates(
     # Tensor parallel: 2 fwd + 2 bwd all-reduces (+2 on full recompute) of one bf16 activation
     # tensor s·b·d·2 per layer and micro-batch, ring 2(t-1)/t, on the scale-up link.
     L_tp_unit = L_layers * 2.0 * (L_tp - 1) / L_tp * (s * d * 2.0) / up_bw
-    tp_colls = np.where(rc == 2, 6.0, 4.0)
+    tp_colls = 4.0 + 2.0 * frac
     bm = b * m
     t_tp = tp_colls * L_tp_unit[row] * bm
 
@@ -373,7 +384,8 @@ def evaluate_candidates(
 
     # Pipeline point-to-point: stages sit outside the tensor×data block, so across nodes when
     # that block exceeds the scale-up domain.
-    L_pp_bw = np.where(L_tp * L_dp >= domain, out_bw, up_bw)
+    # (np.where on two Python floats would give float64 and drag every later array with it)
+    L_pp_bw = np.where(L_tp * L_dp >= domain, f32(out_bw), f32(up_bw))
     L_p2p = np.where(L_pp > 1, 2.0 * (s * d * 2.0) / L_tp / L_pp_bw, 0.0)
     t_pp = L_p2p[row] * v * bm
 
@@ -389,8 +401,8 @@ def evaluate_candidates(
     # ZeRO-3: every micro-batch all-gathers the weights for forward and again for backward and
     #   reduce-scatters its gradients (3U each), prefetched under that micro-batch's compute
     #   (Rajbhandari et al. 2020, §5; DeepSpeed gradient accumulation).
-    L_dp_bw = np.where(L_tp * L_dp <= domain, up_bw, out_bw)
-    L_dp_e_bw = np.where(L_tp * L_ep * L_dp_e <= domain, up_bw, out_bw)
+    L_dp_bw = np.where(L_tp * L_dp <= domain, f32(up_bw), f32(out_bw))
+    L_dp_e_bw = np.where(L_tp * L_ep * L_dp_e <= domain, f32(up_bw), f32(out_bw))
     L_unit = (2.0 * L_ne * (L_dp - 1) / L_dp / L_dp_bw + 2.0 * L_e * (L_dp_e - 1) / L_dp_e / L_dp_e_bw)
     unit = L_unit[row]
     ov = opts.comm_overlap_dp
@@ -412,6 +424,7 @@ def evaluate_candidates(
         mem_grads=mem_g,
         mem_optimizer=mem_o,
         mem_activations=mem_act,
+        recompute_fraction=frac,
         mem_buffers=mem_buf,
         mem_total=mem_total,
         t_compute=t_compute,

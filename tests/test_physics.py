@@ -253,3 +253,25 @@ def test_zero_communication_per_stage_by_hand():
         ev = evaluate_candidates(TINY, training, c, one(dp=4, zero=zero), 512 * 8, "bf16", opts)
         assert ev.micro_batches[0] == 2
         assert ev.t_dp[0] == pytest.approx(t, rel=1e-5), zero
+
+
+def test_partial_recompute_fills_memory_exactly():
+    """Meta's Llama 3.1 405B layout (TP8 PP16×v8 DP128, 16M-token batch) does not fit 80 GB with
+    selective recomputation; full recomputation of just enough layers brings it to the limit."""
+    model = preset_spec("llama-3.1-405b")
+    gbt = 16 * 2**20
+    training = TrainingSpec(tokens=15.6e12, seq_len=8192, global_batch_tokens=gbt)
+    h100 = get_accelerator("H100-SXM")
+    sel = evaluate_candidates(model, training, h100, one(tp=8, pp=16, v=8, dp=128, zero=1, rc=1), gbt,
+                              "bf16", PhysicsOptions())
+    part = evaluate_candidates(model, training, h100, one(tp=8, pp=16, v=8, dp=128, zero=1, rc=2), gbt,
+                               "bf16", PhysicsOptions())
+    assert not sel.fits[0]
+    frac = float(part.recompute_fraction[0])
+    assert 0.0 < frac < 1.0 and part.fits[0]
+    assert part.mem_total[0] == pytest.approx(part.usable_hbm, rel=1e-4)
+    # the compute it pays is a third of the layers' FLOPs for that share of layers only
+    assert sel.t_compute[0] < part.t_compute[0] < sel.t_compute[0] * (1 + frac / 3 + 0.01)
+    r = estimate(model, training, h100, 16384)
+    assert (r.plan.tp, r.plan.pp, r.plan.dp) == (8, 16, 128)  # Meta's own layout (Table 4)
+    assert r.plan.recompute == "partial" and "of layers" in r.plan.label()
