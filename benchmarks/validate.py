@@ -340,6 +340,10 @@ def _calibration_section() -> str:
         lines.append(f"| {chip.id} | {fig.value:.3f} | {fig.note.split('. ')[0]} |")
     lines += [
         "",
+        "Read the table with that in mind: the calibration puts the median run of each family on "
+        "the line by construction (DeepSeek-V3 for Hopper, hence its 0%; between StarCoderBase "
+        "and OPT for Ampere), so those errors are not independent evidence; the spread of the "
+        "others around them is. "
         "The Ampere figure describes what the A100 runs of 2021-23 achieved with their software "
         "(25-36% MFU); MegaScale's tuned stack ran about twice as fast on the same chips. The "
         "Hopper figure is anchored by DeepSeek-V3, Llama 3.1 405B and SmolLM3. Change a chip's "
