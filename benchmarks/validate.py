@@ -347,7 +347,7 @@ def _calibration_section() -> str:
         "The Ampere figure describes what the A100 runs of 2021-23 achieved with their software "
         "(25-36% MFU); MegaScale's tuned stack ran about twice as fast on the same chips. The "
         "Hopper figure is anchored by DeepSeek-V3, Llama 3.1 405B and SmolLM3. Change a chip's "
-        "figure in the catalog (or override it in a scenario) to model a better or worse stack.",
+        "figure in the catalog to model a better or worse stack.",
         "",
     ]
     return "\n".join(lines)
