@@ -194,9 +194,13 @@ class PolicyEditor(ScenarioEditor):
         self.rule_hint = QLabel()
         self.rule_hint.setWordWrap(True)
         self.rule_hint.setEnabled(False)
-        f.addRow("Outcome", row)
-        f.addRow("", self.rule_grandfathers)
-        f.addRow(licence)
+        self.rule_fields = QWidget()
+        ff = QFormLayout(self.rule_fields)
+        ff.setContentsMargins(0, 0, 0, 0)
+        ff.addRow("Outcome", row)
+        ff.addRow("", self.rule_grandfathers)
+        ff.addRow(licence)
+        f.addRow(self.rule_fields)
         f.addRow(self.rule_hint)
         self.rules.itemSelectionChanged.connect(self._show_rule)
         return self.rule_box
@@ -282,7 +286,8 @@ class PolicyEditor(ScenarioEditor):
                 self.rule_grandfathers.setChecked(rule.grandfathers_prior_holdings)
             else:
                 self.rule_box.setTitle("Selected rule")
-            title = f"{rule.title}. " if rule is not None else ""
+            self.rule_fields.setVisible(rule is not None)
+            title = f"{rule.title}. " if rule is not None else "Select a rule to see its terms. "
             self.rule_hint.setText(title + (
                 "Edits change this project's copy only; the rule keeps its source." if editable else
                 "Presets are read-only: use “Copy to edit…” to change a rule's outcome, date or "
