@@ -29,18 +29,11 @@ def path_key(path: Path) -> str:
 
 def with_value(scenario: Scenario, path: Path, value: Any) -> Scenario:
     """A new validated scenario with one value changed; raises InputError naming the field."""
-    data = scenario.model_dump()
-    node = data
-    for part in path[:-1]:
-        node = node[part]
-    node[path[-1]] = value
-    try:
-        return Scenario.model_validate(data)
-    except ValidationError as e:
-        raise InputError(path_key(path), describe_error(e)) from None
+    return with_values(scenario, {path: value}, field=path_key(path))
 
 
-def with_values(scenario: Scenario, updates: dict[Path, Any]) -> Scenario:
+def with_values(scenario: Scenario, updates: dict[Path, Any], field: str = "") -> Scenario:
+    """A new validated scenario with several values changed at once (one undo step)."""
     data = scenario.model_dump()
     for path, value in updates.items():
         node = data
@@ -50,7 +43,7 @@ def with_values(scenario: Scenario, updates: dict[Path, Any]) -> Scenario:
     try:
         return Scenario.model_validate(data)
     except ValidationError as e:
-        raise InputError("", describe_error(e)) from None
+        raise InputError(field, describe_error(e)) from None
 
 
 def get_value(scenario: Scenario, path: Path) -> Any:
