@@ -119,6 +119,14 @@ class Accelerator(BaseModel):
             return self.need("fp8_tflops", "FP8 training")
         return self.need("bf16_tflops", "compute time")
 
+    def with_figures(self, source: str, **values: float) -> Accelerator:
+        """A copy with some figures replaced by user inputs (marked as such in their source)."""
+        import datetime as dt
+
+        figs = {k: Figure(value=v, source=source, date=dt.date.today().isoformat(), estimate=True,
+                          note="entered in the scenario") for k, v in values.items()}
+        return self.model_copy(update=figs)
+
     def missing(self) -> list[str]:
         return [f for f in FIGURE_FIELDS if getattr(self, f) is None]
 

@@ -297,7 +297,7 @@ def evaluate_candidates(
 
     # ---- time ---------------------------------------------------------------------------------
     peak = chip.peak_tflops("bf16") * 1e12
-    eff = chip.v("kernel_efficiency") or 0.5
+    eff = opts.kernel_efficiency or chip.v("kernel_efficiency") or 0.5
     if precision == "fp8":
         ratio = chip.need("fp8_tflops", "FP8 training") / chip.peak_tflops("bf16")
         peak *= min(ratio, opts.fp8_speedup_cap)

@@ -28,6 +28,10 @@ class Pool(_Strict):
     acquired: dt.date | None = Field(default=None, description="when the chips were obtained")
     price_per_hour_usd: float | None = Field(default=None, gt=0, description="lease price override")
     unit_price_usd: float | None = Field(default=None, gt=0, description="purchase price override")
+    network_gbs: float | None = Field(
+        default=None, gt=0, le=10_000,
+        description="scale-out network per accelerator, GB/s per direction, where the site's "
+        "cluster differs from the catalog's reference system (e.g. a cloud with thinner NICs)")
 
 
 class Constraints(_Strict):

@@ -145,6 +145,14 @@ def _option(scenario: Scenario, chips: list[Accelerator], verdicts: list[Any], i
     if usable_count <= 0:
         opt.reasons.append("no chips usable under the policy")
         return opt
+    networks = [n for n in (scenario.fleet[i].network_gbs for i in idx) if n is not None]
+    if networks:  # co-located pools train together: the thinnest network sets the pace
+        chip = chip.with_figures(f"scenario input: {_pool_label(idx, scenario)}", scaleout_gbs=min(networks))
+        opt.reasons.append(f"scale-out network {min(networks):g} GB/s per chip (scenario input, not the "
+                           "catalog's reference system)")
+    if scenario.physics.kernel_efficiency:
+        opt.reasons.append(f"kernel efficiency {scenario.physics.kernel_efficiency:.0%} (scenario input; "
+                           f"catalog {chip.v('kernel_efficiency') or 0:.0%})")
     est = estimate(scenario.model, scenario.training, chip, usable_count, scenario.physics)
     opt.estimate = est
     opt.reasons.extend(est.reasons)

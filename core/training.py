@@ -53,6 +53,9 @@ class PhysicsOptions(BaseModel):
     link_efficiency: float = Field(
         default=0.7, gt=0, le=1, description="achieved / nominal bandwidth of collectives (NCCL bus bandwidth)"
     )
+    kernel_efficiency: float | None = Field(
+        default=None, gt=0, le=1,
+        description="overrides the catalog's kernel efficiency (software maturity of the stack)")
     fp8_speedup_cap: float = Field(
         default=1.5, ge=1, description="end-to-end gain of FP8 over BF16 is capped here (DeepSeek-V3, "
         "NVIDIA Transformer Engine reports ~1.3-1.5x in practice, not the 2x peak ratio)"

@@ -162,3 +162,20 @@ def test_project_regime_is_validated_with_a_path(tmp_path, capsys):
     assert main(["evaluate", str(bad), "--scenario", "2 Same lease after MY/TH licence + Remote Access Act"]) == 2
     err = capsys.readouterr().err
     assert "regimes[0].rules[0].effective" in err and len(err.strip().splitlines()) == 1
+
+
+def test_pool_network_and_kernel_efficiency_are_scenario_inputs():
+    """A leased cloud with thinner NICs than the DGX reference, and a less mature software stack,
+    are inputs the analyst can set; both slow the run and both are said in the reasons."""
+    from core.training import PhysicsOptions
+
+    base = _scenario(fleet=[Pool(accelerator="H100-SXM", count=1024, site="US", access="lease")],
+                     training=TrainingSpec(tokens=1e12, seq_len=4096, global_batch_tokens=2**21))
+    ref = evaluate_scenario(base).best
+    thin = evaluate_scenario(base.model_copy(update={"fleet": [
+        Pool(accelerator="H100-SXM", count=1024, site="US", access="lease", network_gbs=3.125)]})).best
+    assert thin.wall_clock_days > ref.wall_clock_days
+    assert any("3.125 GB/s per chip (scenario input" in r for r in thin.reasons)
+    slow = evaluate_scenario(base.model_copy(update={"physics": PhysicsOptions(kernel_efficiency=0.35)})).best
+    assert slow.wall_clock_days > ref.wall_clock_days * 1.5  # half the catalog's 0.707
+    assert any("kernel efficiency 35% (scenario input" in r for r in slow.reasons)

@@ -41,6 +41,9 @@ DETAIL = [  # per-pool fields shown for the selected row: (field, label, parse, 
      "overrides the catalog rental price", "catalog"),
     ("unit_price_usd", "Unit price ($)", optional(parse_float), fmt_float,
      "overrides the catalog purchase price", "catalog"),
+    ("network_gbs", "Network (GB/s per chip)", optional(parse_float), fmt_float,
+     "scale-out bandwidth per accelerator at this site, if not the catalog's reference system",
+     "catalog"),
 ]
 ACCESS_LABELS = {"own": "own", "stockpile": "stockpile", "lease": "lease", "domestic": "domestic"}
 

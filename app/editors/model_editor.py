@@ -23,9 +23,11 @@ from app import sources
 from app.editors.base import ScenarioEditor
 from app.editors.fields import (
     fmt_big,
+    fmt_float,
     fmt_int,
     optional,
     parse_big,
+    parse_float,
     parse_int,
 )
 from core.errors import InputError
@@ -137,6 +139,10 @@ class ModelEditor(ScenarioEditor):
         self.precision.activated.connect(
             lambda i: self.apply((T, "precision"), self.precision.itemData(i), text="Change precision"))
         train_form.addRow("Precision", self.precision)
+        train_form.addRow("Kernel efficiency", self.field(
+            ("physics", "kernel_efficiency"), optional(parse_float), fmt_float, "Kernel efficiency",
+            "share of the chip's peak its matmuls reach with this software stack (0-1); blank = the "
+            "catalog's calibrated figure", placeholder="catalog"))
 
         # -- derived
         derived_box, derived_form = _form_box("Derived (core)")

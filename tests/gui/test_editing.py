@@ -230,3 +230,17 @@ def test_copy_regime_and_edit_a_rule_changes_the_verdict_and_undoes(qtbot, windo
     w.document.undo_stack.undo()  # the copy
     wait_idle(qtbot, w)
     assert w.project == before
+
+
+def test_kernel_efficiency_and_pool_network_fields(qtbot, window):
+    w = window
+    before = days(w)
+    type_into(qtbot, w.model_editor.field_at(("physics", "kernel_efficiency")), "0.3")
+    wait_idle(qtbot, w)
+    assert w.scenario.physics.kernel_efficiency == 0.3
+    assert days(w) > before * 1.5
+    field = w.fleet_editor.field_at(("fleet", 0, "network_gbs"))
+    assert field is not None
+    type_into(qtbot, w.model_editor.field_at(("physics", "kernel_efficiency")), "2")
+    wait_idle(qtbot, w)
+    assert w.scenario.physics.kernel_efficiency == 0.3  # refused: must be <= 1; last value kept
