@@ -34,13 +34,16 @@ class _Job(QRunnable):
 
     def run(self) -> None:
         try:
-            result = evaluate_scenario(self.scenario, self.project)
-            self.signals.done.emit(self.generation, result, None)
+            result, error = evaluate_scenario(self.scenario, self.project), None
         except InputError as e:
-            self.signals.done.emit(self.generation, None, str(e))
+            result, error = None, str(e)
         except Exception as e:  # the window must survive any core failure
             traceback.print_exc()
-            self.signals.done.emit(self.generation, None, f"evaluation failed: {e}")
+            result, error = None, f"evaluation failed: {e}"
+        try:
+            self.signals.done.emit(self.generation, result, error)
+        except RuntimeError:  # the window went away while this ran: nobody to tell
+            pass
 
 
 class LiveEvaluator(QObject):
@@ -62,12 +65,15 @@ class LiveEvaluator(QObject):
         self._running: _Job | None = None
         self._last_start = 0.0
         self._debounce_s = debounce_ms / 1000
+        self._closed = False
 
     @property
     def busy(self) -> bool:
         return self._running is not None or self._pending is not None
 
     def request(self, scenario: Scenario, project=None) -> None:
+        if self._closed:  # after shutdown (window closing): start nothing new
+            return
         self._generation += 1
         self._pending = (scenario, project)
         self.busy_changed.emit(True)
@@ -107,6 +113,7 @@ class LiveEvaluator(QObject):
         self._pool.waitForDone(timeout_ms)
 
     def shutdown(self) -> None:
+        self._closed = True
         self._timer.stop()
         self._pending = None
         self._pool.waitForDone(30000)
@@ -126,12 +133,16 @@ class _ChartJob(QRunnable):
         from core.chart_data import chart_set
 
         try:
-            self.signals.done.emit(self.key, chart_set(self.project, self.index, self.results), None)
+            charts, error = chart_set(self.project, self.index, self.results), None
         except InputError as e:
-            self.signals.done.emit(self.key, None, str(e))
+            charts, error = None, str(e)
         except Exception as e:  # the window must survive any core failure
             traceback.print_exc()
-            self.signals.done.emit(self.key, None, f"charts failed: {e}")
+            charts, error = None, f"charts failed: {e}"
+        try:
+            self.signals.done.emit(self.key, charts, error)
+        except RuntimeError:  # the window went away while this ran: nobody to tell
+            pass
 
 
 class ChartWorker(QObject):

@@ -52,6 +52,11 @@ class MainWindow(QMainWindow):
         self.evaluator.result_ready.connect(self._on_result)
         self.evaluator.failed.connect(self._on_failed)
         self.evaluator.busy_changed.connect(lambda b: self.results.set_busy(b))
+        # the other scenarios, one at a time while the live evaluation is idle, so every entry of
+        # the scenario list shows its verdict without being opened
+        self.background = LiveEvaluator(self, debounce_ms=0)
+        self.background.result_ready.connect(self._on_background_result)
+        self.background.failed.connect(lambda _s, _m: None)
         self.chart_worker = ChartWorker(self)
         self.chart_worker.ready.connect(self._on_charts)
         self.chart_worker.failed.connect(self._on_charts_failed)
@@ -340,6 +345,20 @@ class MainWindow(QMainWindow):
         self.busy_label.setText("")
         self.result_shown.emit(result)
         self.request_charts()
+        self._schedule_background()
+
+    def _schedule_background(self) -> None:
+        """Evaluate the next scenario that has no result yet, if nothing else is running."""
+        if self.evaluator.busy or self.background.busy:
+            return
+        for s in self.project.scenarios:
+            if s.model_dump_json() not in self._cache:
+                self.background.request(s, self.project)
+                return
+
+    def _on_background_result(self, scenario: Scenario, result) -> None:
+        self._on_result(scenario, result)
+        self._schedule_background()
 
     # ---- charts ------------------------------------------------------------------------
     def _charts_key(self) -> tuple[str, int]:
@@ -544,6 +563,7 @@ class MainWindow(QMainWindow):
         self._autosave_timer.stop()
         self._charts_timer.stop()
         self.evaluator.shutdown()
+        self.background.shutdown()
         self.chart_worker.shutdown()
         self._save_geometry()
         if self.session is not None:

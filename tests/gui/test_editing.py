@@ -244,3 +244,13 @@ def test_kernel_efficiency_and_pool_network_fields(qtbot, window):
     type_into(qtbot, w.model_editor.field_at(("physics", "kernel_efficiency")), "2")
     wait_idle(qtbot, w)
     assert w.scenario.physics.kernel_efficiency == 0.3  # refused: must be <= 1; last value kept
+
+
+def test_every_scenario_gets_its_verdict_without_being_opened(qtbot, window):
+    w = window
+    n = len(w.project.scenarios)
+    qtbot.waitUntil(lambda: all(s.model_dump_json() in w._cache for s in w.project.scenarios),
+                    timeout=20000)
+    for i in range(n):
+        tip = w.scenarios.list.item(i).toolTip().lower()
+        assert "not evaluated" not in tip, (i, tip)
