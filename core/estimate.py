@@ -26,7 +26,7 @@ from core.planner import (
     goodput,
 )
 from core.training import PhysicsOptions, TrainingSpec
-from core.units import human
+from core.units import human, human_bytes
 
 FLOP_CONVENTION = (
     "model FLOPs = 6·N_active·D + attention 6·L·s·h·(d_qk+d_v) per token "
@@ -143,9 +143,9 @@ def _explain_no_fit(model: ModelSpec, chip: Accelerator, count: int, usable: flo
     state_bytes = 16.0 * model.total_params()
     fleet_hbm = count * usable
     if state_bytes > fleet_hbm:
-        return (f"needs at least {human(state_bytes)}B of model state (16 B/param × "
+        return (f"needs at least {human_bytes(state_bytes)} of model state (16 B/param × "
                 f"{human(model.total_params())} params); {count:,} × {chip.id} hold "
-                f"{human(fleet_hbm)}B usable")
+                f"{human_bytes(fleet_hbm)} usable")
     if leanest is None:
         return (f"no parallel layout of {count:,} × {chip.id} brings the model states under "
                 f"{usable / GB:.0f} GB usable per chip")
@@ -193,7 +193,7 @@ def estimate(
         training_flops=flops_token * training.tokens,
     )
     hbm_bytes = chip.need("hbm_gb", "the memory fit") * GB * opts.usable_hbm_fraction
-    cand = enumerate_candidates(model, chip, count, hbm_bytes)
+    cand = enumerate_candidates(model, chip, count, hbm_bytes, max_dp=max(1, gbt // training.seq_len))
     if len(cand) == 0:
         if cand.pruned_layouts:
             reasons.append(_explain_no_fit(model, chip, count, hbm_bytes, None, 0))

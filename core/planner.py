@@ -63,16 +63,18 @@ def _pow2_upto(n: int) -> list[int]:
     return out
 
 
-def _dp_choices(dp_max: int) -> list[int]:
-    """Data-parallel widths tried: the widest the fleet allows, and the powers of two and 3·2^k
-    down to an eighth of it (narrower ones only leave chips idle: they help only when the batch
-    or a scale-up domain boundary caps the width, which these already cover)."""
-    vals = {dp_max}
+def _dp_choices(dp_max: int, dp_cap: int | None = None) -> list[int]:
+    """Data-parallel widths tried: the widest useful one (what the fleet allows, capped by the
+    sequences in a global batch: wider ranks would get no sequence), and the powers of two and
+    3·2^k down to an eighth of it (narrower ones only leave chips idle: they help only when the
+    batch or a scale-up domain boundary caps the width, which these already cover)."""
+    top = min(dp_max, dp_cap) if dp_cap else dp_max
+    vals = {top}
     k = 1
-    while k <= dp_max:
-        if 8 * k >= dp_max:
+    while k <= top:
+        if 8 * k >= top:
             vals.add(k)
-        if dp_max >= 3 * k >= dp_max / 8:
+        if top >= 3 * k >= top / 8:
             vals.add(3 * k)
         k *= 2
     return sorted(vals)
@@ -114,7 +116,8 @@ def _state_lower_bound(model: ModelSpec, base: np.ndarray) -> np.ndarray:
 
 
 def enumerate_candidates(
-    model: ModelSpec, chip: Accelerator, count: int, hbm_bytes: float = float("inf")
+    model: ModelSpec, chip: Accelerator, count: int, hbm_bytes: float = float("inf"),
+    max_dp: int | None = None,
 ) -> Candidates:
     """All plans for ``count`` chips. Layouts whose model states alone exceed ``hbm_bytes`` even
     fully sharded are dropped before the micro-batch/ZeRO/recompute grid is crossed in."""
@@ -122,7 +125,7 @@ def enumerate_candidates(
     tps = [t for t in _pow2_upto(min(domain, 64)) if model.n_heads % t == 0]
     pps = [p for p in _pow2_upto(min(model.n_layers, 128))]
     tpd = [(tp, pp, dp) for tp in tps for pp in pps if count // (tp * pp) >= 1
-           for dp in _dp_choices(count // (tp * pp))]
+           for dp in _dp_choices(count // (tp * pp), max_dp)]
     if not tpd:
         empty = np.zeros(0, dtype=np.int64)
         return Candidates(empty, empty, empty, empty, empty, empty, empty, empty)

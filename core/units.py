@@ -22,6 +22,14 @@ def parse_count(text: str, field: str = "value") -> float:
     return value
 
 
+def human_bytes(x: float) -> str:
+    """1.07e13 → '10.7 TB', 7.6e10 → '76 GB' (decimal units, for display only)."""
+    for suffix, scale in (("PB", 1e15), ("TB", 1e12), ("GB", 1e9), ("MB", 1e6), ("kB", 1e3)):
+        if abs(x) >= scale:
+            return f"{x / scale:.3g} {suffix}"
+    return f"{x:.3g} B"
+
+
 def human(x: float, digits: int = 3) -> str:
     """1.56e13 → '15.6T'. For display only."""
     if x is None or not math.isfinite(x):

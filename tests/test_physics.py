@@ -275,3 +275,12 @@ def test_partial_recompute_fills_memory_exactly():
     r = estimate(model, training, h100, 16384)
     assert (r.plan.tp, r.plan.pp, r.plan.dp) == (8, 16, 128)  # Meta's own layout (Table 4)
     assert r.plan.recompute == "partial" and "of layers" in r.plan.label()
+
+
+def test_a_fleet_far_larger_than_the_batch_uses_what_it_can_and_says_so():
+    r = estimate(preset_spec("llama-3.1-8b"), TrainingSpec(tokens=1e12, seq_len=4096, global_batch_tokens=2**22),
+                 get_accelerator("H100-SXM"), 10_000_000)
+    assert r.verdict == "feasible"
+    assert r.plan.chips_used < 10_000_000
+    assert any("left idle" in x for x in r.reasons)
+    assert r.plan.dp * r.plan.micro_batch <= 2**22 // 4096
