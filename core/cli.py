@@ -28,7 +28,7 @@ class _Fail(Exception):
     pass
 
 
-def _positive_int(field: str):
+def _positive_int(field: str, maximum: int | None = None):
     def parse(text: str) -> int:
         try:
             value = float(text)
@@ -36,6 +36,8 @@ def _positive_int(field: str):
             raise argparse.ArgumentTypeError(f"cannot read {text!r} as a number") from None
         if not math.isfinite(value) or value <= 0 or value != int(value):
             raise argparse.ArgumentTypeError(f"must be a whole number > 0, got {text!r}")
+        if maximum is not None and value > maximum:
+            raise argparse.ArgumentTypeError(f"must be at most {maximum:,}, got {text!r}")
         return int(value)
 
     return parse
@@ -74,7 +76,7 @@ def build_parser() -> argparse.ArgumentParser:
     src.add_argument("--model-config", metavar="CONFIG.json", help="a Hugging Face config.json")
     est.add_argument("--tokens", required=True, type=_count("--tokens"), help="15.6T, 300B or 15.6e12")
     est.add_argument("--accelerator", required=True, help="catalog id, e.g. H100-SXM")
-    est.add_argument("--count", required=True, type=_positive_int("--count"))
+    est.add_argument("--count", required=True, type=_positive_int("--count", 10_000_000))
     est.add_argument("--seq-len", type=_positive_int("--seq-len"), default=None)
     est.add_argument("--global-batch-tokens", type=_count("--global-batch-tokens"), default=None)
     est.add_argument("--precision", choices=("bf16", "fp8"), default="bf16")
@@ -131,7 +133,10 @@ def cmd_estimate(args) -> int:
             precision=args.precision,
         )
     except ValidationError as exc:
-        raise InputError(_loc(exc), exc.errors()[0]["msg"]) from None
+        err = exc.errors()[0]
+        loc = [str(x) for x in err.get("loc", ())] or ["global_batch_tokens"]  # the one cross-field rule
+        flag = "--" + loc[0].replace("_", "-")
+        raise InputError(flag, str(err["msg"]).removeprefix("Value error, ")) from None
     from core.scenario_eval import estimate_cli
 
     out = estimate_cli(args, model, preset, chip, training, scenario_mode=_uses_scenario(args))
@@ -140,11 +145,6 @@ def cmd_estimate(args) -> int:
     else:
         print(_summary(out))
     return 0
-
-
-def _loc(exc: ValidationError) -> str:
-    loc = exc.errors()[0].get("loc", ())
-    return ".".join(str(x) for x in loc) or "input"
 
 
 def _summary(o: dict) -> str:

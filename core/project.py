@@ -247,6 +247,8 @@ def load_project(path: str | os.PathLike[str]) -> Project:
         size = p.stat().st_size
     except OSError as e:
         raise InputError(p.name, f"cannot open: {e.strerror or e}") from None
+    if not p.is_file():  # a folder, a device (/dev/zero), a pipe: never read it (it may not end)
+        raise InputError(p.name, "not a regular file")
     if size > MAX_BYTES:
         raise InputError(
             p.name,
@@ -254,9 +256,12 @@ def load_project(path: str | os.PathLike[str]) -> Project:
             f"{MAX_BYTES // 1024 // 1024} MB",
         )
     try:
-        raw = p.read_bytes()
+        with p.open("rb") as fh:  # read at most the limit, whatever stat said
+            raw = fh.read(MAX_BYTES + 1)
     except OSError as e:
         raise InputError(p.name, f"cannot read: {e.strerror or e}") from None
+    if len(raw) > MAX_BYTES:
+        raise InputError(p.name, f"file is larger than {MAX_BYTES // 1024 // 1024} MB")
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as e:

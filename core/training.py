@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 Precision = Literal["bf16", "fp8"]
 
@@ -18,6 +18,13 @@ class TrainingSpec(BaseModel):
         default=None, gt=0, description="tokens per optimizer step; None = chosen by the planner"
     )
     precision: Precision = "bf16"
+
+    @model_validator(mode="after")
+    def _batch_holds_a_sequence(self) -> TrainingSpec:
+        if self.global_batch_tokens is not None and self.global_batch_tokens < self.seq_len:
+            raise ValueError(f"global_batch_tokens ({self.global_batch_tokens:,}) must hold at least one "
+                             f"sequence of seq_len ({self.seq_len:,}) tokens")
+        return self
 
 
 class PhysicsOptions(BaseModel):

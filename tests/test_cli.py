@@ -128,3 +128,28 @@ def test_no_qt_import_statement_in_core():
     core = Path(__file__).resolve().parent.parent / "core"
     offenders = [p.name for p in core.rglob("*.py") if pattern.search(p.read_text(encoding="utf-8"))]
     assert offenders == []
+
+
+@pytest.mark.parametrize("argv,needle", [
+    (["--global-batch-tokens", "1"], "--global-batch-tokens: global_batch_tokens (1) must hold at least one sequence"),
+    (["--count", "99999999999"], "--count: must be at most 10,000,000"),
+])
+def test_more_bad_estimates(capsys, argv, needle):
+    try:  # argparse refuses some flags itself (SystemExit), the rest come back as exit 2
+        code = main(["estimate", "--model", "llama-3.1-8b", "--tokens", "1T", "--accelerator", "H100-SXM",
+                     "--count", "64", *argv])
+    except SystemExit as exc:
+        code = exc.code
+    assert code == 2
+    err = capsys.readouterr().err
+    assert needle in err and len(err.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize("target", ["/dev/zero", "dir"])
+def test_non_regular_files_are_refused_not_read(capsys, tmp_path, target):
+    path = str(tmp_path) if target == "dir" else target
+    assert main(["evaluate", path]) == 2
+    assert "not a regular file" in capsys.readouterr().err
+    assert main(["estimate", "--model-config", path, "--tokens", "1T", "--accelerator", "H100-SXM",
+                 "--count", "8"]) == 2
+    assert "is not a file" in capsys.readouterr().err
