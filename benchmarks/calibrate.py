@@ -59,6 +59,36 @@ def calibrate() -> dict[str, dict]:
     return out
 
 
+def _fit(effs: dict[str, float], ids: tuple[str, ...], keep: set[str], iters: int = 14) -> float:
+    """Bisect the family's efficiency so the median predicted/reported ratio over ``keep`` is 1."""
+    lo, hi = 0.15, 0.98
+    for _ in range(iters):
+        mid = (lo + hi) / 2
+        res = validate.run_validation({**effs, **dict.fromkeys(ids, mid)})
+        ratios = [1 + r["error"] for r in res["runs"] if r["run_id"] in keep]
+        lo, hi = (mid, hi) if statistics.median(ratios) > 1 else (lo, mid)
+    return (lo + hi) / 2
+
+
+def leave_one_out() -> dict:
+    """Honesty check of the calibration: predict each run of a calibrated family with the
+    family's efficiency fitted on the *other* runs only. Returns the per-run errors and their
+    median over the runs the validation counts."""
+    base = validate.run_validation()
+    errors = {r["run_id"]: r["error"] for r in base["runs"] if r["in_median"]}
+    effs: dict[str, float] = {}
+    for spec in FAMILIES.values():
+        ids = spec["calibrate"]
+        runs = [r["run_id"] for r in base["runs"] if r["accelerator"] in ids and r["in_median"]]
+        if len(runs) < 3:  # leaving one out must still leave a median of two
+            continue
+        for rid in runs:
+            value = _fit(effs, ids, set(runs) - {rid})
+            res = validate.run_validation({**effs, **dict.fromkeys(ids, value)})
+            errors[rid] = next(r["error"] for r in res["runs"] if r["run_id"] == rid)
+    return {"errors": errors, "median_abs_error": statistics.median(abs(e) for e in errors.values())}
+
+
 def apply(result: dict[str, dict]) -> None:
     """Write the calibrated values; rescaled chips keep their ratio to the family (idempotent)."""
     data = json.loads(CATALOG.read_text(encoding="utf-8"))
@@ -88,7 +118,14 @@ def apply(result: dict[str, dict]) -> None:
 def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--apply", action="store_true", help="write the values into the catalog")
+    ap.add_argument("--loo", action="store_true", help="leave-one-out check of the calibration")
     args = ap.parse_args()
+    if args.loo:
+        loo = leave_one_out()
+        for rid, e in loo["errors"].items():
+            print(f"{rid:<28} {e:+.1%}")
+        print(f"leave-one-out median |error|: {loo['median_abs_error']:.1%}")
+        return 0
     result = calibrate()
     for family, r in result.items():
         print(f"{family}: kernel_efficiency {r['value']} from {', '.join(r['runs'])}")
