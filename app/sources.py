@@ -9,11 +9,6 @@ from typing import Any
 
 from core.errors import InputError
 
-try:  # core.policy arrives from another branch; the window works without it
-    from core import policy as _policy
-except ImportError:  # pragma: no cover - depends on the merge state
-    _policy = None
-
 EXAMPLE = ("examples", "southeast-asia-route.json")
 
 
@@ -43,26 +38,15 @@ def sites() -> dict[str, Any]:
 
 
 def regimes(project=None) -> dict[str, Any]:
-    """Policy regimes by id: the built-in ones plus the project's own (as plain dicts)."""
-    table: dict[str, Any] = {}
-    if _policy is not None:
-        table.update(_safe(_policy.load_regimes, {}))
-    for raw in getattr(project, "regimes", None) or []:
-        rid = raw.get("id") if isinstance(raw, dict) else None
-        if rid:
-            table[rid] = raw
+    """Policy regimes by id (core ``PolicyRegime`` objects): the presets plus the project's own.
+    A broken project regime is left out here; evaluating a scenario that uses it says why."""
+    from core.policy import load_regimes
+    from core.regimes import project_regimes
+
+    table = dict(_safe(load_regimes, {}))
+    if project is not None:
+        table.update(_safe(lambda: project_regimes(project), {}))
     return table
-
-
-def policy_available() -> bool:
-    return _policy is not None
-
-
-def regime_field(regime: Any, name: str, default: Any = None) -> Any:
-    """Read a field from a PolicyRegime/Rule object or its dict form alike."""
-    if isinstance(regime, dict):
-        return regime.get(name, default)
-    return getattr(regime, name, default)
 
 
 def example_project():

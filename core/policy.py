@@ -20,7 +20,7 @@ from typing import Any, Literal, NamedTuple
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from core.catalog import Accelerator, get_accelerator, suggest
+from core.catalog import Accelerator, suggest
 from core.errors import InputError
 from core.resources import resource
 from core.scenario import AccessMode, PolicySettings, Pool, Scenario
@@ -831,15 +831,6 @@ def evaluate_fleet(
             )
         out.append(evaluate_pool(pool, chip, scenario.hq, scenario.date, regime, scenario.policy))
     return out
-
-
-def evaluate_scenario(scenario: Scenario, regime: PolicyRegime | None = None) -> list[PoolPolicy]:
-    """Convenience: like :func:`evaluate_fleet` with chips from the bundled catalog."""
-    chips = {}
-    for i, pool in enumerate(scenario.fleet):
-        chip = get_accelerator(pool.accelerator, field=f"fleet[{i}].accelerator")
-        chips[chip.id] = chip
-    return evaluate_fleet(scenario, chips, regime)
 
 
 class TimelinePoint(NamedTuple):

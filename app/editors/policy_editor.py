@@ -125,9 +125,6 @@ class PolicyEditor(ScenarioEditor):
         self.pending = QCheckBox("Count chips awaiting a licence as usable")
         self.pending.toggled.connect(lambda on: self.apply(
             ("policy", "count_pending_licences"), on, text="Toggle pending licences"))
-        self.missing = QLabel()
-        self.missing.setWordWrap(True)
-        self.missing.setEnabled(False)
         self.copy_button = QPushButton("Copy to edit…")
         self.copy_button.setToolTip("copy this regime into the project; the copy's rules can be edited")
         self.copy_button.clicked.connect(self._copy_clicked)
@@ -145,7 +142,6 @@ class PolicyEditor(ScenarioEditor):
         rv.addWidget(self._rule_box())
         rv.addLayout(hyp)
         rv.addWidget(self.pending)
-        rv.addWidget(self.missing)
 
         layout = QVBoxLayout(self)
         layout.addWidget(self.error_line)
@@ -326,24 +322,20 @@ class PolicyEditor(ScenarioEditor):
         regimes = sources.regimes(self.project)
         self.regime.clear()
         for rid, r in regimes.items():
-            self.regime.addItem(sources.regime_field(r, "title") or sources.regime_field(r, "name") or rid, rid)
+            self.regime.addItem(r.title or rid, rid)
         if self.regime.findData(s.policy.regime) < 0:
             self.regime.addItem(f"{s.policy.regime} (not available)", s.policy.regime)
         self.regime.setCurrentIndex(self.regime.findData(s.policy.regime))
         regime = regimes.get(s.policy.regime)
-        self.description.setText(sources.regime_field(regime, "description", "") or "")
+        self.description.setText(regime.description if regime is not None else "")
         self._fill_rules(regime)
         on = s.policy.hypothetical_from is not None
         self.hypothetical_on.setChecked(on)
         self.hypothetical.setEnabled(on)
         self.hypothetical.setDate(_qdate(s.policy.hypothetical_from or s.date))
         self.pending.setChecked(s.policy.count_pending_licences)
-        self.missing.setText("" if sources.policy_available() else
-                             "The policy rule catalog is not part of this build: rules cannot be "
-                             "listed, and the evaluation treats every pool as usable.")
-        self.missing.setVisible(not sources.policy_available())
         self.delete_button.setVisible(self._editable())
-        self.copy_button.setEnabled(sources.policy_available())
+        self.copy_button.setEnabled(regime is not None)
         self._fill_rule_box()
 
     def _fill_rules(self, regime) -> None:
@@ -360,23 +352,21 @@ class PolicyEditor(ScenarioEditor):
             self.rules.selectRow(ids.index(self._rule_id))
 
     def _fill_rule_rows(self, regime) -> None:
-        rules = list(sources.regime_field(regime, "rules", []) or []) if regime is not None else []
+        rules = list(regime.rules) if regime is not None else []
         disabled = set(self.scenario.policy.disabled_rules)
         self.rules.setRowCount(len(rules))
         for row, rule in enumerate(rules):
-            rid = _text(sources.regime_field(rule, "id", ""))
+            rid = rule.id
             on = QTableWidgetItem()
             on.setFlags(Qt.ItemFlag.ItemIsUserCheckable | Qt.ItemFlag.ItemIsEnabled
                         | Qt.ItemFlag.ItemIsSelectable)
             on.setCheckState(Qt.CheckState.Unchecked if rid in disabled else Qt.CheckState.Checked)
             on.setData(Qt.ItemDataRole.UserRole, rid)
             self.rules.setItem(row, 0, on)
-            title = _text(sources.regime_field(rule, "title"))
+            title = rule.title
             for col, name in enumerate(["id", "short", "effective", "ends", "status", "outcome",
                                         "source"], start=1):
-                value = _text(sources.regime_field(rule, name)).replace("_", " ")
-                if name == "short" and not value:
-                    value = title
+                value = _text(getattr(rule, name)).replace("_", " ") or (title if name == "short" else "")
                 item = QTableWidgetItem(value)
                 item.setToolTip(f"{title}\n{value}" if name in ("id", "short") else value)
                 self.rules.setItem(row, col, item)
