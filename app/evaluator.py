@@ -20,6 +20,23 @@ from core.scenario_eval import ScenarioResult, evaluate_scenario
 DEBOUNCE_MS = 150
 
 
+def _run_and_report(compute, emit, what: str) -> None:
+    """Run ``compute()`` in a worker and hand ``emit(value, error)`` the outcome: an InputError's
+    text, or for a bug a one-line message (the window must survive any core failure). A window
+    that went away while this ran cannot be told; that is not an error."""
+    try:
+        value, error = compute(), None
+    except InputError as e:
+        value, error = None, str(e)
+    except Exception as e:
+        traceback.print_exc()
+        value, error = None, f"{what} failed: {e}"
+    try:
+        emit(value, error)
+    except RuntimeError:  # the signal's QObject is gone with the window
+        pass
+
+
 class _Signals(QObject):
     done = Signal(int, object, object)  # generation, result | None, error text | None
 
@@ -33,17 +50,9 @@ class _Job(QRunnable):
         self.signals = _Signals()
 
     def run(self) -> None:
-        try:
-            result, error = evaluate_scenario(self.scenario, self.project), None
-        except InputError as e:
-            result, error = None, str(e)
-        except Exception as e:  # the window must survive any core failure
-            traceback.print_exc()
-            result, error = None, f"evaluation failed: {e}"
-        try:
-            self.signals.done.emit(self.generation, result, error)
-        except RuntimeError:  # the window went away while this ran: nobody to tell
-            pass
+        _run_and_report(lambda: evaluate_scenario(self.scenario, self.project),
+                        lambda value, error: self.signals.done.emit(self.generation, value, error),
+                        "evaluation")
 
 
 class LiveEvaluator(QObject):
@@ -132,17 +141,9 @@ class _ChartJob(QRunnable):
     def run(self) -> None:
         from core.chart_data import chart_set
 
-        try:
-            charts, error = chart_set(self.project, self.index, self.results), None
-        except InputError as e:
-            charts, error = None, str(e)
-        except Exception as e:  # the window must survive any core failure
-            traceback.print_exc()
-            charts, error = None, f"charts failed: {e}"
-        try:
-            self.signals.done.emit(self.key, charts, error)
-        except RuntimeError:  # the window went away while this ran: nobody to tell
-            pass
+        _run_and_report(lambda: chart_set(self.project, self.index, self.results),
+                        lambda value, error: self.signals.done.emit(self.key, value, error),
+                        "charts")
 
 
 class ChartWorker(QObject):

@@ -28,30 +28,19 @@ class _Fail(Exception):
     pass
 
 
-def _positive_int(field: str, maximum: int | None = None):
-    def parse(text: str) -> int:
+def _positive(kind: type, maximum: float | None = None):
+    """An argparse type: a finite number > 0 (whole when ``kind`` is int), at most ``maximum``."""
+    def parse(text: str):
         try:
             value = float(text)
         except ValueError:
             raise argparse.ArgumentTypeError(f"cannot read {text!r} as a number") from None
-        if not math.isfinite(value) or value <= 0 or value != int(value):
-            raise argparse.ArgumentTypeError(f"must be a whole number > 0, got {text!r}")
+        if not math.isfinite(value) or value <= 0 or (kind is int and value != int(value)):
+            what = "a whole number" if kind is int else "a finite number"
+            raise argparse.ArgumentTypeError(f"must be {what} > 0, got {text!r}")
         if maximum is not None and value > maximum:
             raise argparse.ArgumentTypeError(f"must be at most {maximum:,}, got {text!r}")
-        return int(value)
-
-    return parse
-
-
-def _positive_float(field: str):
-    def parse(text: str) -> float:
-        try:
-            value = float(text)
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"cannot read {text!r} as a number") from None
-        if not math.isfinite(value) or value <= 0:
-            raise argparse.ArgumentTypeError(f"must be a finite number > 0, got {text!r}")
-        return value
+        return kind(value)
 
     return parse
 
@@ -76,8 +65,8 @@ def build_parser() -> argparse.ArgumentParser:
     src.add_argument("--model-config", metavar="CONFIG.json", help="a Hugging Face config.json")
     est.add_argument("--tokens", required=True, type=_count("--tokens"), help="15.6T, 300B or 15.6e12")
     est.add_argument("--accelerator", required=True, help="catalog id, e.g. H100-SXM")
-    est.add_argument("--count", required=True, type=_positive_int("--count", 10_000_000))
-    est.add_argument("--seq-len", type=_positive_int("--seq-len"), default=None)
+    est.add_argument("--count", required=True, type=_positive(int, 10_000_000))
+    est.add_argument("--seq-len", type=_positive(int), default=None)
     est.add_argument("--global-batch-tokens", type=_count("--global-batch-tokens"), default=None)
     est.add_argument("--precision", choices=("bf16", "fp8"), default="bf16")
     est.add_argument("--site", default=None, help="site id (MY-Johor, CN-West, ...) or ISO country")
@@ -86,7 +75,7 @@ def build_parser() -> argparse.ArgumentParser:
     est.add_argument("--policy", default=None, help="policy regime id (default in-force)")
     est.add_argument("--date", default=None, help="scenario date YYYY-MM-DD (default today)")
     est.add_argument("--acquired", default=None, help="when the chips were obtained, YYYY-MM-DD")
-    est.add_argument("--price-per-hour", type=_positive_float("--price-per-hour"), default=None,
+    est.add_argument("--price-per-hour", type=_positive(float), default=None,
                      help="lease price per accelerator-hour, USD")
     est.add_argument("--json", action="store_true", help="print one JSON object")
 
