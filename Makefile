@@ -4,14 +4,19 @@
 PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
+LOCK := requirements/dev.lock
+STAMP := $(VENV)/.installed-$(shell cat pyproject.toml $(LOCK) | cksum | cut -d' ' -f1)
 
-.PHONY: run test lint bench validate bundle clean
+.PHONY: run test lint bench validate bundle clean lock soak
 
-$(STAMP): pyproject.toml
+# Exact versions with hashes from the lock file (scripts/lock.sh, `make lock`), then the
+# project itself, editable, built by the locked setuptools: a new upstream release cannot
+# change what is installed without a commit.
+$(STAMP): pyproject.toml $(LOCK)
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes -r $(LOCK)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps \
+	  --no-build-isolation -e .
 	rm -f $(VENV)/.installed-*
 	touch $(STAMP)
 
@@ -33,6 +38,14 @@ bundle:
 
 validate: $(STAMP)
 	$(BIN)/python benchmarks/validate.py
+
+# refresh requirements/*.lock from pyproject.toml and requirements/*.in (needs the network)
+lock:
+	PY=$(PY) scripts/lock.sh
+
+# the window driven for 300 scenario switches (tests/gui/test_soak.py runs it too)
+soak: $(STAMP)
+	QT_QPA_PLATFORM=offscreen $(BIN)/python benchmarks/soak_window.py --cycles 300
 
 clean:
 	rm -rf $(VENV) build dist .pytest_cache

@@ -82,9 +82,6 @@ def app_icon():
 def make_application(argv: Sequence[str] = ()):
     from PySide6.QtWidgets import QApplication
 
-    from app.qtfix import guard_bool_refcount
-
-    guard_bool_refcount()  # PySide6 6.12 signal emit leaks True: would abort long sessions
     app = QApplication.instance() or QApplication([sys.argv[0] if sys.argv else "chokepoint",
                                                    *argv])
     app.setApplicationName("chokepoint")
@@ -179,6 +176,16 @@ def environment_ok(report: str | None = None) -> bool:
     from app.platform_check import problems
 
     lines = problems()
+    if not lines:  # the libraries load: now the binding itself (app.binding)
+        from app.binding import binding_problem, refuse
+
+        problem = binding_problem()
+        if problem:
+            if report:
+                Path(report).write_text(json.dumps({"ok": False, "error": problem}, indent=2),
+                                        encoding="utf-8")
+            refuse(problem)
+            return False
     for line in lines:
         _say(line)
     if lines and report:

@@ -2,8 +2,9 @@
 # Build the one-folder bundle: `make bundle` (or packaging/build.sh) -> dist/chokepoint/.
 #
 # The bundle is built in its own venv (build/bundle-venv) that holds only the runtime
-# dependencies from pyproject.toml plus PyInstaller; the app's own code comes from this
-# checkout. The venv is made again whenever pyproject.toml changes.
+# dependencies plus PyInstaller, installed from requirements/bundle.lock (exact versions with
+# hashes, the same pins as requirements/dev.lock); the app's own code comes from this
+# checkout. The venv is made again whenever the lock file changes.
 #   PY=python3.11          interpreter for the venv (needs its shared libpython)
 #   BUNDLE_VENV=DIR        venv to use (default build/bundle-venv)
 #   BUNDLE_DIST=DIR        output folder (default dist; the bundle is DIR/chokepoint)
@@ -20,18 +21,17 @@ if [ "$(uname -s)" = Linux ] && ! command -v objdump >/dev/null 2>&1; then
   exit 1
 fi
 
-STAMP="$VENV/.deps-$(cksum <"$ROOT/pyproject.toml" | cut -d' ' -f1)"
+LOCK="$ROOT/requirements/bundle.lock"
+STAMP="$VENV/.deps-$(cksum <"$LOCK" | cut -d' ' -f1)"
 VPY="$VENV/bin/python"
 case "$(uname -s)" in MINGW*|MSYS*|CYGWIN*) VPY="$VENV/Scripts/python.exe" ;; esac  # Git Bash
 if [ ! -f "$STAMP" ]; then
-  echo "build.sh: creating $VENV (runtime dependencies + PyInstaller)"
+  echo "build.sh: creating $VENV (runtime dependencies + PyInstaller, from $LOCK)"
   rm -rf "$VENV"
   "$PY" -m venv "$VENV"
-  "$VPY" -m pip install --quiet --disable-pip-version-check --upgrade pip
-  # non-editable install pulls exactly the [project] dependencies, no test extras ...
-  "$VPY" -m pip install --quiet --disable-pip-version-check "$ROOT" "pyinstaller>=6.10"
-  # ... and the installed copy goes again: the bundle takes app/ and core/ from the checkout
-  "$VPY" -m pip uninstall --quiet --yes chokepoint
+  # exactly the locked versions, hash-checked: the same pins the tests and the soak test ran
+  # (refresh with `make lock`); the app's own code comes from this checkout
+  "$VPY" -m pip install --quiet --disable-pip-version-check --require-hashes -r "$LOCK"
   touch "$STAMP"
 fi
 

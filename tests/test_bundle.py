@@ -28,7 +28,7 @@ pytestmark = pytest.mark.bundle
 ROOT = Path(__file__).resolve().parent.parent
 DIST = ROOT / "dist" / "chokepoint"
 EXE = "chokepoint.exe" if sys.platform == "win32" else "chokepoint"
-SOURCES = ("app", "core", "resources", "packaging", "pyproject.toml")
+SOURCES = ("app", "core", "resources", "packaging", "pyproject.toml", "requirements")
 SIZE_LIMIT_MB = 150
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 

@@ -15,11 +15,9 @@ pytest.importorskip("PySide6")
 pytest.importorskip("pptx")
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from app.qtfix import guard_bool_refcount  # noqa: E402
 from core.briefing import CHARTS  # noqa: E402
 from core.resources import resource  # noqa: E402
 
-guard_bool_refcount()
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = resource("examples") / "southeast-asia-route.json"
 MARK = "OFFICIAL-SENSITIVE"

@@ -9,9 +9,6 @@ from app.charts.memory import MemoryChart
 from app.charts.policy_timeline import PolicyTimelineChart
 from app.charts.step_time import StepTimeChart
 from app.charts.time_vs_count import TimeVsCountChart
-from app.qtfix import guard_bool_refcount
-
-guard_bool_refcount()  # pyqtgraph emits signals constantly: see app.qtfix
 
 CHART_CLASSES = {c.name: c for c in (TimeVsCountChart, CostChart, ComparisonChart, MemoryChart,
                                      StepTimeChart, PolicyTimelineChart)}

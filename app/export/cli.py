@@ -107,6 +107,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(list(sys.argv[1:] if argv is None else argv))
 
     def export() -> int:
+        from app.binding import binding_problem, refuse
+
+        problem = binding_problem()
+        if problem:
+            return refuse(problem)
         for path in run(args):
             print(path)
         return 0

@@ -12,9 +12,6 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 pytestmark = pytest.mark.gui
 
-from app.qtfix import guard_bool_refcount  # noqa: E402
-
-guard_bool_refcount()  # PySide6 6.12 emit() leaks True; pyqtgraph would abort the run at exit
 
 
 @pytest.fixture(autouse=True)
