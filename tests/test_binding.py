@@ -32,8 +32,10 @@ def test_known_bad_release_is_refused_in_one_line(monkeypatch):
 def test_a_draining_binding_is_refused_whatever_its_version(monkeypatch):
     monkeypatch.setattr(binding, "binding_version", lambda: "6.99.0")
     monkeypatch.setattr(binding, "refcount_drain", lambda emits=64: emits)
+    monkeypatch.setattr(binding, "_drained", False)  # restored after the test: no real drain
     message = binding.binding_problem()
     assert message is not None and "leaks references" in message
+    assert binding._drained, "a real drain would make refuse() skip the aborting shutdown"
 
 
 def test_gui_and_export_refuse_to_start_on_a_bad_binding(monkeypatch, tmp_path, capsys):
