@@ -55,6 +55,25 @@ def _count(field: str):
     return parse
 
 
+def _uncertainty_flags(p: argparse.ArgumentParser) -> None:
+    from core.uncertainty import DEFAULT_SAMPLES
+
+    p.add_argument("--samples", type=_positive(int, 1_000_000), default=DEFAULT_SAMPLES,
+                   help=f"Monte Carlo samples of the P10/P50/P90 ranges (default {DEFAULT_SAMPLES:,})")
+    p.add_argument("--seed", type=_nonnegative_int, default=0,
+                   help="random seed of the ranges: the same seed gives the same output (default 0)")
+
+
+def _nonnegative_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number >= 0, got {text!r}") from None
+    if not 0 <= value < 2**63:
+        raise argparse.ArgumentTypeError(f"expected a whole number >= 0, got {text!r}")
+    return value
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = _Parser(prog="chokepoint", description="Plan AI training runs under chip export controls.")
     sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
@@ -78,11 +97,13 @@ def build_parser() -> argparse.ArgumentParser:
     est.add_argument("--price-per-hour", type=_positive(float), default=None,
                      help="lease price per accelerator-hour, USD")
     est.add_argument("--json", action="store_true", help="print one JSON object")
+    _uncertainty_flags(est)
 
     ev = sub.add_parser("evaluate", help="evaluate the scenarios of a project file")
     ev.add_argument("project", metavar="PROJECT.json")
     ev.add_argument("--scenario", default=None, help="only this scenario (by name)")
     ev.add_argument("--json", action="store_true")
+    _uncertainty_flags(ev)
 
     cat = sub.add_parser("catalog", help="list accelerators, models, policies or sites")
     cat.add_argument("what", choices=("accelerators", "models", "policies", "sites"))
@@ -136,6 +157,15 @@ def cmd_estimate(args) -> int:
     return 0
 
 
+def _range(o: dict, key: str, fmt: str | None) -> str:
+    """ " (P10–P90 38–71)" from the output's uncertainty bands; empty without them."""
+    band = (o.get("uncertainty") or {}).get(key)
+    if not band:
+        return ""
+    show = (lambda x: fmt.format(x)) if fmt else human
+    return f" (P10–P90 {show(band['p10'])}–{show(band['p90'])})"
+
+
 def _summary(o: dict) -> str:
     lines = [
         f"{o['model_name']}: {human(o['total_params'])} parameters ({human(o['active_params'])} active), "
@@ -156,7 +186,8 @@ def _summary(o: dict) -> str:
             + f", micro-batch {p['micro_batch']}×{p['micro_batches']}, ZeRO-{p['zero_stage']}, "
             f"recompute {p['recompute']}, {p['precision'].upper()} "
             f"({p['chips_used']:,} chips, global batch {human(p['global_batch_tokens'])} tokens)",
-            f"Wall-clock: {o['wall_clock_days']:.1f} days   GPU-hours: {human(o['gpu_hours'])}   "
+            f"Wall-clock: {o['wall_clock_days']:.1f} days{_range(o, 'wall_clock_days', '{:.0f}')}   "
+            f"GPU-hours: {human(o['gpu_hours'])}{_range(o, 'gpu_hours', None)}   "
             f"MFU: {o['mfu'] * 100:.1f}%   goodput: {o['goodput'] * 100:.1f}%",
             f"Memory per accelerator: {o['memory_per_gpu_gb']:.1f} GB of {o['memory']['usable_hbm_gb']:.1f} GB usable "
             f"(weights {o['memory']['weights_gb']:.1f}, grads {o['memory']['gradients_gb']:.1f}, "
@@ -170,7 +201,7 @@ def _summary(o: dict) -> str:
         if o.get("energy_mwh") is not None:
             lines.append(f"Energy (accelerators at TDP): {o['energy_mwh']:,.0f} MWh")
     if o.get("cost_usd") is not None:
-        lines.append(f"Cost: ${o['cost_usd']:,.0f}  " + ", ".join(
+        lines.append(f"Cost: ${o['cost_usd']:,.0f}{_range(o, 'cost_usd', '${:,.0f}')}  " + ", ".join(
             f"{k} ${v:,.0f}" for k, v in (o.get("cost_breakdown") or {}).items() if v))
     for pol in o.get("policy") or []:
         rule = pol.get("decisive_rule") or "no rule applies"
@@ -257,7 +288,8 @@ def cmd_evaluate(args) -> int:
         if not scenarios:
             names = ", ".join(repr(s.name) for s in project.scenarios)
             raise InputError("--scenario", f"no scenario named {args.scenario!r} (have: {names})")
-    results = [result_dict(s, evaluate_scenario(s, project)) for s in scenarios]
+    results = [result_dict(s, evaluate_scenario(s, project), samples=args.samples, seed=args.seed)
+               for s in scenarios]
     if args.json:
         print(json.dumps({"project": project.name, "scenarios": results}, indent=2, allow_nan=False,
                          default=str))

@@ -16,6 +16,7 @@ from core.errors import InputError
 from core.estimate import EstimateResult, estimate
 from core.scenario import Scenario
 from core.sites import Site, get_site
+from core.uncertainty import DEFAULT_SAMPLES, estimate_uncertainty, option_uncertainty
 
 Verdict = Literal["feasible", "needs_license", "infeasible"]
 
@@ -260,8 +261,11 @@ def _choose(scenario: Scenario, options: list[OptionResult]) -> ScenarioResult:
     )
 
 
-def result_dict(scenario: Scenario, result: ScenarioResult) -> dict:
-    """The JSON of ``chokepoint evaluate --json`` for one scenario (stable keys)."""
+def result_dict(scenario: Scenario, result: ScenarioResult, samples: int = DEFAULT_SAMPLES,
+                seed: int = 0) -> dict:
+    """The JSON of ``chokepoint evaluate --json`` for one scenario (stable keys). ``uncertainty``
+    holds P10/P50/P90 of the chosen option (core.uncertainty; null without one), and
+    ``p_deadline`` / ``p_budget`` are set where the scenario has a deadline / budget."""
     best = result.best or result.options[0]
     out = best.estimate.cli_dict() if best.estimate else {}
     out.update(
@@ -275,14 +279,27 @@ def result_dict(scenario: Scenario, result: ScenarioResult) -> dict:
         policy=result.policy,
         options=[o.model_dump(mode="json", exclude={"estimate"}) for o in result.options],
     )
+    band = option_uncertainty(scenario, result, samples=samples, seed=seed)
+    out["uncertainty"] = None if band is None else band.model_dump(mode="json")
+    if scenario.constraints.deadline_days:
+        out["p_deadline"] = 0.0 if band is None else band.p_deadline
+    if scenario.constraints.budget_usd:
+        out["p_budget"] = 0.0 if band is None else band.p_budget
     return out
 
 
 def estimate_cli(args, model, preset, chip, training, scenario_mode: bool) -> dict:
     """What ``chokepoint estimate`` prints: the physics result, plus policy and cost when any of
     the scenario flags (--site, --access, --hq, --policy, --date, ...) is given."""
+    samples, seed = getattr(args, "samples", DEFAULT_SAMPLES), getattr(args, "seed", 0)
     if not scenario_mode:
-        return estimate(model, training, chip, args.count).cli_dict()
+        from core.training import PhysicsOptions
+
+        est = estimate(model, training, chip, args.count)
+        out = est.cli_dict()
+        band = estimate_uncertainty(est, PhysicsOptions(), samples=samples, seed=seed)
+        out["uncertainty"] = None if band is None else band.model_dump(mode="json")
+        return out
     import datetime as dt
 
     from core.scenario import PolicySettings, Pool
@@ -308,7 +325,7 @@ def estimate_cli(args, model, preset, chip, training, scenario_mode: bool) -> di
                         model=model, training=training, fleet=[pool],
                         policy=PolicySettings(regime=args.policy or "in-force"))
     result = evaluate_scenario(scenario)
-    out = result_dict(scenario, result)
+    out = result_dict(scenario, result, samples=samples, seed=seed)
     if args.hq is None:
         out["reasons"].append("end user headquartered in CN (the default; set --hq)")
     return out
