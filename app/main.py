@@ -7,7 +7,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Sequence
 
-CLI_COMMANDS = {"estimate", "evaluate", "catalog", "-h", "--help"}
+CLI_COMMANDS = {"estimate", "evaluate", "catalog", "solve", "-h", "--help"}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

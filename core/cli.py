@@ -105,6 +105,10 @@ def build_parser() -> argparse.ArgumentParser:
     ev.add_argument("--json", action="store_true")
     _uncertainty_flags(ev)
 
+    from core.solve_cli import add_parser as add_solve
+
+    add_solve(sub, _positive, _count)
+
     cat = sub.add_parser("catalog", help="list accelerators, models, policies or sites")
     cat.add_argument("what", choices=("accelerators", "models", "policies", "sites"))
     cat.add_argument("--json", action="store_true")
@@ -322,7 +326,10 @@ def run_guarded(prog: str, command: Callable[[], int]) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    commands = {"estimate": cmd_estimate, "catalog": cmd_catalog, "evaluate": cmd_evaluate}
+    from core.solve_cli import cmd_solve
+
+    commands = {"estimate": cmd_estimate, "catalog": cmd_catalog, "evaluate": cmd_evaluate,
+                "solve": cmd_solve}
     return run_guarded("chokepoint", lambda: commands[args.command](args))
 
 

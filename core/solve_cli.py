@@ -1,0 +1,189 @@
+"""``chokepoint solve``: the smallest fleet for a deadline, or every answer for a project
+scenario.
+
+    chokepoint solve --model M --tokens T --accelerator A --deadline-days D [estimate flags] --json
+    chokepoint solve --model M ... --deadline YYYY-MM-DD [--date YYYY-MM-DD] --json
+    chokepoint solve PROJECT.json [--scenario N] [--deadline-days D | --deadline DATE] --json
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+from typing import Any
+
+from core.errors import InputError
+
+
+def add_parser(sub: Any, positive: Any, count: Any) -> None:
+    s = sub.add_parser("solve", help="smallest fleet, latest start and reachable compute for a "
+                                     "deadline; every answer for a project scenario")
+    s.add_argument("project", nargs="?", metavar="PROJECT.json",
+                   help="a project file (then --scenario picks the scenario)")
+    s.add_argument("--scenario", default=None, help="scenario name or 1-based number (default 1)")
+    s.add_argument("--model", help="model preset id (see: chokepoint catalog models)")
+    s.add_argument("--model-config", metavar="CONFIG.json", help="a Hugging Face config.json")
+    s.add_argument("--tokens", type=count("--tokens"), help="15.6T, 300B or 15.6e12")
+    s.add_argument("--accelerator", help="catalog id, e.g. H100-SXM")
+    s.add_argument("--seq-len", type=positive(int), default=None)
+    s.add_argument("--global-batch-tokens", type=count("--global-batch-tokens"), default=None)
+    s.add_argument("--precision", choices=("bf16", "fp8"), default="bf16")
+    s.add_argument("--deadline-days", type=positive(float, 36_500), default=None,
+                   help="days from the start the run must finish within")
+    s.add_argument("--deadline", default=None, help="finish date YYYY-MM-DD (start: --date)")
+    s.add_argument("--date", default=None, help="start date YYYY-MM-DD (default today, or the "
+                                                "scenario's date)")
+    s.add_argument("--budget", type=positive(float), default=None, help="budget, USD")
+    s.add_argument("--confidence", choices=("p50", "p90"), default="p50",
+                   help="meet the deadline at the median estimate or at its P90")
+    s.add_argument("--max-count", type=positive(int, 10_000_000), default=None,
+                   help="largest fleet searched (default 1,000,000)")
+    s.add_argument("--json", action="store_true", help="print one JSON object")
+
+
+def _date(text: str | None, flag: str) -> dt.date | None:
+    if text is None:
+        return None
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise InputError(flag, f"expected a date YYYY-MM-DD, got {text!r}") from None
+
+
+def _deadline_days(args: Any, start: dt.date) -> float | None:
+    if args.deadline_days is not None and args.deadline is not None:
+        raise InputError("--deadline", "give --deadline-days or --deadline, not both")
+    if args.deadline is None:
+        return args.deadline_days
+    end = _date(args.deadline, "--deadline")
+    assert end is not None
+    days = (end - start).days
+    if days <= 0:
+        raise InputError("--deadline", f"{end} is not after the start {start} (set --date)")
+    return float(days)
+
+
+def cmd_solve(args: Any) -> int:
+    from core.solve import MAX_COUNT
+
+    max_count = args.max_count or MAX_COUNT
+    if args.project:
+        out = _solve_project(args, max_count)
+    else:
+        out = _solve_bare(args, max_count)
+    if args.json:
+        print(json.dumps(out, indent=2, allow_nan=False, default=str))
+    else:
+        print(_text(out))
+    return 0
+
+
+def _solve_bare(args: Any, max_count: int) -> dict[str, Any]:
+    from core.catalog import get_accelerator
+    from core.estimate import estimate
+    from core.solve import latest_start, min_count_for_deadline, reachable_compute
+    from core.training import PhysicsOptions, TrainingSpec
+    from core.uncertainty import efficiency_sigma
+
+    for flag in ("tokens", "accelerator"):
+        if getattr(args, flag) is None:
+            raise InputError(f"--{flag}", "required without a PROJECT.json")
+    if not (args.model or args.model_config):
+        raise InputError("--model", "give --model or --model-config (or a PROJECT.json)")
+    if args.model and args.model_config:
+        raise InputError("--model", "give --model or --model-config, not both")
+    start = _date(args.date, "--date") or dt.date.today()
+    deadline = _deadline_days(args, start)
+    if deadline is None:
+        raise InputError("--deadline-days", "give --deadline-days or --deadline")
+    if args.model_config:
+        from core.hf_import import load_hf_config
+
+        model, preset = load_hf_config(args.model_config), None
+    else:
+        from core.presets import get_preset
+
+        preset = get_preset(args.model)
+        model = preset.spec
+    chip = get_accelerator(args.accelerator, "--accelerator")
+    seq_len = args.seq_len or (preset.default_seq_len if preset and preset.default_seq_len else 4096)
+    try:
+        training = TrainingSpec(tokens=args.tokens, seq_len=seq_len, precision=args.precision,
+                                global_batch_tokens=int(args.global_batch_tokens)
+                                if args.global_batch_tokens else None)
+    except ValueError as exc:  # pydantic's ValidationError is a ValueError
+        raise InputError("--global-batch-tokens", str(exc).splitlines()[-1]) from None
+    physics = PhysicsOptions()
+    sigma, _ = efficiency_sigma(None, None)
+    answer = min_count_for_deadline(model, training, chip, deadline, physics, args.confidence,
+                                    sigma, max_count)
+    out: dict[str, Any] = answer.model_dump(mode="json")
+    out["start"] = start.isoformat()
+    out["deadline"] = (start + dt.timedelta(days=deadline)).isoformat()
+    if answer.min_count is not None:
+        est = estimate(model, training, chip, answer.min_count, physics, keep=0)
+        out["latest_start"] = latest_start(start + dt.timedelta(days=deadline),
+                                           est.wall_clock_days or 0.0).isoformat()
+        out["reachable_by_deadline"] = reachable_compute(est, deadline)
+    return out
+
+
+def _solve_project(args: Any, max_count: int) -> dict[str, Any]:
+    from core.project import load_project
+    from core.solve import solve_scenario
+
+    project = load_project(args.project)
+    names = [s.name for s in project.scenarios]
+    wanted = args.scenario
+    if wanted is None:
+        index = 0
+    elif wanted in names:
+        index = names.index(wanted)
+    elif wanted.isdigit() and 1 <= int(wanted) <= len(names):
+        index = int(wanted) - 1
+    else:
+        raise InputError("--scenario", f"no scenario {wanted!r}; the project has: "
+                         + "; ".join(f"{i + 1} {n!r}" for i, n in enumerate(names)))
+    scenario = project.scenarios[index]
+    start = _date(args.date, "--date") or scenario.date
+    deadline = _deadline_days(args, start)
+    if deadline is not None and start != scenario.date:
+        deadline += (start - scenario.date).days  # days from the scenario's own start
+    return solve_scenario(scenario, project, deadline, args.budget, args.confidence, max_count)
+
+
+def _text(o: dict[str, Any]) -> str:
+    if "options" in o:  # a project scenario
+        lines = [f"{o['scenario']}: verdict {o['verdict']}, deadline "
+                 f"{o['deadline_days'] if o['deadline_days'] is not None else 'none'} days"]
+        for r in o["options"]:
+            line = f"  {r['option']} [{r['policy_status']}]"
+            if r.get("wall_clock_days") is not None:
+                line += f": {r['wall_clock_days']:,.0f} days as held"
+            if r.get("min_count") is not None:
+                line += f"; needs {r['min_count']:,} for the deadline"
+            elif r.get("reason"):
+                line += f"; {r['reason']}"
+            if r.get("latest_start"):
+                line += f"; latest start {r['latest_start']}"
+            lines.append(line)
+        if "cheapest_meeting" in o:
+            lines.append(f"Cheapest compliant option meeting the deadline: "
+                         f"{o['cheapest_meeting'] or 'none'}")
+        if o.get("reason"):
+            lines.append(o["reason"])
+        return "\n".join(lines)
+    if o["min_count"] is None:
+        return f"No fleet of {o['accelerator']} meets it: {o['reason']}"
+    plan = o["plan"]
+    reach = o.get("reachable_by_deadline") or {}
+    return "\n".join([
+        f"{o['min_count']:,} × {o['accelerator']} finish in {o['wall_clock_days']:,.1f} days "
+        f"(deadline {o['deadline_days']:,.0f} days, {o['confidence'].upper()}); "
+        f"{o['min_count'] - 1:,} take {o['days_with_one_fewer'] or float('inf'):,.1f}",
+        f"Plan: TP{plan['tp']} PP{plan['pp']} DP{plan['dp']} EP{plan['ep']}, "
+        f"{plan['chips_used']:,} chips used",
+        f"Latest start for {o['deadline']}: {o.get('latest_start')}",
+        f"With {o['min_count']:,} chips by the deadline: {reach.get('training_flops', 0):.3g} FLOP",
+    ])
