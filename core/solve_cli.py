@@ -8,7 +8,6 @@ scenario.
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
 import json
 from typing import Any
