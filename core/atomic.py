@@ -53,11 +53,11 @@ def _process_start() -> float:
     try:
         with open("/proc/self/stat", "rb") as f:
             fields = f.read().rsplit(b")", 1)[1].split()
-        ticks = int(fields[19])  # field 22 of proc(5), counted after "pid (comm)"
-        with open("/proc/stat", "rb") as f:
-            btime = next(int(line.split()[1]) for line in f if line.startswith(b"btime "))
-        return btime + ticks / os.sysconf("SC_CLK_TCK")
-    except (OSError, ValueError, IndexError, StopIteration, AttributeError):
+        ticks = int(fields[19])  # field 22 of proc(5), counted after "pid (comm)": since boot
+        # boot time to the microsecond (/proc/stat's btime is whole seconds)
+        booted = time.time() - time.clock_gettime(time.CLOCK_BOOTTIME)
+        return min(booted + ticks / os.sysconf("SC_CLK_TCK"), time.time())
+    except (OSError, ValueError, IndexError, AttributeError):
         return time.time()
 
 
@@ -140,6 +140,11 @@ def _keep_backup(target: Path, tmp: Path) -> None:
     if not target.exists():
         return
     bak = target.with_name(target.name + ".bak")
+    with contextlib.suppress(OSError):
+        if os.path.samefile(bak, target):
+            # a save killed after the line below: the backup already is the current file (and a
+            # rename between two links of one file would do nothing, leaving ``tmp`` behind)
+            return
     with contextlib.suppress(FileNotFoundError):
         tmp.unlink()
     try:

@@ -170,3 +170,18 @@ def test_process_start_is_when_the_process_started():
                          capture_output=True, text=True, check=True, cwd=ROOT).stdout
     start, now = (float(x) for x in out.split())
     assert before - 2.0 <= start <= now  # /proc/stat counts boot time in whole seconds
+
+
+@posix_only
+def test_backup_already_linked_to_the_file_leaves_no_temp(tmp_path):
+    """A save killed between keeping the backup and the swap leaves ``plan.json.bak`` as a hard
+    link of ``plan.json``; the next save must not leave ``.plan.json.bak.tmp`` behind (a rename
+    between two links of one file does nothing)."""
+    p = tmp_path / "plan.json"
+    save_project(full_project(), p)
+    os.link(p, tmp_path / "plan.json.bak")
+    second = full_project().model_copy(update={"name": "second"})
+    save_project(second, p)
+    assert sorted(x.name for x in tmp_path.iterdir()) == ["plan.json", "plan.json.bak"]
+    assert load_project(tmp_path / "plan.json.bak") == full_project()
+    assert load_project(p) == second
