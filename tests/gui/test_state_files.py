@@ -137,3 +137,72 @@ def test_app_starts_with_a_broken_home(tmp_path):
     assert "Traceback" not in proc.stderr
     warnings = [line for line in proc.stderr.splitlines() if "warning:" in line]
     assert len(warnings) == 1 and "without autosave" in warnings[0], proc.stderr
+
+
+# ---- names suggested by the Save As and Export deck dialogs ----------------------------------
+
+
+def test_suggested_file_name_is_one_plain_name():
+    from app.filenames import suggested_file_name as name
+
+    assert name("../../etc/passwd", ".json") == "etc-passwd.json"
+    assert name("Plan A: 2027/28", ".json") == "Plan A- 2027-28.json"
+    assert name("..", ".json") == "project.json"
+    assert name(" .hidden", ".pptx") == "hidden.pptx"
+    assert name("CON", ".json") == "CON_.json"
+    assert name("a\x00b\x1b\u202ec", ".json") == "a b c.json"
+    assert name("Ünïcødé plan", ".json") == "Ünïcødé plan.json"
+    assert len(name("x" * 300, ".json")) == 105
+
+
+def test_save_as_and_export_deck_suggest_a_safe_name(window, monkeypatch, tmp_path):
+    from PySide6.QtWidgets import QFileDialog
+
+    asked = []
+
+    def dialog(parent, caption, start, *args, **kwargs):
+        asked.append(start)
+        return "", ""
+
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", dialog)
+    window.set_project_properties("../../Briefing/2027: Q3", "")
+    assert window.document.path is None
+    assert window.save_as() is False
+    window.export_deck_dialog()
+    assert asked == ["Briefing-2027- Q3.json", "Briefing-2027- Q3.pptx"]
+
+
+def test_export_deck_refuses_the_projects_own_file(window, monkeypatch, tmp_path):
+    from PySide6.QtWidgets import QFileDialog
+
+    project = tmp_path / "plan.json"
+    assert window.save_to(str(project))
+    before = project.read_bytes()
+    warned = []
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(project), ""))
+    monkeypatch.setattr(window, "_warn", lambda title, text: warned.append(text))
+    window.export_deck_dialog()
+    assert project.read_bytes() == before
+    assert len(warned) == 1 and "own file" in warned[0]
+
+
+def test_failed_save_in_the_window_keeps_file_and_edits(window, monkeypatch, tmp_path):
+    project = tmp_path / "plan.json"
+    assert window.save_to(str(project))
+    before = project.read_bytes()
+    window.rename_scenario(0, "Edited, not yet saved")
+    edited = window.project
+    warned = []
+    monkeypatch.setattr(window, "_warn", lambda title, text: warned.append((title, text)))
+
+    def full(*args, **kwargs):
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(os, "fsync", full)
+    assert window.save_to(str(project)) is False
+    monkeypatch.undo()
+    assert project.read_bytes() == before
+    assert window.project == edited and window.document.modified
+    assert len(warned) == 1
+    title, text = warned[0]
+    assert "\n" not in text and "No space left on device" in text and "left unchanged" in text
