@@ -100,7 +100,7 @@ def clean_stale_temps(target: Path, older_than: float | None = None) -> list[Pat
     cutoff = PROCESS_START if older_than is None else older_than
     folder = target.parent
     pattern = temp_pattern(target.name)
-    removed = []
+    removed: list[Path] = []
     try:
         entries = list(os.scandir(folder))
     except OSError:
