@@ -24,7 +24,7 @@ from core.scenario import Scenario
 
 
 def versions() -> tuple[Project, Project]:
-    """Two large projects (about 1.5 MB each) that differ all through the file."""
+    """Two large projects (1.3 MB each) that differ all through the file."""
     base = {
         "name": "s", "date": "2026-03-01",
         "model": {"n_layers": 2, "d_model": 64, "n_heads": 4, "ffn_dim": 256, "vocab_size": 1000},

@@ -20,7 +20,7 @@ from core.atomic import temp_pattern
 from core.project import load_project
 from tests.test_project import ROOT
 
-KILLS = 120
+KILLS = int(os.environ.get("CHOKEPOINT_KILLS", "120"))  # more for a longer run by hand
 pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork and SIGKILL")
 
 
