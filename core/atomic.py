@@ -24,15 +24,11 @@ import errno as _errno
 import os
 import re
 import tempfile
-import threading
 import time
 from pathlib import Path
 
 PRIVATE_FILE = 0o600
 PRIVATE_DIR = 0o700
-
-_umask_lock = threading.Lock()
-
 
 class WriteError(OSError):
     """A file could not be written; the file already on disk (if any) is unchanged."""
@@ -64,19 +60,31 @@ def _process_start() -> float:
 PROCESS_START = _process_start()
 
 
-def default_file_mode() -> int:
-    """What a plain ``open(path, "w")`` would give here: 0666 minus the umask."""
-    umask = None
+def _umask_now() -> int | None:
+    """The umask without changing it, where the OS tells (Linux); None elsewhere."""
     with contextlib.suppress(OSError, ValueError):
         with open("/proc/self/status", encoding="ascii") as f:
             for line in f:
                 if line.startswith("Umask:"):
-                    umask = int(line.split()[1], 8)
-    if umask is None:
-        with _umask_lock:  # no other way to read it; set it straight back
-            umask = os.umask(0o022)
-            os.umask(umask)
-    return 0o666 & ~umask
+                    return int(line.split()[1], 8)
+    return None
+
+
+def _umask_at_start() -> int:
+    # elsewhere the only way to read it is to set it and set it back: done once, at import, so a
+    # thread creating a file at that moment is not given the wrong permissions later on
+    umask = os.umask(0o022)
+    os.umask(umask)
+    return umask
+
+
+_START_UMASK = _umask_at_start()
+
+
+def default_file_mode() -> int:
+    """What a plain ``open(path, "w")`` would give here: 0666 minus the umask."""
+    umask = _umask_now()
+    return 0o666 & ~(_START_UMASK if umask is None else umask)
 
 
 def real_target(path: str | os.PathLike[str]) -> Path:
