@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 
 from app.charts import CHART_CLASSES
 from core.chart_data import ChartSet
+from core.errors import InputError
 
 TAB_NAMES = {"time-vs-count": "Time vs count", "cost": "Cost", "comparison": "Comparison",
              "memory": "Memory", "step-time": "Step time", "policy-timeline": "Policy timeline"}
@@ -104,7 +105,11 @@ class ChartsPanel(QWidget):
         path, _ = QFileDialog.getSaveFileName(self, f"Export {TAB_NAMES[name]} chart", start,
                                               f"{fmt.upper()} (*.{fmt})")
         if path:
-            self.export_to(fmt, path, size)
+            try:
+                self.export_to(fmt, path, size)
+            except (InputError, OSError) as e:  # the file of that name, if any, is unchanged
+                self.message.emit(f"Export failed: {e}")
+                return
             self.message.emit(f"Exported {path}")
 
     def copy(self) -> None:

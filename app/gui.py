@@ -94,6 +94,20 @@ def make_application(argv: Sequence[str] = ()):
     return app
 
 
+def start_session():
+    """This run's ``state.Session``, or None after a one-line warning when the app's own folders
+    cannot be made (read-only or broken home): the window then runs without autosave."""
+    from app import state
+
+    problem = state.unavailable()
+    if problem:
+        _say(f"chokepoint: {problem}")
+    try:
+        return state.Session()
+    except OSError:
+        return None
+
+
 def offer_recovery(ask) -> object | None:
     """A ProjectDocument from a crashed session's autosave if ``ask(recoverable)`` says yes."""
     from app import state
@@ -139,7 +153,7 @@ def run_gui(argv: Sequence[str]) -> int:
     from app.main_window import MainWindow
 
     app = make_application()
-    session = state.Session()
+    session = start_session()
     document = offer_recovery(_ask_recover)
     error = None
     if document is None:
@@ -201,7 +215,6 @@ def smoke_test(out: str, path: str | None = None) -> int:
     try:
         from PySide6.QtCore import QEventLoop, QTimer
 
-        from app import state
         from app.main_window import MainWindow
         from core.scenario_eval import evaluate_scenario
 
@@ -209,7 +222,7 @@ def smoke_test(out: str, path: str | None = None) -> int:
         document, error = initial_document(path)
         if error:
             raise RuntimeError(error)
-        session = state.Session()
+        session = start_session()
         window = MainWindow(document, session, interactive=False)
         loop = QEventLoop()
         shown: list = []
@@ -236,7 +249,8 @@ def smoke_test(out: str, path: str | None = None) -> int:
                   "startup_s": round(startup, 3),
                   "banner": window.results.banner.text(), "qt_platform": app.platformName()}
         window.close()
-        session.close()
+        if session is not None:
+            session.close()
         app.processEvents()
         code = 0
     except Exception as e:  # the report must say what went wrong, never a bare traceback

@@ -422,10 +422,17 @@ class MainWindow(QMainWindow):
         return export_deck(self.current_charts(), path, file_name=self._file_name())
 
     def export_deck_dialog(self) -> None:
-        start = f"{Path(self.document.display_name).stem}.pptx"
+        from app.filenames import suggested_file_name
+
+        start = suggested_file_name(Path(self.document.display_name).stem if self.document.path
+                                    else self.project.name, ".pptx")
         path, _ = QFileDialog.getSaveFileName(self, "Export deck", start,
                                               "PowerPoint (*.pptx)")
         if not path:
+            return
+        if self.document.path and Path(path).exists() and Path(path).samefile(self.document.path):
+            self._warn("Cannot export the deck", f"{path} is this project's own file; choose "
+                       "another name")
             return
         try:
             self.export_deck(path)
@@ -509,7 +516,9 @@ class MainWindow(QMainWindow):
         return self.save_to(self.document.path)
 
     def save_as(self) -> bool:
-        start = self.document.path or f"{self.project.name}.json"
+        from app.filenames import suggested_file_name
+
+        start = self.document.path or suggested_file_name(self.project.name, ".json")
         path, _ = QFileDialog.getSaveFileName(self, "Save project as", start, FILE_FILTER)
         return bool(path) and self.save_to(path)
 

@@ -3,6 +3,12 @@ autosaves (state). Never next to the user's document: a swap file there could le
 
 ``CHOKEPOINT_HOME`` overrides both folders (``$CHOKEPOINT_HOME/config`` and ``/state``), which
 the tests use to stay out of the real home folder.
+
+Both folders are private to the user (0700) and so are the files in them (0600: the session
+lock, the autosave and its meta naming the original file, recent files). Every file here is
+written with ``core.atomic.write_atomic``, the same writer as projects. When a folder cannot be
+made (a read-only or broken home), ``state_dir``/``config_dir`` raise ``StateUnavailable`` with a
+one-line message; the app then starts without autosave or recent files (``unavailable()``).
 """
 
 from __future__ import annotations
@@ -18,24 +24,46 @@ from pathlib import Path
 import platformdirs
 from PySide6.QtCore import QLockFile
 
+from core.atomic import PRIVATE_FILE, make_private_dir, write_atomic
 from core.project import Project, load_project, save_project
 
 APP = "chokepoint"
 MAX_RECENT = 10
 
 
+class StateUnavailable(OSError):
+    """The app's own folder cannot be made; the message is one line naming it."""
+
+
+def _private_dir(path: Path, what: str) -> Path:
+    try:
+        return make_private_dir(path)
+    except OSError as e:
+        reason = e.strerror or str(e)
+        raise StateUnavailable(e.errno or 0, f"cannot use the {what} folder {path}: {reason}") from e
+
+
 def state_dir() -> Path:
     home = os.environ.get("CHOKEPOINT_HOME")
     path = Path(home) / "state" if home else platformdirs.user_state_path(APP, appauthor=False)
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+    return _private_dir(path, "state")
 
 
 def config_dir() -> Path:
     home = os.environ.get("CHOKEPOINT_HOME")
     path = Path(home) / "config" if home else platformdirs.user_config_path(APP, appauthor=False)
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+    return _private_dir(path, "settings")
+
+
+def unavailable() -> str | None:
+    """One line saying what the app cannot keep this run (None when both folders work)."""
+    try:
+        state_dir()
+        config_dir()
+    except StateUnavailable as e:
+        return (f"warning: {e.strerror}; starting without autosave, recent files and saved "
+                "settings")
+    return None
 
 
 def _read_json(path: Path, default):
@@ -46,16 +74,18 @@ def _read_json(path: Path, default):
 
 
 def _write_json(path: Path, data) -> None:
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(json.dumps(data, indent=2), encoding="utf-8")
-    os.replace(tmp, path)
+    """The app's own small files: atomic like a project save, readable by the user only."""
+    write_atomic(path, (json.dumps(data, indent=2) + "\n").encode("utf-8"), private=True)
 
 
 # ---- settings (config) and small state files --------------------------------------------
 
 
 def load_settings() -> dict:
-    return _read_json(config_dir() / "settings.json", {})
+    try:
+        return _read_json(config_dir() / "settings.json", {})
+    except StateUnavailable:
+        return {}
 
 
 def save_settings(settings: dict) -> None:
@@ -64,7 +94,10 @@ def save_settings(settings: dict) -> None:
 
 def load_ui_state() -> dict:
     """Window geometry and splitter sizes (base64 strings)."""
-    return _read_json(state_dir() / "window.json", {})
+    try:
+        return _read_json(state_dir() / "window.json", {})
+    except StateUnavailable:
+        return {}
 
 
 def save_ui_state(data: dict) -> None:
@@ -72,7 +105,10 @@ def save_ui_state(data: dict) -> None:
 
 
 def recent_files() -> list[str]:
-    items = _read_json(state_dir() / "recent.json", [])
+    try:
+        items = _read_json(state_dir() / "recent.json", [])
+    except StateUnavailable:
+        return []
     return [p for p in items if isinstance(p, str)] if isinstance(items, list) else []
 
 
@@ -80,21 +116,21 @@ def add_recent(path: str | os.PathLike[str]) -> list[str]:
     p = str(Path(path).resolve())
     items = [p] + [q for q in recent_files() if q != p]
     items = items[:MAX_RECENT]
-    _write_json(state_dir() / "recent.json", items)
+    with contextlib.suppress(OSError):  # a convenience: never fails the save or open it follows
+        _write_json(state_dir() / "recent.json", items)
     return items
 
 
 def clear_recent() -> None:
-    _write_json(state_dir() / "recent.json", [])
+    with contextlib.suppress(OSError):
+        _write_json(state_dir() / "recent.json", [])
 
 
 # ---- autosave and crash recovery --------------------------------------------------------
 
 
 def _sessions_dir() -> Path:
-    path = state_dir() / "autosave"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+    return _private_dir(state_dir() / "autosave", "autosave")
 
 
 @dataclass
@@ -128,10 +164,12 @@ class Session:
         self.meta_path = folder / f"{self.id}.meta.json"
         self._lock = QLockFile(str(self.lock_path))
         self._lock.setStaleLockTime(0)
-        self._lock.tryLock(0)
+        if self._lock.tryLock(0):
+            with contextlib.suppress(OSError):
+                os.chmod(self.lock_path, PRIVATE_FILE)  # it names this process and host
 
     def autosave(self, project: Project, original: str | None) -> None:
-        save_project(project, self.autosave_path)
+        save_project(project, self.autosave_path, private=True)
         _write_json(self.meta_path, {"original": original, "saved_at": time.time()})
 
     def clear_autosave(self) -> None:
@@ -147,9 +185,14 @@ class Session:
 
 
 def find_recoverable() -> list[Recoverable]:
-    """Autosaves whose session lock is stale (its process is gone), newest first."""
-    out = []
-    for lock_path in _sessions_dir().glob("*.lock"):
+    """Autosaves whose session lock is stale (its process is gone), newest first; none when
+    the state folder cannot be used."""
+    out: list[Recoverable] = []
+    try:
+        folder = _sessions_dir()
+    except StateUnavailable:
+        return out
+    for lock_path in folder.glob("*.lock"):
         lock = QLockFile(str(lock_path))
         lock.setStaleLockTime(0)
         if not lock.tryLock(0):
@@ -161,7 +204,7 @@ def find_recoverable() -> list[Recoverable]:
             out.append(Recoverable(project_path, meta.get("original"), float(meta.get("saved_at", 0)),
                                    lock_path))
     # orphaned autosaves without any lock (lock removed above on an earlier start): offer too
-    for project_path in _sessions_dir().glob("*.json"):
+    for project_path in folder.glob("*.json"):
         if project_path.name.endswith(".meta.json"):
             continue
         lock_path = project_path.with_suffix(".lock")

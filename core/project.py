@@ -4,23 +4,22 @@ A project is one ``.json`` file (see docs/project-format.md). Loading reads the 
 the migration chain ``MIGRATIONS[v]`` (v -> v+1) up to ``SCHEMA_VERSION``, then validates; a file
 from a newer program is refused rather than half-read. Every failure is an ``InputError`` whose
 field is the path inside the file (``scenarios[2].fleet[0].count``), and a failed load never
-touches the file. Saving serialises fully first, writes a temp file in the same folder, fsyncs,
-keeps one ``.bak`` of the previous file and swaps the new one in with ``os.replace``.
+touches the file. Saving serialises fully first, then goes through ``core.atomic.write_atomic``:
+temp file in the same folder, fsync, one ``.bak`` of the previous file, ``os.replace``.
 """
 
 from __future__ import annotations
 
-import contextlib
 import json
 import math
 import os
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from core.atomic import write_atomic
 from core.errors import InputError
 from core.scenario import Scenario
 
@@ -279,58 +278,13 @@ def project_to_text(project: Project) -> str:
         raise InputError("regimes", f"cannot be saved: {e}") from None
 
 
-def _fsync_dir(folder: Path) -> None:
-    """Make the rename durable where the OS allows opening a directory (not on Windows)."""
-    flags = getattr(os, "O_DIRECTORY", 0) | os.O_RDONLY
-    try:
-        fd = os.open(folder, flags)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
-
-
-def _keep_backup(target: Path, tmp: Path) -> None:
-    """Point ``name.json.bak`` at the current file's contents (via ``tmp``)."""
-    if not target.exists():
-        return
-    bak = target.with_name(target.name + ".bak")
-    with contextlib.suppress(FileNotFoundError):
-        tmp.unlink()
-    try:
-        os.link(target, tmp)  # cheap and atomic: the old inode survives the replace below
-    except OSError:
-        tmp.write_bytes(target.read_bytes())  # filesystems without hard links
-    os.replace(tmp, bak)
-
-
-def save_project(project: Project, path: str | os.PathLike[str]) -> None:
-    """Atomic save: the file on disk is always either the old or the new project, whole."""
-    target = Path(path)
+def save_project(project: Project, path: str | os.PathLike[str], *, private: bool = False) -> None:
+    """Atomic save (core.atomic): the file on disk is always either the old or the new project,
+    whole; one ``.bak`` keeps the previous file. A symlink's target is written, not the link.
+    ``private`` gives a new file mode 0600 (the app's autosaves); otherwise the umask decides.
+    A failure raises ``WriteError`` (an ``OSError``) and leaves the file on disk unchanged."""
     data = project_to_text(project).encode("utf-8")
-    folder = target.parent if str(target.parent) else Path(".")
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
-    tmp = Path(tmp_name)
-    bak_tmp = target.with_name(f".{target.name}.bak.tmp")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        if target.exists():
-            os.chmod(tmp, target.stat().st_mode & 0o7777)
-        _keep_backup(target, bak_tmp)
-        os.replace(tmp, target)
-    except BaseException:
-        for leftover in (tmp, bak_tmp):
-            with contextlib.suppress(FileNotFoundError):
-                leftover.unlink()
-        raise
-    _fsync_dir(folder)
+    write_atomic(path, data, backup=True, private=private)
 
 
 def project_json_schema() -> dict[str, Any]:

@@ -2,7 +2,8 @@
 
 Needs Qt (charts are drawn by pyqtgraph), so it lives in ``app`` and runs headless
 (``QT_QPA_PLATFORM=offscreen`` unless a platform is set). Bad input exits 2 with one line naming
-the field; never a traceback.
+the field; never a traceback. ``--out`` may never be the project itself (however it is spelled,
+or through a link), and every file is written atomically: a failed export keeps the old file.
 """
 
 from __future__ import annotations
@@ -60,6 +61,20 @@ def _scenario_index(project, wanted: str | None) -> int:
                      + "; ".join(f"{i + 1} {n!r}" for i, n in enumerate(names)))
 
 
+def _is_same_file(a: Path, b: Path) -> bool:
+    try:
+        return os.path.samefile(a, b)
+    except OSError:  # one of them does not exist (yet): not the same file
+        return False
+
+
+def _refuse_input(project: Path, targets: list[Path]) -> None:
+    for target in targets:
+        if _is_same_file(project, target):
+            raise InputError("--out", f"{target} is the project being exported; choose another "
+                             "file name (the project is left as it is)")
+
+
 def run(args: argparse.Namespace) -> list[Path]:
     from app.export.render import parse_size
     from core.project import load_project
@@ -84,6 +99,8 @@ def run(args: argparse.Namespace) -> list[Path]:
         raise InputError("--out", f"{out} is a folder; give a file name")
     elif not out.parent.exists():
         raise InputError("--out", f"folder {out.parent} does not exist")
+    targets = [out / f"{name}.{args.format}" for name in names] if many else [out]
+    _refuse_input(Path(args.project), targets)
 
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from core.chart_data import chart_set
@@ -97,8 +114,7 @@ def run(args: argparse.Namespace) -> list[Path]:
     from app.export.render import export_chart
 
     written = []
-    for name in names:
-        target = out / f"{name}.{args.format}" if many else out
+    for name, target in zip(names, targets, strict=True):
         written.append(export_chart(name, charts, args.format, target, size, file_name=file_name))
     return written
 

@@ -1,11 +1,12 @@
 """A PowerPoint deck: a summary slide comparing the scenarios, then one slide per chart with its
 title, the key assumptions as a footnote and the source line; the project's marking at the top
 and bottom of every slide. Charts go in as PNGs at slide resolution (python-pptx cannot embed
-SVG); everything else is real, editable slide text."""
+SVG); everything else is real, editable slide text. The deck is built in memory and written
+atomically (``write_export``): a failed export leaves an existing deck of that name as it was."""
 
 from __future__ import annotations
 
-import tempfile
+import io
 from pathlib import Path
 
 from pptx import Presentation
@@ -13,7 +14,7 @@ from pptx.dml.color import RGBColor
 from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
 from pptx.util import Emu, Inches, Pt
 
-from app.export.render import build_chart, dispose, save_png
+from app.export.render import build_chart, dispose, png_bytes, write_export, xml_safe
 from core.briefing import CHARTS, PER_SCENARIO, footnote, project_assumptions_line, source_line
 from core.chart_data import ChartSet
 from core.errors import InputError
@@ -44,7 +45,7 @@ def _box(slide, name: str, left, top, width, height, text: str, size: float, bol
         para = tf.paragraphs[0] if i == 0 else tf.add_paragraph()
         para.alignment = align
         run = para.add_run()
-        run.text = line
+        run.text = xml_safe(line)  # a deck is XML: control characters in user text cannot go in
         run.font.size = Pt(size)
         run.font.bold = bold
         run.font.color.rgb = colour
@@ -107,13 +108,12 @@ def _cell(cell, text: str, bold=False, align=PP_ALIGN.LEFT) -> None:
     para = cell.text_frame.paragraphs[0]
     para.alignment = align
     run = para.add_run()
-    run.text = text
+    run.text = xml_safe(text)
     run.font.size = Pt(14)
     run.font.bold = bold
 
 
-def _chart_slide(prs, name: str, charts: ChartSet, source: str, width_px: int,
-                 tmp: Path) -> None:
+def _chart_slide(prs, name: str, charts: ChartSet, source: str, width_px: int) -> None:
     slide = _frame(prs, CHARTS[name], _subtitle(name, charts),
                    footnote(name, charts.scenarios, charts.results, charts.index), source,
                    charts.marking)
@@ -123,10 +123,10 @@ def _chart_slide(prs, name: str, charts: ChartSet, source: str, width_px: int,
     chart = build_chart(name, charts, (width_px, height_px), frame_title=False,
                         with_footnote=False, marking="")
     try:
-        png = save_png(chart, tmp / f"{name}.png", width_px, height_px)
+        png = png_bytes(chart, width_px, height_px)
     finally:
         dispose(chart)
-    pic = slide.shapes.add_picture(str(png), MARGIN, Inches(PICTURE_TOP), width=box_w)
+    pic = slide.shapes.add_picture(io.BytesIO(png), MARGIN, Inches(PICTURE_TOP), width=box_w)
     pic.name = f"Chart {name}"
 
 
@@ -140,15 +140,12 @@ def export_deck(charts: ChartSet, path: str | Path, names: list[str] | None = No
     path = Path(path)
     prs = Presentation()
     prs.slide_width, prs.slide_height = SLIDE_W, SLIDE_H
-    prs.core_properties.title = f"{charts.project} — Chokepoint charts"
+    prs.core_properties.title = xml_safe(f"{charts.project} — Chokepoint charts")
     prs.core_properties.author = "Chokepoint"
     source = source_line(charts.project, file_name)
     _summary_slide(prs, charts, source)
-    with tempfile.TemporaryDirectory(prefix="chokepoint-deck-") as tmp:
-        for n in names:
-            _chart_slide(prs, n, charts, source, width_px, Path(tmp))
-        try:
-            prs.save(str(path))
-        except OSError as e:
-            raise InputError("--out", f"cannot write {path}: {e.strerror or e}") from None
-    return path
+    for n in names:
+        _chart_slide(prs, n, charts, source, width_px)
+    data = io.BytesIO()
+    prs.save(data)
+    return write_export(path, data.getvalue())

@@ -5,14 +5,19 @@ Every export builds a fresh chart in the light briefing theme, lays it out offsc
 ``LOGICAL_WIDTH``-wide canvas and paints its scene (pyqtgraph's exporters keep 1-px pens and a
 tiny legend when enlarged, and its SVG exporter fails with PySide6 6.12). Works headless with
 ``QT_QPA_PLATFORM=offscreen``.
+
+Every file is rendered fully into memory first, then written by ``core.atomic.write_atomic``
+(temp file beside it, fsync, swap): a failed export never destroys an existing file of that name.
+SVG text is XML: characters XML cannot hold (controls typed into a marking or a name) are dropped.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from pathlib import Path
 
-from PySide6.QtCore import QMarginsF, QRectF, QSize, QSizeF, Qt
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QMarginsF, QRectF, QSize, QSizeF, Qt
 from PySide6.QtGui import (
     QColor,
     QGuiApplication,
@@ -27,6 +32,7 @@ from PySide6.QtWidgets import QApplication
 
 from app.charts import CHART_CLASSES
 from app.charts.base import BRIEFING, LOGICAL_WIDTH, Chart, ChartTheme
+from core.atomic import WriteError, write_atomic
 from core.briefing import footnote, source_line
 from core.chart_data import ChartSet
 from core.errors import InputError
@@ -123,36 +129,76 @@ def render_image(chart: Chart, width: int, height: int) -> QImage:
     return img
 
 
-def save_png(chart: Chart, path: str | Path, width: int = 1920, height: int = 1080) -> Path:
-    path = Path(path)
-    if not render_image(chart, width, height).save(str(path), "PNG"):
-        raise InputError("--out", f"cannot write {path}")
-    return path
+def write_export(path: str | Path, data: bytes, field: str = "--out") -> Path:
+    """Write a finished export atomically; a failure is one line naming the file and ``field``,
+    and leaves any existing file of that name as it was."""
+    try:
+        write_atomic(path, data)
+    except WriteError as e:
+        raise InputError(field, str(e)) from None
+    return Path(path)
 
 
-def save_svg(chart: Chart, path: str | Path, title: str = "") -> Path:
-    path = Path(path)
+def _buffer() -> tuple[QByteArray, QBuffer]:
+    data = QByteArray()
+    buf = QBuffer(data)
+    buf.open(QIODevice.OpenModeFlag.WriteOnly)
+    return data, buf
+
+
+def png_bytes(chart: Chart, width: int = 1920, height: int = 1080) -> bytes:
+    data, buf = _buffer()
+    if not render_image(chart, width, height).save(buf, "PNG"):
+        raise InputError("--out", "the PNG could not be encoded")
+    buf.close()
+    return bytes(data.data())
+
+
+# XML 1.0 allows tab, newline, carriage return and everything from U+0020 except these
+_XML_BAD = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+_CHAR_REF = re.compile(r"&#(x[0-9a-fA-F]+|[0-9]+);")
+
+
+def _xml_char_ok(code: int) -> bool:
+    return (code in (0x9, 0xA, 0xD) or 0x20 <= code <= 0xD7FF or 0xE000 <= code <= 0xFFFD
+            or 0x10000 <= code <= 0x10FFFF)
+
+
+def xml_safe(text: str) -> str:
+    """``text`` without the characters (raw or as ``&#...;`` references) that XML 1.0 forbids."""
+    def ref(m: re.Match[str]) -> str:
+        body = m.group(1)
+        code = int(body[1:], 16) if body[0] == "x" else int(body)
+        return m.group(0) if _xml_char_ok(code) else ""
+
+    return _CHAR_REF.sub(ref, _XML_BAD.sub("", text))
+
+
+def svg_bytes(chart: Chart, title: str = "") -> bytes:
     w, h = chart.width(), chart.height()
+    data, buf = _buffer()
     gen = QSvgGenerator()
-    gen.setFileName(str(path))
+    gen.setOutputDevice(buf)
     gen.setSize(QSize(w, h))
     gen.setViewBox(QRectF(0, 0, w, h))
-    gen.setTitle(title or chart.title)
+    gen.setTitle(xml_safe(title or chart.title))
     gen.setDescription("Chokepoint chart")
     gen.setResolution(96)  # as the screen: pyqtgraph axes replay QPictures recorded at 96 dpi
     p = QPainter()
     if not p.begin(gen):
-        raise InputError("--out", f"cannot write {path}")
+        raise InputError("--out", "the SVG could not be drawn")
     _paint(chart, p, w, h)
     p.end()
-    return path
+    buf.close()
+    text = bytes(data.data()).decode("utf-8", errors="replace")
+    return xml_safe(text).encode("utf-8")
 
 
-def save_pdf(chart: Chart, path: str | Path, title: str = "") -> Path:
+def pdf_bytes(chart: Chart, title: str = "") -> bytes:
     """One page the shape of the chart (16:9 at 13.33 × 7.5 in, like a widescreen slide)."""
-    path = Path(path)
     w, h = chart.width(), chart.height()
-    writer = QPdfWriter(str(path))
+    data, buf = _buffer()
+    writer = QPdfWriter(buf)
     writer.setTitle(title or chart.title)
     writer.setCreator("Chokepoint")
     writer.setResolution(96)  # one logical pixel = 1/96 in: pens and fonts keep their size
@@ -160,12 +206,26 @@ def save_pdf(chart: Chart, path: str | Path, title: str = "") -> Path:
                                      QPageLayout.Orientation.Portrait, QMarginsF(0, 0, 0, 0)))
     p = QPainter()
     if not p.begin(writer):
-        raise InputError("--out", f"cannot write {path}")
+        raise InputError("--out", "the PDF could not be drawn")
     sx = writer.width() / w
     p.scale(sx, sx)
     _paint(chart, p, w, h)
     p.end()
-    return path
+    del writer  # finishes the document into the buffer
+    buf.close()
+    return bytes(data.data())
+
+
+def save_png(chart: Chart, path: str | Path, width: int = 1920, height: int = 1080) -> Path:
+    return write_export(path, png_bytes(chart, width, height))
+
+
+def save_svg(chart: Chart, path: str | Path, title: str = "") -> Path:
+    return write_export(path, svg_bytes(chart, title))
+
+
+def save_pdf(chart: Chart, path: str | Path, title: str = "") -> Path:
+    return write_export(path, pdf_bytes(chart, title))
 
 
 def copy_to_clipboard(chart: Chart, width: int = 1920, height: int = 1080) -> QImage:
