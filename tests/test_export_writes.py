@@ -16,11 +16,9 @@ pytest.importorskip("PySide6")
 pytest.importorskip("pptx")
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from app.qtfix import guard_bool_refcount  # noqa: E402
 from core.project import load_project  # noqa: E402
 from tests.test_charts_export import EXAMPLE, cli  # noqa: E402
 
-guard_bool_refcount()
 posix_only = pytest.mark.skipif(os.name != "posix", reason="POSIX permissions and symlinks")
 
 

@@ -1,0 +1,65 @@
+"""Chart 9: cost against time of every usable option at fractions of the chips it holds; the
+frontier (no point both faster and cheaper) joined. Drawn from ``core.sensitivity.pareto``."""
+
+from __future__ import annotations
+
+import pyqtgraph as pg
+
+from app.charts.base import Chart, fmt_usd
+from app.theme import accelerator_style
+from core.chart_data import ChartSet
+
+
+class ParetoChart(Chart):
+    name = "pareto"
+    title = "Cost against time of every usable option"
+
+    def subtitle(self, charts: ChartSet) -> str:
+        return f"Scenario: {charts.scenario.name} — each option at ¼, ½, ¾ and all of its chips"
+
+    def draw(self, charts: ChartSet, body):
+        t = self.theme
+        a = charts.answers
+        points = [] if a is None else a.frontier
+        if not points:
+            body.addItem(self.text("no usable option with a price" if a else "not computed",
+                                   t.label_px, colour=t.muted, justify="center"))
+            return [], []
+        plot = self.new_plot(body, "Days to train", "Cost, USD millions")
+        plot.showGrid(x=True, y=True, alpha=0.25)
+        legend = []
+        self._points = points
+        for option in dict.fromkeys(p.option for p in points):
+            mine = [p for p in points if p.option == option]
+            colour, symbol = accelerator_style(mine[0].accelerator)
+            plot.plot([p.days for p in mine], [p.cost_usd / 1e6 for p in mine],
+                      pen=t.pen(colour, t.line_width * 0.5), symbol=symbol,
+                      symbolSize=t.marker_size, symbolBrush=pg.mkBrush(colour),
+                      symbolPen=t.pen(colour, 1.0))
+            legend.append((self.swatch("line", colour, symbol=symbol), option))
+            for p in mine:
+                self.label_at(plot, p.days, p.cost_usd / 1e6, f"  {p.count:,}")
+        front = sorted((p for p in points if p.on_frontier), key=lambda p: p.days)
+        if len(front) > 1:
+            plot.plot([p.days for p in front], [p.cost_usd / 1e6 for p in front],
+                      pen=t.pen(t.foreground, t.line_width * 0.6, pg.QtCore.Qt.PenStyle.DashLine))
+            legend.append((self.swatch("rule", t.foreground,
+                                       style=pg.QtCore.Qt.PenStyle.DashLine), "frontier"))
+        xs = [p.days for p in points]
+        ys = [p.cost_usd / 1e6 for p in points]
+        plot.setXRange(0, max(xs) * 1.15, padding=0)
+        plot.setYRange(0, max(ys) * 1.2, padding=0)
+        return legend, ["Numbers beside the points: chips used. Options the policy blocks are "
+                        "left out."]
+
+    def hover_text(self, plot_index, x, y):
+        pts = getattr(self, "_points", [])
+        if not pts:
+            return None
+        xs = max(p.days for p in pts) or 1.0
+        ys = max(p.cost_usd for p in pts) / 1e6 or 1.0
+        best = min(pts, key=lambda p: ((p.days - x) / xs) ** 2 + ((p.cost_usd / 1e6 - y) / ys) ** 2)
+        if abs(best.days - x) / xs > 0.05 or abs(best.cost_usd / 1e6 - y) / ys > 0.05:
+            return None
+        return (f"{best.option}\n{best.count:,} chips: {best.days:,.1f} days, "
+                f"${best.cost_usd:,.0f}" + ("\non the frontier" if best.on_frontier else ""))

@@ -1,0 +1,44 @@
+"""The numbers behind the three answer charts of a scenario: what the policy costs the lab
+(before/after, with the fallback route), which assumption decides it (tornado), and the
+cost-vs-time frontier of its usable options. Headless, like ``core.chart_data``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+from core.impact import Impact, impact
+from core.sensitivity import FrontierPoint, Tornado, pareto, tornado
+
+
+class AnswerCharts(BaseModel):
+    scenario: str
+    impact: Impact | None = None
+    impact_error: str = ""
+    tornado: Tornado
+    frontier: list[FrontierPoint] = Field(default_factory=list)
+
+
+def comparison_regime(scenario: Any) -> str:
+    """The regime a scenario is compared with on the policy-impact chart: its own
+    ``policy.compare_regime`` when set; else the rules in force for a hypothetical regime, and
+    no controls at all for the rules in force (what the controls cost the lab)."""
+    chosen = getattr(scenario.policy, "compare_regime", None)
+    if chosen:
+        return str(chosen)
+    return "none" if scenario.policy.regime == "in-force" else "in-force"
+
+
+def answer_charts(scenario: Any, project: Any = None) -> AnswerCharts:
+    from core.errors import InputError
+
+    before = comparison_regime(scenario)
+    impact_result, error = None, ""
+    try:
+        impact_result = impact(scenario, project, before_regime=before,
+                               after_regime=scenario.policy.regime)
+    except InputError as e:
+        error = str(e)
+    return AnswerCharts(scenario=scenario.name, impact=impact_result, impact_error=error,
+                        tornado=tornado(scenario, project), frontier=pareto(scenario, project))
