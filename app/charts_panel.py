@@ -23,7 +23,8 @@ from core.chart_data import ChartSet
 from core.errors import InputError
 
 TAB_NAMES = {"time-vs-count": "Time vs count", "cost": "Cost", "comparison": "Comparison",
-             "memory": "Memory", "step-time": "Step time", "policy-timeline": "Policy timeline"}
+             "memory": "Memory", "step-time": "Step time", "policy-timeline": "Policy timeline",
+             "policy-impact": "Policy impact", "tornado": "Sensitivity", "pareto": "Cost vs time"}
 EXPORTS = [("png", (1920, 1080), "PNG 1920×1080…"), ("png", (3840, 2160), "PNG 3840×2160 (4K)…"),
            ("svg", (1920, 1080), "SVG (vector)…"), ("pdf", (1920, 1080), "PDF (vector)…")]
 

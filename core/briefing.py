@@ -20,9 +20,13 @@ CHARTS: dict[str, str] = {
     "memory": "Memory per accelerator (chosen plan)",
     "step-time": "Step-time breakdown (chosen plan)",
     "policy-timeline": "Policy timeline: usable accelerators over time",
+    "policy-impact": "What the policy costs the lab: best route before and after",
+    "tornado": "Sensitivity: which assumption decides it",
+    "pareto": "Cost against time of every usable option",
 }
 # Charts about one scenario (the others compare every scenario of the project).
-PER_SCENARIO = frozenset({"time-vs-count", "memory", "step-time", "policy-timeline"})
+PER_SCENARIO = frozenset({"time-vs-count", "memory", "step-time", "policy-timeline",
+                          "policy-impact", "tornado", "pareto"})
 
 
 def chart_title(name: str, scenario: str) -> str:

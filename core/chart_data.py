@@ -9,6 +9,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
+from core.answer_charts import AnswerCharts, answer_charts
 from core.catalog import get_accelerator
 from core.estimate import MemoryBreakdown, StepTime, estimate
 from core.scenario import Scenario
@@ -246,6 +247,8 @@ class ChartSet(BaseModel):
     comparison: list[ComparisonRow]
     plan: PlanBreakdown
     timeline: PolicyTimeline
+    answers: AnswerCharts | None = Field(
+        default=None, description="policy impact, tornado and frontier (core.answer_charts)")
 
     @property
     def scenario(self) -> Scenario:
@@ -256,10 +259,11 @@ class ChartSet(BaseModel):
         return self.results[self.index]
 
 
-def chart_set(project: Any, index: int = 0, results: list[ScenarioResult | None] | None = None
-              ) -> ChartSet:
+def chart_set(project: Any, index: int = 0, results: list[ScenarioResult | None] | None = None,
+              answers: bool = True) -> ChartSet:
     """Evaluate every scenario of ``project`` (reusing the ``results`` given, by position) and
-    gather the data of all six charts for scenario ``index``."""
+    gather the data of every chart for scenario ``index`` (the answer charts only with
+    ``answers``: they re-evaluate the scenario a few dozen times)."""
     from core.scenario_eval import evaluate_scenario
 
     scenarios = list(project.scenarios)
@@ -273,4 +277,5 @@ def chart_set(project: Any, index: int = 0, results: list[ScenarioResult | None]
                     index=index, scenarios=scenarios, results=done,
                     time_vs_count=time_vs_count(scenario, project, result),
                     cost=cost_breakdown(scenarios, done), comparison=comparison(scenarios, done),
-                    plan=plan_breakdown(result), timeline=policy_timeline_chart(scenario, project))
+                    plan=plan_breakdown(result), timeline=policy_timeline_chart(scenario, project),
+                    answers=answer_charts(scenario, project) if answers else None)

@@ -68,6 +68,9 @@ class PolicySettings(_Strict):
         default=None, description="when a hypothetical rule takes effect; None = the scenario date"
     )
     disabled_rules: list[str] = Field(default_factory=list)
+    compare_regime: str | None = Field(
+        default=None, description="regime the policy-impact chart compares this one with; None = "
+        "no controls for the rules in force, the rules in force for any other regime")
     count_pending_licences: bool = Field(
         default=False, description="count chips that need a licence as usable (weighted by likelihood)"
     )

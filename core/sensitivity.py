@@ -16,6 +16,7 @@ from typing import Any
 from pydantic import BaseModel, Field
 
 from core.errors import InputError
+from core.units import human
 
 WHAT_IF = 0.20  # the stated what-if range of inputs without a sourced range
 Z90 = 1.2815515655446004
@@ -105,23 +106,21 @@ def tornado(scenario: Any, project: Any = None) -> Tornado:
             sigma, source = efficiency_sigma(None, getattr(scenario.physics, "maturity", None))
             f = math.exp(Z90 * sigma)
             lo_eff, hi_eff = eff / f, min(1.0, eff * f)
-            bar("software efficiency", f"×{1 / f:.2f} (P10)", f"×{hi_eff / eff:.2f} (P90)",
+            bar("software efficiency", f"×{1 / f:.2f}", f"×{hi_eff / eff:.2f}",
                 set_path(scenario, ("physics", "kernel_efficiency"), lo_eff),
                 set_path(scenario, ("physics", "kernel_efficiency"), hi_eff),
-                f"spread of the cross-validated error: {source}")
+                f"P10-P90 of the cross-validated error ({source})")
         t = scenario.training.tokens
-        bar("training tokens", f"{t * (1 - WHAT_IF):.3g}", f"{t * (1 + WHAT_IF):.3g}",
+        bar("training tokens", human(t * (1 - WHAT_IF)), human(t * (1 + WHAT_IF)),
             set_path(scenario, ("training", "tokens"), t * (1 - WHAT_IF)),
             set_path(scenario, ("training", "tokens"), t * (1 + WHAT_IF)),
             "what-if ±20 % (no sourced range)")
         rate = scenario.physics.failures_per_gpu_day
         if rate > 0:
-            bar("interruptions", f"{rate / 2:.2g}/GPU-day", f"{rate * 2:.2g}/GPU-day",
-                set_path(scenario, ("physics", "failures_per_gpu_day"), rate * 2),
+            bar("interruptions", "½× rate", "2× rate",
                 set_path(scenario, ("physics", "failures_per_gpu_day"), rate / 2),
-                "what-if ½× to 2× the Llama 3 rate (no sourced spread)")
-            bars[-1].low_label, bars[-1].high_label = (f"{rate * 2:.2g}/GPU-day",
-                                                       f"{rate / 2:.2g}/GPU-day")
+                set_path(scenario, ("physics", "failures_per_gpu_day"), rate * 2),
+                f"what-if ½× to 2× the rate of {rate:.2g} per GPU-day (no sourced spread)")
         site = get_site(best.site)
         lease = [i for i in best.pools if scenario.fleet[i].access == "lease"]
         owned = [i for i in best.pools if scenario.fleet[i].access != "lease"]

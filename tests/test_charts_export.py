@@ -24,7 +24,10 @@ MARK = "OFFICIAL-SENSITIVE"
 AXIS_LABELS = {"time-vs-count": ["Number of accelerators", "Days to train"],
                "cost": ["Cost, USD millions"], "comparison": ["Days to train", "Cost, USD millions"],
                "memory": ["GB per accelerator"], "step-time": ["Seconds per optimizer step"],
-               "policy-timeline": ["Date (year)"]}
+               "policy-timeline": ["Date (year)"],
+               "policy-impact": ["Days to train", "Cost, USD millions"],
+               "tornado": ["Days to train", "Cost, USD millions"],
+               "pareto": ["Days to train", "Cost, USD millions"]}
 
 
 def cli(*args: str, env=None) -> subprocess.CompletedProcess:

@@ -38,7 +38,7 @@ class ParetoChart(Chart):
                       symbolPen=t.pen(colour, 1.0))
             legend.append((self.swatch("line", colour, symbol=symbol), option))
             for p in mine:
-                self.label_at(plot, p.days, p.cost_usd / 1e6, f"  {p.count:,}")
+                self.label_at(plot, p.days, p.cost_usd / 1e6, f"{p.count:,}", anchor=(0.5, 1.3))
         front = sorted((p for p in points if p.on_frontier), key=lambda p: p.days)
         if len(front) > 1:
             plot.plot([p.days for p in front], [p.cost_usd / 1e6 for p in front],

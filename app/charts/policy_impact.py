@@ -27,12 +27,13 @@ class PolicyImpactChart(Chart):
                                    colour=self.theme.muted, justify="center"))
             return [], []
         i = a.impact
-        rows = [("Before: " + i.before.label, i.before), ("After: " + i.after.label, i.after)]
+        rows = [(f"Before ({i.before.label}): {i.before.option or 'no compliant route'}", i.before),
+                (f"After ({i.after.label}): {i.after.option or 'no compliant route'}", i.after)]
         days = self.new_plot(body, "Days to train (wall-clock)", row=0, col=0)
         cost = self.new_plot(body, "Cost, USD millions", row=0, col=1)
         body.layout.setColumnStretchFactor(0, 3)
         body.layout.setColumnStretchFactor(1, 2)
-        self.category_axis(days, [elide(name, 40) for name, _ in rows], width_chars=34)
+        self.category_axis(days, [elide(name, 70) for name, _ in rows], width_chars=48)
         cost.getAxis("left").setStyle(showValues=False, tickLength=0)
         cost.getAxis("left").setWidth(2)
         for p in (days, cost):
@@ -45,8 +46,7 @@ class PolicyImpactChart(Chart):
             if route.wall_clock_days is not None:
                 add_bar(self, days, 0, y, route.wall_clock_days, colour)
                 self.label_at(days, route.wall_clock_days, y,
-                              f" {route.wall_clock_days:,.0f} days · {elide(route.option or '', 34)}",
-                              bold=True)
+                              f" {route.wall_clock_days:,.0f} days", bold=True)
                 dmax = max(dmax, route.wall_clock_days)
             else:
                 self.label_at(days, 0, y, "  no compliant route", bold=True)
@@ -57,7 +57,7 @@ class PolicyImpactChart(Chart):
                 cmax = max(cmax, route.cost_usd / 1e6)
             else:
                 self.label_at(cost, 0, y, "  not computed")
-        days.setXRange(0, max(dmax, 1e-6) * 2.2, padding=0)
+        days.setXRange(0, max(dmax, 1e-6) * 1.75, padding=0)
         cost.setXRange(0, max(cmax, 1e-6) * 1.7, padding=0)
         for p in (days, cost):
             p.setYRange(-0.6, len(rows) - 0.4, padding=0)

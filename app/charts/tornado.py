@@ -14,7 +14,7 @@ LOW, HIGH = "#4C78A8", "#F58518"  # input at its low / high end
 
 class TornadoChart(Chart):
     name = "tornado"
-    title = "Which assumption decides it: days and cost over each input's range"
+    title = "Sensitivity: which assumption decides it"
 
     def subtitle(self, charts: ChartSet) -> str:
         a = charts.answers
@@ -34,7 +34,8 @@ class TornadoChart(Chart):
         n = len(bars)
         days = self.new_plot(body, "Days to train", row=0, col=0)
         cost = self.new_plot(body, "Cost, USD millions", row=0, col=1)
-        self.category_axis(days, [elide(b.input, 26) for b in bars], width_chars=24)
+        self.category_axis(days, [elide(f"{b.input} ({b.low_label} – {b.high_label})", 48)
+                                  for b in bars], width_chars=40)
         cost.getAxis("left").setStyle(showValues=False, tickLength=0)
         cost.getAxis("left").setWidth(2)
         self._bars = bars
@@ -57,14 +58,11 @@ class TornadoChart(Chart):
                                                      brush=colour,
                                                      pen=t.pen(t.foreground, t.bar_pen)))
                     spans[key].append(v)
-            label = f"  {b.low_label} → {b.high_label}"
-            self.label_at(days, max(x for x in (b.days_low, b.days_high, tor.base_days)
-                                    if x is not None), y, label)
         for plot, key, base in ((days, "days", tor.base_days),
                                 (cost, "cost", (tor.base_cost or 0) / 1e6)):
             lo, hi = min(spans[key]), max(spans[key])
             pad = (hi - lo) or max(abs(base), 1.0) * 0.1
-            plot.setXRange(lo - pad * 0.15, hi + pad * (0.9 if key == "days" else 0.2), padding=0)
+            plot.setXRange(lo - pad * 0.15, hi + pad * 0.15, padding=0)
             plot.addItem(pg.InfiniteLine(pos=base, angle=90, pen=t.pen(
                 t.foreground, max(1.5, t.line_width * 0.6), Qt.PenStyle.DashLine)))
             plot.setYRange(-0.6, n - 0.4, padding=0)

@@ -18,7 +18,8 @@ from typing import NoReturn
 from core.cli import run_guarded
 from core.errors import InputError
 
-CHART_CHOICES = ("time-vs-count", "cost", "comparison", "memory", "step-time", "policy-timeline")
+CHART_CHOICES = ("time-vs-count", "cost", "comparison", "memory", "step-time", "policy-timeline",
+                 "policy-impact", "tornado", "pareto")
 
 
 class _Parser(argparse.ArgumentParser):
