@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pyqtgraph as pg
 
-from app.charts.base import Chart, fmt_usd
+from app.charts.base import Chart
 from app.theme import accelerator_style
 from core.chart_data import ChartSet
 
