@@ -100,13 +100,15 @@ def make_application(argv: Sequence[str] = ()):
 def offer_recovery(ask) -> object | None:
     """A ProjectDocument from a crashed session's autosave if ``ask(recoverable)`` says yes."""
     from app import state
-    from app.main_window import recovered_document
+    from app.document import ProjectDocument
     from core.errors import InputError
 
     for rec in state.find_recoverable():
         if ask(rec):
-            try:
-                doc = recovered_document(rec)
+            try:  # marked modified: it is not on disk
+                original = rec.original if rec.original and Path(rec.original).exists() else None
+                doc = ProjectDocument(rec.load(), original)
+                doc.undo_stack.resetClean()
             except InputError as e:
                 _say(f"chokepoint: the autosave could not be read: {e}")
                 rec.discard()

@@ -6,6 +6,9 @@ the same site are merged (co-located); training across sites is not assumed.
 
 from __future__ import annotations
 
+import hashlib
+import json
+import uuid
 from typing import Any, Literal
 
 from pydantic import BaseModel, Field
@@ -61,6 +64,33 @@ def _regime(scenario: Scenario, project: Any):
     from core.regimes import regime_for
 
     return regime_for(project, scenario.policy.regime)
+
+
+def _regimes_text(project: Any) -> str:
+    regimes = getattr(project, "regimes", None) or []
+    try:
+        return json.dumps(regimes, sort_keys=True, default=str)
+    except (ValueError, TypeError, RecursionError):  # cannot be serialised: never share a result
+        return f"unserialisable {uuid.uuid4().hex}"
+
+
+def _key(scenario_json: str, regimes_text: str) -> str:
+    return hashlib.blake2b(f"{scenario_json}\n{regimes_text}".encode(), digest_size=20).hexdigest()
+
+
+def result_key(scenario: Scenario, project: Any = None) -> str:
+    """A digest of everything ``evaluate_scenario(scenario, project)`` reads: the scenario (its name
+    too, which the result carries) and the project's regimes, all of them (``regime_for``
+    validates every project regime, so a broken one changes every scenario's outcome). The
+    catalog, rule and site files are fixed for the life of the process. Keep this next to
+    ``evaluate_scenario``: whatever it starts reading from the project must be added here."""
+    return _key(scenario.model_dump_json(), _regimes_text(project))
+
+
+def result_keys(project: Any) -> list[str]:
+    """``result_key`` of every scenario of ``project``, serialising the regimes once."""
+    regimes = _regimes_text(project)
+    return [_key(s.model_dump_json(), regimes) for s in project.scenarios]
 
 
 def _pool_label(pools: list[int], scenario: Scenario) -> str:
