@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from app import sources, state
+from app.autosave import Autosaver
 from app.document import ProjectDocument
 from app.editors.fleet_editor import FleetEditor
 from app.editors.model_editor import ModelEditor
@@ -32,7 +33,7 @@ from core.chart_data import chart_set
 from core.errors import InputError
 from core.scenario import Scenario
 
-AUTOSAVE_MS = 1000  # an edit reaches the autosave within this (plus the write), however busy
+AUTOSAVE_MS = 500  # an edit is on disk within this plus at most two writes (docs/gui.md)
 CHARTS_DELAY_MS = 400  # charts follow the result once edits pause
 FILE_FILTER = "Chokepoint project (*.json);;All files (*)"
 
@@ -107,8 +108,10 @@ class MainWindow(QMainWindow):
         self.busy_label = QLabel()
         self.statusBar().addPermanentWidget(self.busy_label)
 
+        self.autosaver = Autosaver(session, self)  # does nothing without a session
+        self.autosaver.failed.connect(lambda m: self.statusBar().showMessage(m, 10000))
         self._autosave_timer = QTimer(self, singleShot=True, interval=AUTOSAVE_MS)
-        self._autosave_timer.timeout.connect(self.autosave)
+        self._autosave_timer.timeout.connect(lambda: self.autosave(wait=False))
         self._build_menus()
         self.set_document(document)
         self._restore_geometry()
@@ -515,31 +518,27 @@ class MainWindow(QMainWindow):
             self._warn("Cannot save project", str(e))
             return False
         state.add_recent(path)
-        if self.session is not None:
-            self.session.clear_autosave()
+        self.autosave()  # saved: nothing left to recover
         self._update_title()
         self.statusBar().showMessage(f"Saved {path}", 5000)
         return True
 
     def _autosave_soon(self) -> None:
-        """At most one autosave a second, the first at most a second after the edit (a restarted
-        debounce would starve while someone types). The undo stack is updated by then."""
+        """Throttled, not debounced (a restarted timer would starve while someone types): the
+        first change starts the timer, later ones ride along. The undo stack is updated by then."""
         if not self._autosave_timer.isActive():
             self._autosave_timer.start()
 
-    def autosave(self) -> None:
-        """Copy a modified project to the state folder (never next to the file); a project back
-        at its saved state has nothing to recover."""
-        doc, session = self.document, self.session
-        if session is None or doc is None:
-            return
-        try:
-            if doc.modified:
-                session.autosave(doc.project, doc.path)
-            else:
-                session.clear_autosave()
-        except (InputError, OSError) as e:
-            self.statusBar().showMessage(f"Autosave failed: {e}", 10000)
+    def autosave(self, wait: bool = True) -> None:
+        """Copy a modified project to the state folder (never next to the file), in a worker; a
+        project back at its saved state has nothing to recover."""
+        doc = self.document
+        if doc.modified:
+            self.autosaver.save(doc.project, doc.path)
+        else:
+            self.autosaver.clear()
+        if wait:
+            self.autosaver.wait()
 
     # ---- geometry and closing ----------------------------------------------------------
     def _restore_geometry(self) -> None:
@@ -566,6 +565,7 @@ class MainWindow(QMainWindow):
             event.ignore()
             return
         self._autosave_timer.stop()
+        self.autosaver.wait()
         self._charts_timer.stop()
         self.evaluator.shutdown()
         self.background.shutdown()
