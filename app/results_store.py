@@ -32,13 +32,14 @@ class ResultsStore:
         self._outcomes: OrderedDict[str, Outcome] = OrderedDict()
         self._project: Any = None
         self._keys: list[str] = []
+        self._memo: dict = {}  # unchanged scenarios are not re-serialised after an edit
 
     def __len__(self) -> int:
         return len(self._outcomes)
 
     def _follow(self, project: Any) -> list[str]:
         if project is not self._project:
-            self._project, self._keys = project, result_keys(project)
+            self._project, self._keys = project, result_keys(project, self._memo)
             for key in self._keys:  # the project on screen is the most recently used
                 if key in self._outcomes:
                     self._outcomes.move_to_end(key)
@@ -57,11 +58,18 @@ class ResultsStore:
     def put(self, scenario: Scenario, project: Any, outcome: Outcome) -> str:
         """Store the outcome of evaluating ``scenario`` within ``project`` (the project the job
         was given, which may be older than the one on screen); returns its key."""
-        key = result_key(scenario, project)
+        key = self._key_of(scenario, project)
         self._outcomes[key] = outcome
         self._outcomes.move_to_end(key)
         self._evict()
         return key
+
+    def _key_of(self, scenario: Scenario, project: Any) -> str:
+        if project is self._project:  # the usual case: no need to serialise anything again
+            for s, key in zip(project.scenarios, self._keys, strict=True):
+                if s is scenario:
+                    return key
+        return result_key(scenario, project)
 
     def rows(self, project: Any, key: str) -> list[int]:
         """The scenarios of ``project`` whose outcome is stored under ``key``."""

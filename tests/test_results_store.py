@@ -38,6 +38,14 @@ def test_key_covers_scenario_and_regimes(twins):
     assert result_key(s, before) != result_key(s.model_copy(update={"name": "x"}), before)
     assert result_keys(before) == [result_key(x, before) for x in before.scenarios]
     assert result_key(s, None) == result_key(s, before.model_copy(update={"regimes": []}))
+    memo: dict = {}  # the store's shortcut after an edit gives the same keys as from scratch
+    assert result_keys(before, memo) == result_keys(before)
+    assert result_keys(after, memo) == result_keys(after) != result_keys(before)
+    renamed = after.model_copy(update={"scenarios": [
+        x.model_copy(update={"name": "renamed"}) if i == 0 else x
+        for i, x in enumerate(after.scenarios)]})
+    assert result_keys(renamed, memo) == result_keys(renamed)
+    assert result_keys(renamed, memo)[1:] == result_keys(after)[1:]
 
 
 def test_hit_miss_and_invalidation_on_regime_edit(twins):
