@@ -58,23 +58,26 @@ DRIVER = textwrap.dedent("""
 
 def run_and_kill(home: Path, project: Path, mode: str, after_s: float = 2.0) -> str:
     env = dict(os.environ, CHOKEPOINT_HOME=str(home), QT_QPA_PLATFORM="offscreen")
-    proc = subprocess.Popen([sys.executable, "-c", DRIVER.format(root=str(ROOT)), str(project),
-                             mode], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            text=True)
-    watchdog = threading.Timer(120, proc.kill)
-    watchdog.start()
-    try:
-        line = proc.stdout.readline()
-        assert line.strip() == "EDITED", (line, proc.stderr.read() if proc.poll() else "")
-        time.sleep(after_s)
-        assert proc.poll() is None, f"the app exited by itself: {proc.stderr.read()}"
-        proc.send_signal(signal.SIGKILL)
-        proc.wait(30)
-    finally:
-        watchdog.cancel()
-        proc.kill()
-        proc.wait()
-    return proc.stderr.read()
+    log = home.parent / f"stderr-{mode}.txt"  # a file, not a pipe: a full pipe would stall the app
+    with log.open("w") as err:
+        proc = subprocess.Popen([sys.executable, "-c", DRIVER.format(root=str(ROOT)),
+                                 str(project), mode], env=env, stdout=subprocess.PIPE,
+                                stderr=err, text=True)
+        watchdog = threading.Timer(120, proc.kill)
+        watchdog.start()
+        try:
+            line = proc.stdout.readline()
+            assert line.strip() == "EDITED", (line, log.read_text())
+            time.sleep(after_s)
+            assert proc.poll() is None, f"the app exited by itself: {log.read_text()}"
+            proc.send_signal(signal.SIGKILL)
+            proc.wait(30)
+        finally:
+            watchdog.cancel()
+            proc.kill()
+            proc.wait()
+            proc.stdout.close()
+    return log.read_text()
 
 
 @pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="SIGKILL is POSIX")
