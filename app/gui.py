@@ -110,7 +110,7 @@ def offer_recovery(ask) -> object | None:
                 doc = ProjectDocument(rec.load(), original)
                 doc.undo_stack.resetClean()
             except InputError as e:
-                _say(f"chokepoint: the autosave could not be read: {e}")
+                _say(f"chokepoint: the autosave of {rec.describe()} could not be read: {e}")
                 rec.discard()
                 continue
             rec.discard()

@@ -118,3 +118,21 @@ def test_chart_set_never_takes_a_stale_known_result(twins):
     assert charts.comparison[h20 + 1].verdict == "infeasible"
     reused = chart_set(before, h20, stale)
     assert all(a is b for a, b in zip(reused.results, stale.values(), strict=True))
+
+
+def test_evaluation_reads_nothing_of_the_project_but_what_the_key_covers(twins):
+    """If evaluate_scenario starts reading another project field, result_key must cover it."""
+    before, _after, h20 = twins
+
+    class Recorder:
+        def __init__(self, project):
+            self.project, self.read = project, set()
+
+        def __getattr__(self, name):
+            self.read.add(name)
+            return getattr(self.project, name)
+
+    for s in (before.scenarios[0], before.scenarios[h20]):
+        spy = Recorder(before)
+        assert evaluate_scenario(s, spy) == evaluate_scenario(s, before)
+        assert spy.read == {"regimes"}
