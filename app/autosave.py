@@ -63,6 +63,8 @@ class Autosaver(QObject):
         self._signals.done.connect(self._done)
 
     def save(self, project, original: str | None) -> None:
+        if self.session is None:
+            return
         last = self._last
         if last is not None and last[0] == "save" and last[1] is project and last[2] == original:
             return  # nothing new since the last write
@@ -70,13 +72,11 @@ class Autosaver(QObject):
         self._queue(lambda: self.session.autosave(project, original))
 
     def clear(self) -> None:
-        if self._last != ("clear",):
+        if self.session is not None and self._last != ("clear",):
             self._last = ("clear",)
             self._queue(self.session.clear_autosave)
 
     def _queue(self, action: Callable[[], None]) -> None:
-        if self.session is None:
-            return
         with self._lock:
             self._pending = action
             if self._draining:

@@ -140,3 +140,23 @@ def test_edit_is_autosaved_without_a_save_and_undo_to_clean_clears_it(qtbot, win
     assert not w.document.modified
     qtbot.waitUntil(lambda: not autosave.exists(), timeout=5000)
     wait_idle(qtbot, w)
+
+
+def test_window_without_a_session_edits_and_saves_nothing(qtbot, example, chokepoint_home):
+    """The smoke test and the benchmarks run the window without a session: no autosave."""
+    from app.document import ProjectDocument
+    from app.main_window import MainWindow
+
+    w = MainWindow(ProjectDocument(example), None, interactive=False)
+    qtbot.addWidget(w)
+    w.show()
+    wait_idle(qtbot, w)
+    type_into(qtbot, w.fleet_editor.field_at(("fleet", 0, "count")), "1234")
+    w.autosave()
+    w.document.undo_stack.undo()
+    w.autosave()
+    assert w.project.scenarios[0].fleet[0].count != 1234
+    assert not (chokepoint_home / "state" / "autosave").exists() or not any(
+        (chokepoint_home / "state" / "autosave").iterdir())
+    wait_idle(qtbot, w)
+    w.evaluator.shutdown()
