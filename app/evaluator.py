@@ -56,11 +56,12 @@ class _Job(QRunnable):
 
 
 class LiveEvaluator(QObject):
-    """``request(scenario, project)``; emits ``result_ready(scenario, result)`` or
-    ``failed(scenario, message)`` for the latest request only."""
+    """``request(scenario, project)``; emits ``result_ready(scenario, result, project)`` or
+    ``failed(scenario, message, project)`` for the latest request only (``project`` is the one
+    the request gave: the result depends on it, and it may have changed since)."""
 
-    result_ready = Signal(object, object)
-    failed = Signal(object, str)
+    result_ready = Signal(object, object, object)
+    failed = Signal(object, str, object)
     busy_changed = Signal(bool)
 
     def __init__(self, parent: QObject | None = None, debounce_ms: int = DEBOUNCE_MS):
@@ -110,9 +111,9 @@ class LiveEvaluator(QObject):
         self._running = None
         if generation == self._generation and job is not None:
             if result is not None:
-                self.result_ready.emit(job.scenario, result)
+                self.result_ready.emit(job.scenario, result, job.project)
             else:
-                self.failed.emit(job.scenario, error or "evaluation failed")
+                self.failed.emit(job.scenario, error or "evaluation failed", job.project)
         if self._pending is not None and not self._timer.isActive():
             self._timer.start()
         if not self.busy:
@@ -133,7 +134,7 @@ class _ChartSignals(QObject):
 
 
 class _ChartJob(QRunnable):
-    def __init__(self, key, project, index: int, results: list) -> None:
+    def __init__(self, key, project, index: int, results: dict) -> None:
         super().__init__()
         self.key, self.project, self.index, self.results = key, project, index, results
         self.signals = _ChartSignals()
@@ -164,7 +165,8 @@ class ChartWorker(QObject):
     def busy(self) -> bool:
         return self._running or self._pending is not None
 
-    def request(self, key, project, index: int, results: list) -> None:
+    def request(self, key, project, index: int, results: dict) -> None:
+        """``results``: known results by ``core.scenario_eval.result_key`` (see chart_set)."""
         self._pending = (key, project, index, results)
         if not self._running:
             self._start()

@@ -111,15 +111,17 @@ def start_session():
 def offer_recovery(ask) -> object | None:
     """A ProjectDocument from a crashed session's autosave if ``ask(recoverable)`` says yes."""
     from app import state
-    from app.main_window import recovered_document
+    from app.document import ProjectDocument
     from core.errors import InputError
 
     for rec in state.find_recoverable():
         if ask(rec):
-            try:
-                doc = recovered_document(rec)
+            try:  # marked modified: it is not on disk
+                original = rec.original if rec.original and Path(rec.original).exists() else None
+                doc = ProjectDocument(rec.load(), original)
+                doc.undo_stack.resetClean()
             except InputError as e:
-                _say(f"chokepoint: the autosave could not be read: {e}")
+                _say(f"chokepoint: the autosave of {rec.describe()} could not be read: {e}")
                 rec.discard()
                 continue
             rec.discard()
@@ -128,17 +130,23 @@ def offer_recovery(ask) -> object | None:
     return None
 
 
+def recovery_question(rec) -> str:
+    """What the start-up dialog asks about one crashed session's autosave (names the project)."""
+    when = time.strftime("%Y-%m-%d %H:%M", time.localtime(rec.saved_at)) if rec.saved_at else "at an unknown time"
+    return (f"Chokepoint did not exit cleanly last time.\n\nRecover the autosaved copy of "
+            f"{rec.describe()}, saved {when}?")
+
+
 def _ask_recover(rec) -> bool:
+    from PySide6.QtCore import Qt
     from PySide6.QtWidgets import QMessageBox
 
-    when = time.strftime("%Y-%m-%d %H:%M", time.localtime(rec.saved_at)) if rec.saved_at else "?"
-    what = rec.original or "an unsaved project"
-    answer = QMessageBox.question(
-        None, "Recover unsaved work?",
-        f"Chokepoint did not exit cleanly last time.\n\nRecover the autosaved copy of {what} "
-        f"(saved {when})?", QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-        QMessageBox.StandardButton.Yes)
-    return answer == QMessageBox.StandardButton.Yes
+    box = QMessageBox(QMessageBox.Icon.Question, "Recover unsaved work?", recovery_question(rec),
+                      QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No)
+    box.setTextFormat(Qt.TextFormat.PlainText)  # the project name is the user's text
+    box.setDefaultButton(QMessageBox.StandardButton.Yes)
+    box.exec()
+    return box.standardButton(box.clickedButton()) == QMessageBox.StandardButton.Yes
 
 
 def run_gui(argv: Sequence[str]) -> int:

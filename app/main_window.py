@@ -1,14 +1,14 @@
 """The main window: scenario list | editors (model, fleet, policy) | live results, plus the
-File/Edit/Scenario menus, the modified flag, autosave and the unsaved-changes prompt."""
+File/Edit/Scenario menus, the modified flag, autosave and the unsaved-changes prompt. Results
+and what to evaluate next live in ``app.results_store`` (no Qt)."""
 
 from __future__ import annotations
 
 import base64
-from collections import OrderedDict
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QFileDialog,
     QInputDialog,
@@ -20,18 +20,20 @@ from PySide6.QtWidgets import (
 )
 
 from app import sources, state
+from app.autosave import Autosaver
 from app.document import ProjectDocument
 from app.editors.fleet_editor import FleetEditor
 from app.editors.model_editor import ModelEditor
 from app.editors.policy_editor import PolicyEditor
 from app.evaluator import ChartWorker, LiveEvaluator
+from app.results_store import ResultsStore
 from app.results_view import ResultsView
 from app.scenario_list import ScenarioList
-from app.theme import VERDICT_STYLE
+from core.chart_data import chart_set
 from core.errors import InputError
 from core.scenario import Scenario
 
-AUTOSAVE_MS = 60_000
+AUTOSAVE_MS = 500  # an edit is on disk within this plus at most two writes (docs/gui.md)
 CHARTS_DELAY_MS = 400  # charts follow the result once edits pause
 FILE_FILTER = "Chokepoint project (*.json);;All files (*)"
 
@@ -47,7 +49,7 @@ class MainWindow(QMainWindow):
         self.document: ProjectDocument | None = None
         self.current = 0
         self._problems: dict[str, str] = {}
-        self._cache: OrderedDict[str, object] = OrderedDict()
+        self.store = ResultsStore()
         self.evaluator = LiveEvaluator(self)
         self.evaluator.result_ready.connect(self._on_result)
         self.evaluator.failed.connect(self._on_failed)
@@ -56,11 +58,11 @@ class MainWindow(QMainWindow):
         # the scenario list shows its verdict without being opened
         self.background = LiveEvaluator(self, debounce_ms=0)
         self.background.result_ready.connect(self._on_background_result)
-        self.background.failed.connect(lambda _s, _m: None)
+        self.background.failed.connect(self._on_background_failed)
         self.chart_worker = ChartWorker(self)
         self.chart_worker.ready.connect(self._on_charts)
         self.chart_worker.failed.connect(self._on_charts_failed)
-        self._charts_requested = None
+        self._charts_requested = self._charts_shown = None
         self._charts_timer = QTimer(self, singleShot=True, interval=CHARTS_DELAY_MS)
         self._charts_timer.timeout.connect(lambda: self.request_charts(now=True))
 
@@ -106,9 +108,10 @@ class MainWindow(QMainWindow):
         self.busy_label = QLabel()
         self.statusBar().addPermanentWidget(self.busy_label)
 
-        self._autosave_timer = QTimer(self, interval=AUTOSAVE_MS)
-        self._autosave_timer.timeout.connect(self.autosave)
-        self._autosave_timer.start()
+        self.autosaver = Autosaver(session, self)  # does nothing without a session
+        self.autosaver.failed.connect(lambda m: self.statusBar().showMessage(m, 10000))
+        self._autosave_timer = QTimer(self, singleShot=True, interval=AUTOSAVE_MS)
+        self._autosave_timer.timeout.connect(lambda: self.autosave(wait=False))
         self._build_menus()
         self.set_document(document)
         self._restore_geometry()
@@ -207,6 +210,7 @@ class MainWindow(QMainWindow):
         self._update_title()
         self._update_undo_actions()
         self.evaluate_now()
+        self._autosave_soon()
 
     @property
     def project(self):
@@ -230,18 +234,19 @@ class MainWindow(QMainWindow):
     def _on_document_changed(self) -> None:
         self.current = min(self.current, len(self.project.scenarios) - 1)
         self._load_editors(force=False)
+        self._paint_verdicts()  # a regime edit makes other scenarios' verdicts unknown
         self.evaluate_now()
         self._update_title()
+        self._autosave_soon()
 
     def _on_structure_changed(self) -> None:
         self.current = min(self.current, len(self.project.scenarios) - 1)
         self.scenarios.set_names([s.name for s in self.project.scenarios], self.current)
-        for i, s in enumerate(self.project.scenarios):
-            cached = self._cache.get(s.model_dump_json())
-            if cached is not None:
-                self.scenarios.set_verdict(i, cached.verdict, VERDICT_STYLE[cached.verdict][2])
-        # after the undo stack has updated its clean state (push runs redo() first)
-        QTimer.singleShot(0, self, self.autosave)
+        self._paint_verdicts()
+
+    def _paint_verdicts(self) -> None:
+        for i in range(len(self.project.scenarios)):
+            self.scenarios.set_outcome(i, self.store.outcome(self.project, i))
 
     def select_scenario(self, index: int) -> None:
         if not 0 <= index < len(self.project.scenarios):
@@ -253,7 +258,7 @@ class MainWindow(QMainWindow):
             self._problems.clear()
             self._load_editors(force=True)
             self.results.set_stale(None)
-            cached = self._cache.get(self.scenario.model_dump_json())
+            cached = self.store.result(self.project, self.current)
             if cached is not None:
                 self._show(cached)
             self.evaluate_now()
@@ -328,15 +333,16 @@ class MainWindow(QMainWindow):
         self.busy_label.setText("evaluating…")
         self.evaluator.request(self.scenario, self.project)
 
-    def _on_result(self, scenario: Scenario, result) -> None:
-        key = scenario.model_dump_json()
-        self._cache[key] = result
-        while len(self._cache) > 64:
-            self._cache.popitem(last=False)
-        for i, s in enumerate(self.project.scenarios):
-            if s == scenario:
-                self.scenarios.set_verdict(i, result.verdict, VERDICT_STYLE[result.verdict][2])
-        if scenario == self.scenario:
+    def _store(self, scenario: Scenario, project, outcome) -> bool:
+        """Keep an outcome and colour its rows; True when it is the current scenario's."""
+        key = self.store.put(scenario, project, outcome)
+        rows = self.store.rows(self.project, key)
+        for i in rows:
+            self.scenarios.set_outcome(i, outcome)
+        return self.current in rows
+
+    def _on_result(self, scenario: Scenario, result, project) -> None:
+        if self._store(scenario, project, result):
             self._show(result)
 
     def _show(self, result) -> None:
@@ -349,23 +355,21 @@ class MainWindow(QMainWindow):
 
     def _schedule_background(self) -> None:
         """Evaluate the next scenario that has no result yet, if nothing else is running."""
-        if self.evaluator.busy or self.background.busy:
-            return
-        for s in self.project.scenarios:
-            if s.model_dump_json() not in self._cache:
-                self.background.request(s, self.project)
-                return
+        index = self.store.next_missing(self.project)
+        if index is not None and not (self.evaluator.busy or self.background.busy):
+            self.background.request(self.project.scenarios[index], self.project)
 
-    def _on_background_result(self, scenario: Scenario, result) -> None:
-        self._on_result(scenario, result)
+    def _on_background_result(self, scenario: Scenario, result, project) -> None:
+        self._on_result(scenario, result, project)
+        self._schedule_background()
+
+    def _on_background_failed(self, scenario: Scenario, message: str, project) -> None:
+        self._store(scenario, project, message)  # not retried until its inputs change
         self._schedule_background()
 
     # ---- charts ------------------------------------------------------------------------
     def _charts_key(self) -> tuple[str, int]:
         return (self.project.model_dump_json(), self.current)
-
-    def _known_results(self) -> list:
-        return [self._cache.get(s.model_dump_json()) for s in self.project.scenarios]
 
     def request_charts(self, force: bool = False, now: bool = False) -> None:
         """Compute the charts in the worker, only once the charts are on screen (the sweep and
@@ -382,15 +386,14 @@ class MainWindow(QMainWindow):
             return
         self._charts_requested = key
         panel.set_busy()
-        self.chart_worker.request(key, self.project, self.current, self._known_results())
+        self.chart_worker.request(key, self.project, self.current, self.store.known(self.project))
 
     def _on_charts(self, key, charts) -> None:
         if key == self._charts_key():
-            # the charts evaluated every scenario: keep those results and colour every dot
-            for i, (s, r) in enumerate(zip(charts.scenarios, charts.results, strict=True)):
-                self._cache.setdefault(s.model_dump_json(), r)
-                if i < len(self.project.scenarios) and self.project.scenarios[i] == s:
-                    self.scenarios.set_verdict(i, r.verdict, VERDICT_STYLE[r.verdict][2])
+            self._charts_shown = key
+            # the charts evaluated every scenario of this very project: keep those results
+            self.store.put_all(self.project, charts.results)
+            self._paint_verdicts()
             self.results.charts.show_charts(charts, self._file_name())
 
     def _on_charts_failed(self, key, message: str) -> None:
@@ -402,17 +405,11 @@ class MainWindow(QMainWindow):
 
     def current_charts(self):
         """The ChartSet of the current scenario: the panel's if up to date, else computed now."""
-        panel = self.results.charts
-        if panel.charts is not None and self._charts_requested == self._charts_key() \
-                and not self.chart_worker.busy:
-            return panel.charts
-        from PySide6.QtGui import QGuiApplication
-
-        from core.chart_data import chart_set
-
+        if self._charts_shown == self._charts_key():  # what is drawn is of this very project
+            return self.results.charts.charts
         QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
-            return chart_set(self.project, self.current, self._known_results())
+            return chart_set(self.project, self.current, self.store.known(self.project))
         finally:
             QGuiApplication.restoreOverrideCursor()
 
@@ -460,12 +457,13 @@ class MainWindow(QMainWindow):
         if dialog.exec():
             self.set_project_properties(*dialog.values())
 
-    def _on_failed(self, scenario: Scenario, message: str) -> None:
-        if scenario == self.scenario:
+    def _on_failed(self, scenario: Scenario, message: str, project) -> None:
+        if self._store(scenario, project, message):
             self.busy_label.setText("")
             self.results.show_error(message)
             if self.results.result is None:
                 self.results.banner.setText(f"Cannot evaluate: {message}")
+        self._schedule_background()
 
     # ---- files -------------------------------------------------------------------------
     def _warn(self, title: str, message: str) -> None:
@@ -529,21 +527,27 @@ class MainWindow(QMainWindow):
             self._warn("Cannot save project", str(e))
             return False
         state.add_recent(path)
-        if self.session is not None:
-            self.session.clear_autosave()
+        self.autosave()  # saved: nothing left to recover
         self._update_title()
         self.statusBar().showMessage(f"Saved {path}", 5000)
         return True
 
-    def autosave(self) -> None:
-        """Copy an unsaved or modified project to the state folder (never next to the file)."""
+    def _autosave_soon(self) -> None:
+        """Throttled, not debounced (a restarted timer would starve while someone types): the
+        first change starts the timer, later ones ride along. The undo stack is updated by then."""
+        if not self._autosave_timer.isActive():
+            self._autosave_timer.start()
+
+    def autosave(self, wait: bool = True) -> None:
+        """Copy a modified project to the state folder (never next to the file), in a worker; a
+        project back at its saved state has nothing to recover."""
         doc = self.document
-        if self.session is None or doc is None or not (doc.modified or doc.path is None):
-            return
-        try:
-            self.session.autosave(doc.project, doc.path)
-        except (InputError, OSError) as e:
-            self.statusBar().showMessage(f"Autosave failed: {e}", 10000)
+        if doc.modified:
+            self.autosaver.save(doc.project, doc.path)
+        else:
+            self.autosaver.clear()
+        if wait:
+            self.autosaver.wait()
 
     # ---- geometry and closing ----------------------------------------------------------
     def _restore_geometry(self) -> None:
@@ -570,6 +574,7 @@ class MainWindow(QMainWindow):
             event.ignore()
             return
         self._autosave_timer.stop()
+        self.autosaver.wait()
         self._charts_timer.stop()
         self.evaluator.shutdown()
         self.background.shutdown()
@@ -578,13 +583,5 @@ class MainWindow(QMainWindow):
         if self.session is not None:
             self.session.close()
         event.accept()
-
-
-def recovered_document(rec: state.Recoverable) -> ProjectDocument:
-    """A document from a crashed session's autosave, marked modified (it is not on disk)."""
-    doc = ProjectDocument(rec.load(), rec.original if rec.original and Path(rec.original).exists()
-                          else None)
-    doc.undo_stack.resetClean()
-    return doc
 
 

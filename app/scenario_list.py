@@ -14,7 +14,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.theme import verdict_colour
+from app.theme import VERDICT_STYLE, verdict_colour
 
 
 def _dot(colour: QColor) -> QIcon:
@@ -102,6 +102,17 @@ class ScenarioList(QWidget):
 
     def set_verdict(self, row: int, verdict: str, words: str) -> None:
         item = self.list.item(row)
-        if item is not None:
+        tip = f"{item.text()}\n{words}" if item is not None else ""
+        if item is not None and item.toolTip() != tip:  # repainted after every edit: skip no-ops
             item.setIcon(_dot(verdict_colour(verdict)))
-            item.setToolTip(f"{item.text()}\n{words}")
+            item.setToolTip(tip)
+
+    def set_outcome(self, row: int, outcome) -> None:
+        """A ScenarioResult's verdict, an evaluation error (a string), or None: not evaluated
+        for the project as it is now (grey)."""
+        if outcome is None:
+            self.set_verdict(row, "", "not evaluated yet")
+        elif isinstance(outcome, str):
+            self.set_verdict(row, "", f"cannot evaluate: {outcome}")
+        else:
+            self.set_verdict(row, outcome.verdict, VERDICT_STYLE[outcome.verdict][2])

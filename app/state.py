@@ -25,7 +25,7 @@ import platformdirs
 from PySide6.QtCore import QLockFile
 
 from core.atomic import PRIVATE_FILE, make_private_dir, write_atomic
-from core.project import Project, load_project, save_project
+from core.project import MAX_BYTES, Project, load_project, save_project
 
 APP = "chokepoint"
 MAX_RECENT = 10
@@ -141,9 +141,14 @@ class Recoverable:
     original: str | None  # the file the project came from, if any
     saved_at: float
     lock_path: Path
+    name: str = ""  # the project's name, as autosaved
 
     def load(self) -> Project:
         return load_project(self.project_path)
+
+    def describe(self) -> str:
+        """“Name” (/path/of/the/file.json), or (never saved to a file)."""
+        return f"“{self.name}” ({self.original or 'never saved to a file'})"
 
     def discard(self) -> None:
         for p in (self.project_path, self.project_path.with_name(self.project_path.name + ".bak"),
@@ -167,16 +172,24 @@ class Session:
         if self._lock.tryLock(0):
             with contextlib.suppress(OSError):
                 os.chmod(self.lock_path, PRIVATE_FILE)  # it names this process and host
+        self._meta: dict | None = None  # what the meta file holds
 
     def autosave(self, project: Project, original: str | None) -> None:
+        """Write the project, then (when they changed) the name and original file that the next
+        start names when it offers the autosave back. Thread-safe for one writer at a time."""
         save_project(project, self.autosave_path, private=True)
-        _write_json(self.meta_path, {"original": original, "saved_at": time.time()})
+        meta = {"original": str(Path(original).resolve()) if original else None,
+                "name": project.name}
+        if meta != self._meta:
+            _write_json(self.meta_path, {**meta, "saved_at": time.time()})
+            self._meta = meta
 
     def clear_autosave(self) -> None:
         for p in (self.autosave_path, self.autosave_path.with_name(self.autosave_path.name + ".bak"),
                   self.meta_path):
             with contextlib.suppress(OSError):
                 p.unlink()
+        self._meta = None
 
     def close(self) -> None:
         """Clean exit: nothing to recover next time."""
@@ -199,10 +212,8 @@ def find_recoverable() -> list[Recoverable]:
             continue  # another running instance holds it
         lock.unlock()  # removes the stale lock file; the autosave stays until recovered/discarded
         project_path = lock_path.with_suffix(".json")
-        meta = _read_json(lock_path.with_suffix(".meta.json"), {})
         if project_path.exists():
-            out.append(Recoverable(project_path, meta.get("original"), float(meta.get("saved_at", 0)),
-                                   lock_path))
+            out.append(_recoverable(project_path, lock_path))
     # orphaned autosaves without any lock (lock removed above on an earlier start): offer too
     for project_path in folder.glob("*.json"):
         if project_path.name.endswith(".meta.json"):
@@ -210,8 +221,24 @@ def find_recoverable() -> list[Recoverable]:
         lock_path = project_path.with_suffix(".lock")
         if lock_path.exists() or any(r.project_path == project_path for r in out):
             continue
-        meta = _read_json(project_path.with_suffix(".meta.json"), {})
-        out.append(Recoverable(project_path, meta.get("original"), float(meta.get("saved_at", 0)),
-                               lock_path))
+        out.append(_recoverable(project_path, lock_path))
     out.sort(key=lambda r: r.saved_at, reverse=True)
     return out
+
+
+def _recoverable(project_path: Path, lock_path: Path) -> Recoverable:
+    """Named from the autosave itself (the meta file is written after it, and only when the
+    name or file changes), else from the meta; dated by the autosave's own time."""
+    meta = _read_json(project_path.with_suffix(".meta.json"), {})
+    meta = meta if isinstance(meta, dict) else {}
+    try:
+        saved_at = project_path.stat().st_mtime
+        data = _read_json(project_path, {}) if project_path.stat().st_size <= MAX_BYTES else {}
+    except OSError:
+        saved_at, data = 0.0, {}
+    names = [data.get("name") if isinstance(data, dict) else None, meta.get("name")]
+    name = next((n.strip() for n in names if isinstance(n, str) and n.strip()),
+                f"a project autosaved as {project_path.name}")
+    original = meta.get("original")
+    return Recoverable(project_path, original if isinstance(original, str) else None, saved_at,
+                       lock_path, name)

@@ -5,6 +5,7 @@ draw the same thing. Each function returns plain pydantic objects; no Qt here.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from typing import Any, Literal
 
 from pydantic import BaseModel, Field
@@ -259,19 +260,18 @@ class ChartSet(BaseModel):
         return self.results[self.index]
 
 
-def chart_set(project: Any, index: int = 0, results: list[ScenarioResult | None] | None = None,
+def chart_set(project: Any, index: int = 0, known: Mapping[str, ScenarioResult] | None = None,
               answers: bool = True) -> ChartSet:
-    """Evaluate every scenario of ``project`` (reusing the ``results`` given, by position) and
-    gather the data of every chart for scenario ``index`` (the answer charts only with
-    ``answers``: they re-evaluate the scenario a few dozen times)."""
-    from core.scenario_eval import evaluate_scenario
+    """Evaluate every scenario of ``project`` and gather the data of every chart for scenario
+    ``index`` (the answer charts only with ``answers``: they re-evaluate the scenario a few
+    dozen times). ``known`` results are reused only under their ``result_key`` for this
+    project, so a result computed before a regime edit can never stand in for a fresh one."""
+    from core.scenario_eval import evaluate_scenario, result_keys
 
     scenarios = list(project.scenarios)
-    given = list(results or [])
-    done: list[ScenarioResult] = []
-    for i, s in enumerate(scenarios):
-        known = given[i] if i < len(given) else None
-        done.append(known if known is not None else evaluate_scenario(s, project))
+    hits = [known.get(k) for k in result_keys(project)] if known else [None] * len(scenarios)
+    done = [hit if hit is not None else evaluate_scenario(s, project)
+            for s, hit in zip(scenarios, hits, strict=True)]
     scenario, result = scenarios[index], done[index]
     return ChartSet(project=project.name, marking=getattr(project, "marking", "") or "",
                     index=index, scenarios=scenarios, results=done,

@@ -249,7 +249,7 @@ def test_kernel_efficiency_and_pool_network_fields(qtbot, window):
 def test_every_scenario_gets_its_verdict_without_being_opened(qtbot, window):
     w = window
     n = len(w.project.scenarios)
-    qtbot.waitUntil(lambda: all(s.model_dump_json() in w._cache for s in w.project.scenarios),
+    qtbot.waitUntil(lambda: w.store.next_missing(w.project) is None,
                     timeout=20000)
     for i in range(n):
         tip = w.scenarios.list.item(i).toolTip().lower()

@@ -1,0 +1,84 @@
+"""No stale verdicts: after a project regime is edited (and undone, and redone), the scenario list,
+the comparison chart and the exported deck equal a fresh evaluation of every scenario."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.gui.conftest import wait_idle
+
+pytest.importorskip("pptx")
+
+
+def settle(qtbot, w) -> None:
+    """Until the shown scenario and every other one have their outcome for the project now."""
+    wait_idle(qtbot, w)
+    qtbot.waitUntil(lambda: w.store.next_missing(w.project) is None and not w.background.busy
+                    and not w.evaluator.busy, timeout=60000)
+    qtbot.wait(20)
+
+
+def deck_table(path) -> list[list[str]]:
+    from pptx import Presentation
+
+    summary = next(iter(Presentation(str(path)).slides))
+    table = next(s for s in summary.shapes if s.name == "Comparison table").table
+    return [[c.text for c in row.cells] for row in table.rows]
+
+
+def check_fresh(qtbot, w, tmp_path=None) -> list:
+    from app.export.pptx import export_deck
+    from app.theme import VERDICT_STYLE
+    from core.chart_data import chart_set, comparison
+    from core.scenario_eval import evaluate_scenario
+
+    settle(qtbot, w)
+    fresh = [evaluate_scenario(s, w.project) for s in w.project.scenarios]
+    for i, r in enumerate(fresh):
+        tip = w.scenarios.list.item(i).toolTip()
+        assert tip.endswith(VERDICT_STYLE[r.verdict][2]), (i, tip, r.verdict)
+    assert w.results.result == fresh[w.current]
+    w.request_charts(force=True)
+    qtbot.waitUntil(lambda: w._charts_shown == w._charts_key(), timeout=60000)
+    assert w.results.charts.charts.comparison == comparison(w.project.scenarios, fresh)
+    assert w.results.charts.charts.results == fresh
+    if tmp_path is not None:
+        deck = w.export_deck(str(tmp_path / "window.pptx"))
+        reference = export_deck(chart_set(w.project, w.current), tmp_path / "fresh.pptx",
+                                names=["comparison"])
+        assert deck_table(deck) == deck_table(reference)
+    return [r.verdict for r in fresh]
+
+
+def test_regime_edit_reaches_every_scenario_using_it(qtbot, window, tmp_path):
+    """Duplicate a scenario that uses a project regime, edit that regime on one of the twins: the
+    other twin must not keep its old verdict (list, comparison chart, deck); undo/redo too."""
+    from PySide6.QtCore import Qt
+
+    w = window
+    h20 = next(i for i, s in enumerate(w.project.scenarios) if s.fleet[0].accelerator == "H20")
+    w.select_scenario(h20)
+    wait_idle(qtbot, w)
+    assert w.policy_editor.copy_regime("No H20 licences")
+    wait_idle(qtbot, w)
+    w.duplicate_scenario(h20)
+    w.select_scenario(h20)
+    twin = h20 + 1
+    assert w.project.scenarios[twin].policy.regime == w.scenario.policy.regime
+    before = check_fresh(qtbot, w)
+    assert before[h20] == before[twin] == "needs_license"
+
+    editor = w.policy_editor
+    ids = [editor.rules.item(r, 0).data(Qt.ItemDataRole.UserRole)
+           for r in range(editor.rules.rowCount())]
+    editor.rules.selectRow(ids.index("R9"))
+    editor.rule_outcome.setCurrentIndex(editor.rule_outcome.findData("prohibited"))
+    editor.rule_outcome.activated.emit(editor.rule_outcome.currentIndex())
+    after = check_fresh(qtbot, w, tmp_path)
+    assert after[h20] == after[twin] == "infeasible"
+    assert "Infeasible" in w.scenarios.list.item(twin).toolTip()
+
+    w.document.undo_stack.undo()
+    assert check_fresh(qtbot, w, tmp_path) == before
+    w.document.undo_stack.redo()
+    assert check_fresh(qtbot, w) == after
