@@ -22,7 +22,7 @@ CHARTS: dict[str, str] = {
     "policy-timeline": "Policy timeline: usable accelerators over time",
     "policy-impact": "What the policy costs the lab: best route before and after",
     "tornado": "Sensitivity: which assumption decides it",
-    "pareto": "Cost against time of every usable option",
+    "pareto": "Cost against time of every option",
 }
 # Charts about one scenario (the others compare every scenario of the project).
 PER_SCENARIO = frozenset({"time-vs-count", "memory", "step-time", "policy-timeline",

@@ -47,6 +47,7 @@ class Tornado(BaseModel):
     base_days: float | None
     base_cost: float | None
     bars: list[Bar] = Field(description="largest swing in days first")
+    hypothetical: bool = Field(default=False, description="about a route the policy rules out")
 
 
 def set_path(scenario: Any, path: Sequence[str | int], value: Any) -> Any:
@@ -73,11 +74,19 @@ def _key(path: Sequence[str | int]) -> str:
     return ".".join(f"[{p}]" if isinstance(p, int) else str(p) for p in path).replace(".[", "[")
 
 
+def _subject(result: Any) -> Any:
+    """The option the figures are about: the chosen one, or when the policy allows none, the
+    one the scenario would use (its figures marked hypothetical by the caller)."""
+    if result.best is not None:
+        return result.best
+    return next((o for o in result.options if o.wall_clock_days is not None), None)
+
+
 def _figures(scenario: Any, project: Any) -> tuple[float | None, float | None, Any]:
     from core.scenario_eval import evaluate_scenario
 
     result = evaluate_scenario(scenario, project)
-    best = result.best
+    best = _subject(result)
     if best is None:
         return None, None, result
     return best.wall_clock_days, best.cost_usd, result
@@ -90,7 +99,7 @@ def tornado(scenario: Any, project: Any = None) -> Tornado:
     from core.uncertainty import efficiency_sigma
 
     days0, cost0, result = _figures(scenario, project)
-    best = result.best
+    best = _subject(result)
     bars: list[Bar] = []
 
     def bar(name: str, lo_label: str, hi_label: str, lo: Any, hi: Any, basis: str) -> None:
@@ -168,7 +177,8 @@ def tornado(scenario: Any, project: Any = None) -> Tornado:
                 cost_high=granted.cost_usd, basis="the two outcomes of the licence"))
     bars.sort(key=lambda b: b.days_swing, reverse=True)
     return Tornado(scenario=scenario.name, option=None if best is None else best.label,
-                   base_days=days0, base_cost=cost0, bars=bars)
+                   base_days=days0, base_cost=cost0, bars=bars,
+                   hypothetical=result.best is None and best is not None)
 
 
 class SweepPoint(BaseModel):
@@ -191,6 +201,7 @@ def sweep(scenario: Any, project: Any, path: Sequence[str | int],
 
 class FrontierPoint(BaseModel):
     option: str
+    status: str = Field(default="usable", description="the option's policy status")
     accelerator: str
     count: int
     days: float
@@ -200,13 +211,14 @@ class FrontierPoint(BaseModel):
 
 def pareto(scenario: Any, project: Any = None, fractions: Sequence[float] = (0.25, 0.5, 0.75, 1.0),
            progress: Callable[[int, int], None] | None = None) -> list[FrontierPoint]:
-    """Cost against time of every usable option at fractions of the chips it holds; a point is
-    on the frontier when no other point is both faster and cheaper."""
+    """Cost against time of every option at fractions of the chips it holds; a usable point is
+    on the frontier when no other usable point is both faster and cheaper. Options the policy
+    rules out are kept, with their status, so the chart can show what the rules take away."""
     from core.scenario_eval import evaluate_scenario
 
     result = evaluate_scenario(scenario, project)
     points: list[FrontierPoint] = []
-    options = [o for o in result.options if o.policy_status == "usable" and o.estimate is not None]
+    options = [o for o in result.options if o.estimate is not None]
     for k, option in enumerate(options):
         held = option.usable_count
         for f in fractions:
@@ -219,15 +231,18 @@ def pareto(scenario: Any, project: Any = None, fractions: Sequence[float] = (0.2
                 variant = variant.model_copy(update={"fleet": fleet})
             r = evaluate_scenario(variant, project)
             match = next((o for o in r.options if o.accelerator == option.accelerator
-                          and o.site == option.site and o.policy_status == "usable"), None)
+                          and o.site == option.site
+                          and o.policy_status == option.policy_status), None)
             if match is None or match.wall_clock_days is None or match.cost_usd is None:
                 continue
-            points.append(FrontierPoint(option=option.label, accelerator=option.accelerator,
+            points.append(FrontierPoint(option=option.label, status=option.policy_status,
+                                        accelerator=option.accelerator,
                                         count=n, days=match.wall_clock_days,
                                         cost_usd=match.cost_usd, on_frontier=False))
         if progress is not None:
             progress(k + 1, len(options))
-    for p in points:
+    usable = [p for p in points if p.status == "usable"]
+    for p in usable:
         p.on_frontier = not any(q.days <= p.days and q.cost_usd <= p.cost_usd
-                                and (q.days < p.days or q.cost_usd < p.cost_usd) for q in points)
+                                and (q.days < p.days or q.cost_usd < p.cost_usd) for q in usable)
     return points

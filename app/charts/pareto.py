@@ -12,17 +12,18 @@ from core.chart_data import ChartSet
 
 class ParetoChart(Chart):
     name = "pareto"
-    title = "Cost against time of every usable option"
+    title = "Cost against time of every option"
 
     def subtitle(self, charts: ChartSet) -> str:
-        return f"Scenario: {charts.scenario.name} — each option at ¼, ½, ¾ and all of its chips"
+        return (f"Scenario: {charts.scenario.name} — each option at ¼, ½, ¾ and all of its "
+                "chips; hollow: not allowed under the policy")
 
     def draw(self, charts: ChartSet, body):
         t = self.theme
         a = charts.answers
         points = [] if a is None else a.frontier
         if not points:
-            body.addItem(self.text("no usable option with a price" if a else "not computed",
+            body.addItem(self.text("no option with a price" if a else "not computed",
                                    t.label_px, colour=t.muted, justify="center"))
             return [], []
         plot = self.new_plot(body, "Days to train", "Cost, USD millions")
@@ -32,11 +33,14 @@ class ParetoChart(Chart):
         for option in dict.fromkeys(p.option for p in points):
             mine = [p for p in points if p.option == option]
             colour, symbol = accelerator_style(mine[0].accelerator)
+            allowed = mine[0].status == "usable"
+            style = pg.QtCore.Qt.PenStyle.SolidLine if allowed else pg.QtCore.Qt.PenStyle.DotLine
             plot.plot([p.days for p in mine], [p.cost_usd / 1e6 for p in mine],
-                      pen=t.pen(colour, t.line_width * 0.5), symbol=symbol,
-                      symbolSize=t.marker_size, symbolBrush=pg.mkBrush(colour),
-                      symbolPen=t.pen(colour, 1.0))
-            legend.append((self.swatch("line", colour, symbol=symbol), option))
+                      pen=t.pen(colour, t.line_width * (0.5 if allowed else 0.8), style),
+                      symbol=symbol, symbolSize=t.marker_size * (1.0 if allowed else 1.3),
+                      symbolBrush=pg.mkBrush(colour if allowed else t.background),
+                      symbolPen=t.pen(colour, max(1.5, t.line_width * (0.5 if allowed else 0.9))))
+            legend.append((self.swatch("line", colour, symbol=symbol, style=style), option))
             for p in mine:
                 self.label_at(plot, p.days, p.cost_usd / 1e6, f"{p.count:,}", anchor=(0.5, 1.3))
         front = sorted((p for p in points if p.on_frontier), key=lambda p: p.days)
@@ -49,8 +53,8 @@ class ParetoChart(Chart):
         ys = [p.cost_usd / 1e6 for p in points]
         plot.setXRange(0, max(xs) * 1.15, padding=0)
         plot.setYRange(0, max(ys) * 1.2, padding=0)
-        return legend, ["Numbers beside the points: chips used. Options the policy blocks are "
-                        "left out."]
+        return legend, ["Numbers beside the points: chips used. The frontier joins the allowed "
+                        "options no other allowed option beats on both time and cost."]
 
     def hover_text(self, plot_index, x, y):
         pts = getattr(self, "_points", [])

@@ -20,6 +20,8 @@ class TornadoChart(Chart):
         a = charts.answers
         base = "" if a is None or a.tornado.base_days is None else \
             f" — base {a.tornado.base_days:,.0f} days, {fmt_usd(a.tornado.base_cost)}"
+        if a is not None and a.tornado.hypothetical:
+            base += f" (hypothetical: {a.tornado.option} is not allowed)"
         return f"Scenario: {charts.scenario.name}{base}"
 
     def draw(self, charts: ChartSet, body):
