@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.charts import CHART_CLASSES
+from app.plain import plain
 from core.chart_data import ChartSet
 
 TAB_NAMES = {"time-vs-count": "Time vs count", "cost": "Cost", "comparison": "Comparison",
@@ -46,7 +47,7 @@ class ChartsPanel(QWidget):
             chart.setMinimumHeight(300)
             self.widgets[name] = chart
             self.tabs.addTab(chart, TAB_NAMES[name])
-        self.status = QLabel("Charts appear when this panel is shown.")
+        self.status = plain(QLabel("Charts appear when this panel is shown."))
         self.status.setEnabled(False)
         self.export_button = QToolButton()
         self.export_button.setText("Export…")

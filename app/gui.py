@@ -120,10 +120,12 @@ def offer_recovery(ask) -> object | None:
 def _ask_recover(rec) -> bool:
     from PySide6.QtWidgets import QMessageBox
 
+    from app.plain import message_box
+
     when = time.strftime("%Y-%m-%d %H:%M", time.localtime(rec.saved_at)) if rec.saved_at else "?"
     what = rec.original or "an unsaved project"
-    answer = QMessageBox.question(
-        None, "Recover unsaved work?",
+    answer = message_box(
+        None, QMessageBox.Icon.Question, "Recover unsaved work?",
         f"Chokepoint did not exit cleanly last time.\n\nRecover the autosaved copy of {what} "
         f"(saved {when})?", QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
         QMessageBox.StandardButton.Yes)
@@ -140,6 +142,7 @@ def run_gui(argv: Sequence[str]) -> int:
 
     from app import state
     from app.main_window import MainWindow
+    from app.plain import message_box
 
     app = make_application()
     session = state.Session()
@@ -153,7 +156,7 @@ def run_gui(argv: Sequence[str]) -> int:
     window.show()
     if error:
         _say(f"chokepoint: {error}")
-        QMessageBox.warning(window, "Cannot open project", error)
+        message_box(window, QMessageBox.Icon.Warning, "Cannot open project", error)
     if args.file and error is None:
         state.add_recent(args.file)
     return app.exec()

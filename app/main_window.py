@@ -25,6 +25,7 @@ from app.editors.fleet_editor import FleetEditor
 from app.editors.model_editor import ModelEditor
 from app.editors.policy_editor import PolicyEditor
 from app.evaluator import ChartWorker, LiveEvaluator
+from app.plain import message_box, plain
 from app.results_view import ResultsView
 from app.scenario_list import ScenarioList
 from app.theme import VERDICT_STYLE
@@ -103,7 +104,7 @@ class MainWindow(QMainWindow):
         self.results.scroll.verticalScrollBar().valueChanged.connect(
             lambda _v: self.request_charts())
         self.setCentralWidget(self.splitter)
-        self.busy_label = QLabel()
+        self.busy_label = plain(QLabel())
         self.statusBar().addPermanentWidget(self.busy_label)
 
         self._autosave_timer = QTimer(self, interval=AUTOSAVE_MS)
@@ -463,15 +464,15 @@ class MainWindow(QMainWindow):
     # ---- files -------------------------------------------------------------------------
     def _warn(self, title: str, message: str) -> None:
         if self.interactive:
-            QMessageBox.warning(self, title, message)
+            message_box(self, QMessageBox.Icon.Warning, title, message)
         self.statusBar().showMessage(message, 10000)
 
     def maybe_save(self) -> bool:
         """True when it is fine to drop the current project (saved, discarded)."""
         if not self.document.modified or not self.interactive:
             return True  # nothing to lose, or a test/smoke run that cannot answer a dialog
-        answer = QMessageBox.question(
-            self, "Unsaved changes",
+        answer = message_box(
+            self, QMessageBox.Icon.Question, "Unsaved changes",
             f"Save the changes to “{self.document.display_name}” before closing?",
             QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard
             | QMessageBox.StandardButton.Cancel, QMessageBox.StandardButton.Save)

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QComboBox, QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit
 
+from app.plain import plain
+
 MARKINGS = ["", "OFFICIAL", "OFFICIAL-SENSITIVE", "SECRET", "CONFIDENTIAL", "INTERNAL",
             "DRAFT — NOT FOR CIRCULATION"]
 
@@ -19,7 +21,7 @@ class ProjectPropertiesDialog(QDialog):
         self.marking.addItems(MARKINGS)
         self.marking.setCurrentText(marking)
         self.marking.lineEdit().setPlaceholderText("none")
-        hint = QLabel("Printed at the top and bottom of every exported chart and slide.")
+        hint = plain(QLabel("Printed at the top and bottom of every exported chart and slide."))
         hint.setWordWrap(True)
         hint.setEnabled(False)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.charts_panel import ChartsPanel
+from app.plain import escape, plain, tip
 from app.theme import VERDICT_STYLE, VERDICT_TEXT
 from core.scenario_eval import ScenarioResult
 from core.units import human
@@ -39,25 +40,25 @@ class ResultsView(QWidget):
         self.result: ScenarioResult | None = None
         self.stale = False
 
-        self.banner = QLabel("Evaluating…")
+        self.banner = plain(QLabel("Evaluating…"))
         self.banner.setObjectName("verdictBanner")
         self.banner.setWordWrap(True)
         self.banner.setMargin(10)
-        self.status = QLabel()
+        self.status = plain(QLabel())
         self.status.setWordWrap(True)
         self.reasons = QLabel()
         self.reasons.setWordWrap(True)
         self.reasons.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.reasons.setTextFormat(Qt.TextFormat.RichText)
+        self.reasons.setTextFormat(Qt.TextFormat.RichText)  # a list; each reason escaped
 
         figures_box = self.figures_box = QGroupBox("Key figures (chosen option)")
         grid = QGridLayout(figures_box)
         grid.setHorizontalSpacing(16)
         self.figures: dict[str, QLabel] = {}
         for i, (key, title) in enumerate(FIGURES):
-            name = QLabel(title)
+            name = plain(QLabel(title))
             name.setEnabled(False)
-            value = QLabel("—")
+            value = plain(QLabel("—"))
             value.setObjectName(f"figure_{key}")
             value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             if key == "plan":
@@ -151,7 +152,7 @@ class ResultsView(QWidget):
                                   else "Key figures (if the option were allowed)")
         self.banner.setText(headline)
         self.reasons.setText("<ul style='margin-left:-20px'>" + "".join(
-            f"<li>{_escape(r)}</li>" for r in result.reasons) + "</ul>" if result.reasons else "")
+            f"<li>{escape(r)}</li>" for r in result.reasons) + "</ul>" if result.reasons else "")
         self._fill_figures(best)
         self._fill_options(result)
         self.set_stale(None)
@@ -179,8 +180,8 @@ class ResultsView(QWidget):
         for key, text in values.items():
             self.figures[key].setText(text)
         if best is not None and best.cost_breakdown:
-            self.figures["cost"].setToolTip("\n".join(
-                f"{k}: {_money(v)}" for k, v in best.cost_breakdown.items()))
+            self.figures["cost"].setToolTip(tip("\n".join(
+                f"{k}: {_money(v)}" for k, v in best.cost_breakdown.items())))
 
     def _fill_options(self, result: ScenarioResult) -> None:
         self.options.setRowCount(len(result.options))
@@ -197,7 +198,7 @@ class ResultsView(QWidget):
             why = "\n".join(o.reasons) or "no remarks"
             for col, text in enumerate(cells):
                 item = QTableWidgetItem(text)
-                item.setToolTip(why)
+                item.setToolTip(tip(why))
                 if col == 1:
                     item.setForeground(QBrush(QColor(VERDICT_TEXT.get(o.verdict, '#666666'))))
                     f = item.font()
@@ -217,6 +218,3 @@ class ResultsView(QWidget):
     def figure(self, key: str) -> str:
         return self.figures[key].text()
 
-
-def _escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.plain import plain, tip
 from app.theme import verdict_colour
 
 
@@ -46,14 +47,14 @@ class ScenarioList(QWidget):
         self.list.currentRowChanged.connect(lambda r: r >= 0 and self.selected.emit(r))
         self.list.itemDoubleClicked.connect(lambda _i: self.rename_requested.emit(self.current()))
         buttons = {}
-        for key, text, tip in [("add", "Add", "New scenario"),
+        for key, text, hint in [("add", "Add", "New scenario"),
                                ("dup", "Duplicate", "Copy the selected scenario"),
                                ("ren", "Rename…", "Rename the selected scenario"),
                                ("del", "Delete", "Delete the selected scenario"),
                                ("up", "Move up", "Move the scenario up"),
                                ("down", "Move down", "Move the scenario down")]:
             b = QPushButton(text)
-            b.setToolTip(tip)
+            b.setToolTip(hint)
             buttons[key] = b
         buttons["add"].clicked.connect(self.add_requested)
         buttons["dup"].clicked.connect(lambda: self.duplicate_requested.emit(self.current()))
@@ -66,7 +67,7 @@ class ScenarioList(QWidget):
         grid.setSpacing(4)
         for i, key in enumerate(["add", "dup", "ren", "del", "up", "down"]):
             grid.addWidget(buttons[key], i // 2, i % 2)
-        title = QLabel("Scenarios")
+        title = plain(QLabel("Scenarios"))
         f = title.font()
         f.setBold(True)
         title.setFont(f)
@@ -90,7 +91,7 @@ class ScenarioList(QWidget):
         for name in names:
             item = QListWidgetItem(name)
             item.setIcon(_dot(QColor("#999999")))
-            item.setToolTip(f"{name}\nnot evaluated yet")
+            item.setToolTip(tip(f"{name}\nnot evaluated yet"))
             self.list.addItem(item)
         self.list.setCurrentRow(min(max(current, 0), len(names) - 1))
         self.list.blockSignals(False)
@@ -104,4 +105,4 @@ class ScenarioList(QWidget):
         item = self.list.item(row)
         if item is not None:
             item.setIcon(_dot(verdict_colour(verdict)))
-            item.setToolTip(f"{item.text()}\n{words}")
+            item.setToolTip(tip(f"{item.text()}\n{words}"))

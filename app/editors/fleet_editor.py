@@ -31,6 +31,7 @@ from app.editors.fields import (
     parse_float,
     parse_int,
 )
+from app.plain import plain, tip
 from core.scenario import AccessMode
 
 COLUMNS = ["Accelerator", "Key specs", "Count", "Site", "Access"]
@@ -82,7 +83,7 @@ class FleetEditor(ScenarioEditor):
         self.add_button.clicked.connect(self.add_pool)
         self.remove_button = QPushButton("Remove pool")
         self.remove_button.clicked.connect(lambda: self.remove_pool(self.table.currentRow()))
-        self.detail = QLabel()
+        self.detail = plain(QLabel())
         self.detail.setWordWrap(True)
         self.detail.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.table.currentCellChanged.connect(lambda *_: self._show_detail())
@@ -99,8 +100,8 @@ class FleetEditor(ScenarioEditor):
         buttons.addWidget(self.add_button)
         buttons.addWidget(self.remove_button)
         buttons.addStretch(1)
-        hint = QLabel("Pools of the same accelerator at the same site are merged; training across "
-                      "sites is not assumed. Blank prices use the catalog figures.")
+        hint = plain(QLabel("Pools of the same accelerator at the same site are merged; training across "
+                      "sites is not assumed. Blank prices use the catalog figures."))
         hint.setWordWrap(True)
         hint.setEnabled(False)
         layout = QVBoxLayout(self)
@@ -119,19 +120,19 @@ class FleetEditor(ScenarioEditor):
             chip = QComboBox()
             for cid, a in self._chips.items():
                 chip.addItem(cid, cid)
-                chip.setItemData(chip.count() - 1, f"{a.name} — {key_specs(a)}",
+                chip.setItemData(chip.count() - 1, tip(f"{a.name} — {key_specs(a)}"),
                                  Qt.ItemDataRole.ToolTipRole)
             chip.activated.connect(lambda _i, row=i, c=chip: self.apply(
                 ("fleet", row, "accelerator"), c.currentData(), text="Change accelerator"))
             self.table.setCellWidget(i, 0, chip)
-            self.table.setCellWidget(i, 1, QLabel())
+            self.table.setCellWidget(i, 1, plain(QLabel()))
             self.table.setCellWidget(i, 2, self.field(("fleet", i, "count"), parse_int, fmt_int,
                                                       f"Pool {i + 1} count", "accelerators in the pool"))
             site = QComboBox()
             site.setEditable(True)
             for sid, s in self._sites.items():
                 site.addItem(sid, sid)
-                site.setItemData(site.count() - 1, s.name, Qt.ItemDataRole.ToolTipRole)
+                site.setItemData(site.count() - 1, tip(s.name), Qt.ItemDataRole.ToolTipRole)
             site.setToolTip("site id or ISO country code")
             site.lineEdit().editingFinished.connect(
                 lambda row=i, c=site: self._site_edited(row, c.currentText()))

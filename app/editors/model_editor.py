@@ -30,6 +30,7 @@ from app.editors.fields import (
     parse_float,
     parse_int,
 )
+from app.plain import plain, tip
 from core.errors import InputError
 from core.units import human
 
@@ -74,7 +75,7 @@ class ModelEditor(ScenarioEditor):
         self.preset_combo.addItem(CUSTOM, None)
         for pid, p in self._presets.items():
             self.preset_combo.addItem(p.name, pid)
-            self.preset_combo.setItemData(self.preset_combo.count() - 1, p.published_source,
+            self.preset_combo.setItemData(self.preset_combo.count() - 1, tip(p.published_source),
                                           Qt.ItemDataRole.ToolTipRole)
         self.preset_combo.activated.connect(self._preset_chosen)
         self.preset_combo.setSizeAdjustPolicy(
@@ -83,7 +84,7 @@ class ModelEditor(ScenarioEditor):
         self.import_button = QPushButton("Import config.json…")
         self.import_button.setToolTip("Read the architecture from a Hugging Face config.json")
         self.import_button.clicked.connect(self._import_clicked)
-        self.source_label = QLabel()
+        self.source_label = plain(QLabel())
         self.source_label.setWordWrap(True)
         self.source_label.setForegroundRole(self.source_label.foregroundRole())
         self.source_label.setEnabled(False)
@@ -146,9 +147,9 @@ class ModelEditor(ScenarioEditor):
 
         # -- derived
         derived_box, derived_form = _form_box("Derived (core)")
-        self.total_label = QLabel()
-        self.active_label = QLabel()
-        self.flops_label = QLabel()
+        self.total_label = plain(QLabel())
+        self.active_label = plain(QLabel())
+        self.flops_label = plain(QLabel())
         for w in (self.total_label, self.active_label, self.flops_label):
             w.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         derived_form.addRow("Parameters", self.total_label)
@@ -239,7 +240,7 @@ class ModelEditor(ScenarioEditor):
         self.preset_combo.setCurrentIndex(max(i, 0))
         source = self._presets[s.preset].published_source if s.preset in self._presets else m.source
         self.source_label.setText(f"{m.name} — {source}" if source else m.name)
-        self.source_label.setToolTip(self.source_label.text())
+        self.source_label.setToolTip(tip(self.source_label.text()))
         self.gated.setChecked(m.gated_mlp)
         self.tied.setChecked(m.tied_embeddings)
         self.attention.setCurrentIndex(self.attention.findData(m.attention))

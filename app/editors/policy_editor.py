@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 from app import sources
 from app.editors.base import ScenarioEditor
 from app.editors.fields import fmt_float, mark_invalid, optional, parse_float
+from app.plain import plain, tip
 from core.errors import InputError
 
 RULE_COLUMNS = ["On", "Rule", "Name", "Effective", "Ends", "Status", "Outcome", "Source"]
@@ -99,7 +100,7 @@ class PolicyEditor(ScenarioEditor):
         self.regime = QComboBox()
         self.regime.activated.connect(
             lambda i: self.apply(("policy", "regime"), self.regime.itemData(i), text="Change regime"))
-        self.description = QLabel()
+        self.description = plain(QLabel())
         self.description.setWordWrap(True)
         self.rules = QTableWidget(0, len(RULE_COLUMNS))
         self.rules.setHorizontalHeaderLabels(RULE_COLUMNS)
@@ -132,7 +133,7 @@ class PolicyEditor(ScenarioEditor):
         self.delete_button.setToolTip("remove this project regime; scenarios using it go back to the rules in force")
         self.delete_button.clicked.connect(self._delete_clicked)
         pick = QHBoxLayout()
-        pick.addWidget(QLabel("Regime"))
+        pick.addWidget(plain(QLabel("Regime")))
         pick.addWidget(self.regime, 1)
         pick.addWidget(self.copy_button)
         pick.addWidget(self.delete_button)
@@ -179,15 +180,15 @@ class PolicyEditor(ScenarioEditor):
             lambda on: self._edit_rule(grandfathers_prior_holdings=on))
         row = QHBoxLayout()
         row.addWidget(self.rule_outcome, 1)
-        row.addWidget(QLabel("from"))
+        row.addWidget(plain(QLabel("from")))
         row.addWidget(self.rule_effective)
         licence = QHBoxLayout()
-        licence.addWidget(QLabel("Licence likelihood"))
+        licence.addWidget(plain(QLabel("Licence likelihood")))
         licence.addWidget(self.rule_likelihood)
-        licence.addWidget(QLabel("revenue share"))
+        licence.addWidget(plain(QLabel("revenue share")))
         licence.addWidget(self.rule_share)
         licence.addStretch(1)
-        self.rule_hint = QLabel()
+        self.rule_hint = plain(QLabel())
         self.rule_hint.setWordWrap(True)
         self.rule_hint.setEnabled(False)
         self.rule_fields = QWidget()
@@ -368,7 +369,7 @@ class PolicyEditor(ScenarioEditor):
                                         "source"], start=1):
                 value = _text(getattr(rule, name)).replace("_", " ") or (title if name == "short" else "")
                 item = QTableWidgetItem(value)
-                item.setToolTip(f"{title}\n{value}" if name in ("id", "short") else value)
+                item.setToolTip(tip(f"{title}\n{value}" if name in ("id", "short") else value))
                 self.rules.setItem(row, col, item)
         self.rules.resizeColumnsToContents()
         self.rules.setColumnWidth(7, min(self.rules.columnWidth(7), 220))
