@@ -35,12 +35,16 @@ def _say(text: str) -> None:
         print(text, file=stream)
 
 
-def parse_args(argv: Sequence[str]) -> argparse.Namespace:
+def gui_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="chokepoint", description="Chokepoint desktop window")
-    p.add_argument("file", nargs="?", help="project file (.json) to open")
+    p.add_argument("file", nargs="?", metavar="FILE.json", help="project file (.json) to open")
     p.add_argument("--smoke-test", metavar="OUT.json",
                    help="start the window, evaluate every scenario, write a report, exit")
-    return p.parse_args(list(argv))
+    return p
+
+
+def parse_args(argv: Sequence[str]) -> argparse.Namespace:
+    return gui_parser().parse_args(list(argv))
 
 
 def initial_document(path: str | None):

@@ -4,6 +4,7 @@ File/Edit/Scenario menus, the modified flag, autosave and the unsaved-changes pr
 from __future__ import annotations
 
 import base64
+import sys
 from collections import OrderedDict
 from pathlib import Path
 
@@ -35,6 +36,21 @@ from core.scenario import Scenario
 AUTOSAVE_MS = 60_000
 CHARTS_DELAY_MS = 400  # charts follow the result once edits pause
 FILE_FILTER = "Chokepoint project (*.json);;All files (*)"
+DELETE_SHORTCUT = "Ctrl+Delete"  # and Delete while the scenario list has the focus
+
+
+def redo_shortcuts(platform: str = sys.platform) -> list[QKeySequence]:
+    """The platform's redo keys, plus Ctrl+Y and Ctrl+Shift+Z on Windows and Linux (people use
+    both there; macOS keeps its own Cmd+Shift+Z)."""
+    keys = [QKeySequence(QKeySequence.StandardKey.Redo)]
+    keys += QKeySequence.keyBindings(QKeySequence.StandardKey.Redo)
+    if platform != "darwin":
+        keys += [QKeySequence("Ctrl+Y"), QKeySequence("Ctrl+Shift+Z")]
+    out: list[QKeySequence] = []
+    for k in keys:
+        if not k.isEmpty() and k not in out:
+            out.append(k)
+    return out
 
 
 class MainWindow(QMainWindow):
@@ -148,7 +164,7 @@ class MainWindow(QMainWindow):
         self.undo_action.setShortcut(QKeySequence(SK.Undo))
         self.undo_action.triggered.connect(lambda: self.document.undo_stack.undo())
         self.redo_action = QAction("&Redo", self)
-        self.redo_action.setShortcut(QKeySequence(SK.Redo))
+        self.redo_action.setShortcuts(redo_shortcuts())
         self.redo_action.triggered.connect(lambda: self.document.undo_stack.redo())
         e.addAction(self.undo_action)
         e.addAction(self.redo_action)
@@ -157,7 +173,8 @@ class MainWindow(QMainWindow):
         self._action(s, "&Add", self.add_scenario, "Ctrl+Shift+N")
         self._action(s, "&Duplicate", lambda: self.duplicate_scenario(self.current), "Ctrl+D")
         self._action(s, "&Rename…", lambda: self._rename_clicked(self.current), "F2")
-        self._action(s, "De&lete", lambda: self.delete_scenario(self.current))
+        self.delete_action = self._action(s, "De&lete", lambda: self.delete_scenario(self.current),
+                                          DELETE_SHORTCUT, "Delete the selected scenario (undoable)")
         s.addSeparator()
         self._action(s, "Move &Up", lambda: self.move_scenario(self.current, self.current - 1),
                      "Ctrl+Shift+Up")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
+from PySide6.QtGui import QColor, QIcon, QKeySequence, QPainter, QPixmap, QShortcut
 from PySide6.QtWidgets import (
     QGridLayout,
     QLabel,
@@ -50,7 +50,7 @@ class ScenarioList(QWidget):
         for key, text, hint in [("add", "Add", "New scenario"),
                                ("dup", "Duplicate", "Copy the selected scenario"),
                                ("ren", "Rename…", "Rename the selected scenario"),
-                               ("del", "Delete", "Delete the selected scenario"),
+                               ("del", "Delete", "Delete the selected scenario (Del, Ctrl+Delete)"),
                                ("up", "Move up", "Move the scenario up"),
                                ("down", "Move down", "Move the scenario down")]:
             b = QPushButton(text)
@@ -63,6 +63,11 @@ class ScenarioList(QWidget):
         buttons["up"].clicked.connect(lambda: self._move(-1))
         buttons["down"].clicked.connect(lambda: self._move(+1))
         self.buttons = buttons
+        # Delete removes the selected scenario while the list has the focus (undoable)
+        delete = QShortcut(QKeySequence(QKeySequence.StandardKey.Delete), self.list)
+        delete.setContext(Qt.ShortcutContext.WidgetShortcut)
+        delete.activated.connect(lambda: self.delete_requested.emit(self.current()))
+        self.delete_shortcut = delete
         grid = QGridLayout()
         grid.setSpacing(4)
         for i, key in enumerate(["add", "dup", "ren", "del", "up", "down"]):
