@@ -29,6 +29,7 @@ from app.evaluator import ChartWorker, LiveEvaluator
 from app.plain import message_box, plain
 from app.results_view import ResultsView
 from app.scenario_list import ScenarioList
+from app.screen_fit import fit_to_screen
 from app.theme import VERDICT_STYLE
 from core.errors import InputError
 from core.scenario import Scenario
@@ -108,9 +109,9 @@ class MainWindow(QMainWindow):
         self.splitter.addWidget(self.scenarios)
         self.splitter.addWidget(self.tabs)
         self.splitter.addWidget(self.results)
-        self.splitter.setStretchFactor(0, 0)
-        self.splitter.setStretchFactor(1, 3)
-        self.splitter.setStretchFactor(2, 3)
+        self.splitter.setStretchFactor(0, 1)  # a wide screen gives the names room too
+        self.splitter.setStretchFactor(1, 4)
+        self.splitter.setStretchFactor(2, 4)
         self.splitter.setSizes([196, 604, 566])
         self.splitter.setChildrenCollapsible(False)
         self.scenarios.setMinimumWidth(150)
@@ -557,13 +558,15 @@ class MainWindow(QMainWindow):
     # ---- geometry and closing ----------------------------------------------------------
     def _restore_geometry(self) -> None:
         ui = state.load_ui_state()
+        restored = False
         try:
             if "geometry" in ui:
-                self.restoreGeometry(QByteArray(base64.b64decode(ui["geometry"])))
+                restored = self.restoreGeometry(QByteArray(base64.b64decode(ui["geometry"])))
             if "splitter" in ui:
                 self.splitter.restoreState(QByteArray(base64.b64decode(ui["splitter"])))
         except (ValueError, TypeError):
             pass
+        fit_to_screen(self, restored)  # a new window sized to its screen, a saved one clamped
 
     def _save_geometry(self) -> None:
         try:

@@ -10,7 +10,6 @@ from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
     QGroupBox,
-    QHeaderView,
     QLabel,
     QScrollArea,
     QTableWidget,
@@ -20,6 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.charts_panel import ChartsPanel
+from app.fit_table import ColumnFitter, columns_fit
 from app.plain import escape, plain, tip
 from app.theme import VERDICT_STYLE, VERDICT_TEXT
 from core.scenario_eval import ScenarioResult
@@ -82,11 +82,9 @@ class ResultsView(QWidget):
         self.options.verticalHeader().setVisible(False)
         self.options.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.options.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.options.setWordWrap(False)
-        header = self.options.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setStretchLastSection(False)
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.options.setTextElideMode(Qt.TextElideMode.ElideMiddle)
+        # the figures whole; the option's name elided when the pane is narrow (tooltip has it)
+        self.options_fitter = ColumnFitter(self.options, elastic={0: 1})
         options_box = QGroupBox("Options")
         ob = QVBoxLayout(options_box)
         ob.addWidget(self.options)
@@ -198,7 +196,7 @@ class ResultsView(QWidget):
             why = "\n".join(o.reasons) or "no remarks"
             for col, text in enumerate(cells):
                 item = QTableWidgetItem(text)
-                item.setToolTip(tip(why))
+                item.setToolTip(tip(f"{o.label}\n{why}" if col == 0 else why))
                 if col == 1:
                     item.setForeground(QBrush(QColor(VERDICT_TEXT.get(o.verdict, '#666666'))))
                     f = item.font()
@@ -207,12 +205,12 @@ class ResultsView(QWidget):
                 if col in (3, 4, 5, 6):
                     item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
                 self.options.setItem(row, col, item)
-        self.options.resizeColumnsToContents()
+        self.options_fitter.fit()
         self.options.resizeRowsToContents()
         t = self.options
         rows = t.verticalHeader().length()
-        height = (t.horizontalHeader().sizeHint().height() + rows + 2 * t.frameWidth()
-                  + t.horizontalScrollBar().sizeHint().height())
+        scroll = 0 if columns_fit(t) else t.horizontalScrollBar().sizeHint().height()
+        height = t.horizontalHeader().sizeHint().height() + rows + 2 * t.frameWidth() + scroll
         t.setFixedHeight(min(height, 240))
 
     def figure(self, key: str) -> str:

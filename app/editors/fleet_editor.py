@@ -12,7 +12,6 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QPushButton,
     QTableWidget,
@@ -31,6 +30,7 @@ from app.editors.fields import (
     parse_float,
     parse_int,
 )
+from app.fit_table import ColumnFitter
 from app.plain import plain, tip
 from core.scenario import AccessMode
 
@@ -75,10 +75,10 @@ class FleetEditor(ScenarioEditor):
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.verticalHeader().setVisible(False)
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        header.setMinimumSectionSize(70)
+        # the count needs room for ~10 digits, not a line edit's default width; the key specs
+        # take what is left (tooltip has them whole)
+        count_w = self.table.fontMetrics().horizontalAdvance("100,000,000") + 16
+        self.fitter = ColumnFitter(self.table, elastic={1: 1}, fixed={2: count_w})
         self.add_button = QPushButton("Add pool")
         self.add_button.clicked.connect(self.add_pool)
         self.remove_button = QPushButton("Remove pool")
@@ -185,12 +185,14 @@ class FleetEditor(ScenarioEditor):
             chip.setCurrentIndex(idx)
             spec = self.table.cellWidget(i, 1)
             spec.setText(key_specs(self._chips.get(pool.accelerator), two_lines=True))
+            spec.setToolTip(tip(key_specs(self._chips.get(pool.accelerator))))
             site: QComboBox = self.table.cellWidget(i, 3)
             if site.currentText() != pool.site:
                 site.setCurrentText(pool.site)
             access: QComboBox = self.table.cellWidget(i, 4)
             access.setCurrentIndex(access.findData(pool.access))
         self.table.resizeRowsToContents()
+        self.fitter.fit()
         self.remove_button.setEnabled(len(self.scenario.fleet) > 1)
         self._show_detail()
 

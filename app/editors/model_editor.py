@@ -105,8 +105,9 @@ class ModelEditor(ScenarioEditor):
         self.tied = QCheckBox("Tied input/output embeddings")
         self.tied.toggled.connect(lambda on: self.apply((M, "tied_embeddings"), on,
                                                         text="Toggle tied embeddings"))
-        arch_form.addRow("", self.gated)
-        arch_form.addRow("", self.tied)
+        # full-width rows: beside the labels' column they made the pane scroll sideways at 1366 px
+        arch_form.addRow(self.gated)
+        arch_form.addRow(self.tied)
 
         moe_box, moe_form = _form_box("Mixture of experts")
         for name, label, hint, opt in MOE:
@@ -152,6 +153,7 @@ class ModelEditor(ScenarioEditor):
         self.flops_label = plain(QLabel())
         for w in (self.total_label, self.active_label, self.flops_label):
             w.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            w.setWordWrap(True)
         derived_form.addRow("Parameters", self.total_label)
         derived_form.addRow("Active per token", self.active_label)
         derived_form.addRow("Training FLOPs", self.flops_label)

@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
-    QHeaderView,
     QInputDialog,
     QLabel,
     QPushButton,
@@ -28,6 +27,7 @@ from PySide6.QtWidgets import (
 from app import sources
 from app.editors.base import ScenarioEditor
 from app.editors.fields import fmt_float, mark_invalid, optional, parse_float
+from app.fit_table import ColumnFitter
 from app.plain import plain, tip
 from core.errors import InputError
 
@@ -107,11 +107,10 @@ class PolicyEditor(ScenarioEditor):
         self.rules.verticalHeader().setVisible(False)
         self.rules.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.rules.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.rules.setWordWrap(False)
         self.rules.setTextElideMode(Qt.TextElideMode.ElideRight)
-        h = self.rules.horizontalHeader()
-        h.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        h.setStretchLastSection(True)
+        # fit the pane: ids, dates and the check box whole; names, status, outcome and source
+        # elided when narrow (tooltip and the selected-rule box show them whole)
+        self.rules_fitter = ColumnFitter(self.rules, elastic={1: 1.2, 2: 2.5, 5: 1, 6: 1.3, 7: 1})
         self.rules.itemChanged.connect(self._rule_toggled)
         self.hypothetical_on = QCheckBox("Hypothetical rules take effect from")
         self.hypothetical_on.toggled.connect(self._hypothetical_changed)
@@ -284,7 +283,8 @@ class PolicyEditor(ScenarioEditor):
             else:
                 self.rule_box.setTitle("Selected rule")
             self.rule_fields.setVisible(rule is not None)
-            title = f"{rule.title}. " if rule is not None else "Select a rule to see its terms. "
+            title = (f"{rule.title}. Source: {rule.source}. " if rule is not None
+                     else "Select a rule to see its terms. ")
             self.rule_hint.setText(title + (
                 "Edits change this project's copy only; the rule keeps its source." if editable else
                 "Presets are read-only: use “Copy to edit…” to change a rule's outcome, date or "
@@ -371,5 +371,4 @@ class PolicyEditor(ScenarioEditor):
                 item = QTableWidgetItem(value)
                 item.setToolTip(tip(f"{title}\n{value}" if name in ("id", "short") else value))
                 self.rules.setItem(row, col, item)
-        self.rules.resizeColumnsToContents()
-        self.rules.setColumnWidth(7, min(self.rules.columnWidth(7), 220))
+        self.rules_fitter.fit()
