@@ -172,7 +172,7 @@ def FileOpenHandler(open_path):  # noqa: N802 (a Qt object factory, named like a
     from PySide6.QtCore import QEvent, QObject
 
     class _Handler(QObject):
-        def eventFilter(self, obj, event):  # noqa: N802 (Qt API)
+        def eventFilter(self, _obj, event):  # noqa: N802 (Qt API)
             if event.type() == QEvent.Type.FileOpen and event.file():
                 open_path(event.file())
                 return True

@@ -27,8 +27,8 @@ def help_text() -> str:
     from app.gui import gui_parser
     from core.cli import build_parser as cli_parser
 
-    commands = _commands(cli_parser()) + [
-        ("export", "charts of a project as PNG, SVG, PDF or a PowerPoint deck (headless)")]
+    commands = [*_commands(cli_parser()),
+                ("export", "charts of a project as PNG, SVG, PDF or a PowerPoint deck (headless)")]
     gui = gui_parser()
     width = max(len(n) for n, _ in commands) + 2
     lines = [

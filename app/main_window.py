@@ -4,6 +4,7 @@ File/Edit/Scenario menus, the modified flag, autosave and the unsaved-changes pr
 from __future__ import annotations
 
 import base64
+import contextlib
 import sys
 from collections import OrderedDict
 from pathlib import Path
@@ -293,7 +294,7 @@ class MainWindow(QMainWindow):
         n = len(names) + 1
         while f"Scenario {n}" in names:
             n += 1
-        scenarios = list(self.project.scenarios) + [sources.new_scenario(f"Scenario {n}")]
+        scenarios = [*self.project.scenarios, sources.new_scenario(f"Scenario {n}")]
         self.document.set_scenarios(scenarios, "Add scenario", self.current, len(scenarios) - 1)
 
     def duplicate_scenario(self, index: int) -> None:
@@ -569,13 +570,11 @@ class MainWindow(QMainWindow):
         fit_to_screen(self, restored)  # a new window sized to its screen, a saved one clamped
 
     def _save_geometry(self) -> None:
-        try:
+        with contextlib.suppress(OSError):  # a read-only state folder: the next start is centred
             state.save_ui_state({
                 "geometry": base64.b64encode(bytes(self.saveGeometry())).decode(),
                 "splitter": base64.b64encode(bytes(self.splitter.saveState())).decode(),
             })
-        except OSError:
-            pass
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt API)
         if not self.maybe_save():

@@ -140,8 +140,7 @@ class ResultsView(QWidget):
     def show_result(self, result: ScenarioResult) -> None:
         self.result = result
         best = result.best or (result.options[0] if result.options else None)
-        bg, fg, words = VERDICT_STYLE.get(result.verdict, ("#999999", "#000000", result.verdict))
-        headline = words
+        headline = VERDICT_STYLE.get(result.verdict, ("", "", result.verdict))[2]
         if best is not None:
             headline += f" — {best.label}"
             if best.wall_clock_days is not None and result.verdict != "infeasible":

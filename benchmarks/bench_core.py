@@ -17,10 +17,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from core.catalog import get_accelerator  # noqa: E402
-from core.estimate import estimate  # noqa: E402
-from core.presets import get_preset  # noqa: E402
-from core.training import TrainingSpec  # noqa: E402
+from core.catalog import get_accelerator
+from core.estimate import estimate
+from core.presets import get_preset
+from core.training import TrainingSpec
 
 CASES = [
     ("deepseek-v3 on 2048 H800-SXM", "deepseek-v3", "H800-SXM", 2048, 14.8e12, 4096, "fp8"),

@@ -15,9 +15,9 @@ pytest.importorskip("PySide6")
 pytest.importorskip("pptx")
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from app.qtfix import guard_bool_refcount  # noqa: E402
-from core.briefing import CHARTS  # noqa: E402
-from core.resources import resource  # noqa: E402
+from app.qtfix import guard_bool_refcount
+from core.briefing import CHARTS
+from core.resources import resource
 
 guard_bool_refcount()
 ROOT = Path(__file__).resolve().parent.parent

@@ -254,7 +254,8 @@ class Chart(pg.GraphicsLayoutWidget):
             self.ci.addItem(self.text(self.marking, t.legend_px, bold=True, justify="center"),
                             row=row, col=0)
 
-    def subtitle(self, charts: ChartSet) -> str:
+    def subtitle(self, _charts: ChartSet) -> str:
+        """The line under the title (none by default)."""
         return ""
 
     def draw(self, charts: ChartSet, body: pg.GraphicsLayout) -> tuple[list, list[str]]:
@@ -375,8 +376,8 @@ class Chart(pg.GraphicsLayoutWidget):
 
     # ---- hover ----------------------------------------------------------------------------
     def hover_text(self, plot_index: int, x: float, y: float) -> str | None:
-        """Exact values under the point (x, y) of plot ``plot_index`` in data coordinates."""
-        return None
+        """Exact values under the point (x, y) of plot ``plot_index`` in data coordinates (None:
+        nothing there; charts without read-outs keep this)."""
 
     def _on_mouse_moved(self, pos) -> None:
         for i, plot in enumerate(self.plots):

@@ -72,7 +72,7 @@ class ComparisonChart(Chart):
                            "faded, dashed: not allowed (hypothetical)"))
         return legend + marker, []
 
-    def hover_text(self, plot_index, x, y):
+    def hover_text(self, _plot_index, _x, y):
         rows = getattr(self, "_rows", [])
         n = len(rows)
         i = n - 1 - round(y)

@@ -61,7 +61,7 @@ class MemoryChart(Chart):
                          "figures show what it would take if it were allowed.")
         return legend + self.marker_legend(), notes
 
-    def markers(self, charts: ChartSet, plot, left: float) -> float:
+    def markers(self, charts: ChartSet, plot, _left: float) -> float:
         m = charts.plan.memory
         vline(self, plot, m.usable_hbm_gb, f"usable HBM {m.usable_hbm_gb:,.0f} GB", 0.72,
               right=False)
@@ -74,7 +74,7 @@ class MemoryChart(Chart):
         return [(self.swatch("rule", t.foreground, style=Qt.PenStyle.DashLine), "usable HBM"),
                 (self.swatch("rule", t.muted, style=Qt.PenStyle.DotLine), "installed HBM")]
 
-    def hover_text(self, plot_index, x, y):
+    def hover_text(self, _plot_index, x, y):
         if abs(y) > 0.3:
             return None
         for lo, hi, label, value in getattr(self, "_segments", []):

@@ -88,7 +88,7 @@ class PolicyTimelineChart(Chart):
                          " (the scenario's choice), not before.")
         return legend, notes
 
-    def hover_text(self, plot_index, x, y):
+    def hover_text(self, _plot_index, x, y):
         rows = getattr(self, "_rows", [])
         n = len(rows)
         i = n - 1 - round(y)

@@ -102,7 +102,7 @@ class TimeVsCountChart(Chart):
             notes.append("Dashed line: needs a licence — only if it is granted.")
         return legend, notes
 
-    def hover_text(self, plot_index, x, y):
+    def hover_text(self, _plot_index, x, y):
         best, dist = None, 0.12
         for px, py, tip in getattr(self, "_points", []):
             d = math.hypot(px - x, py - y)

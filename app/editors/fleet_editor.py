@@ -156,7 +156,7 @@ class FleetEditor(ScenarioEditor):
     def add_pool(self) -> None:
         if self.scenario is None:
             return
-        fleet = list(self.scenario.fleet) + [self.scenario.fleet[-1].model_copy()]
+        fleet = [*self.scenario.fleet, self.scenario.fleet[-1].model_copy()]
         self.emit_scenario(self.scenario.model_copy(update={"fleet": fleet}), "Add pool")
 
     def remove_pool(self, row: int) -> None:
@@ -175,7 +175,7 @@ class FleetEditor(ScenarioEditor):
             self.table.selectRow(min(max(current, 0), len(scenario.fleet) - 1))
         super().load(scenario, project, force)
 
-    def refresh(self, force: bool) -> None:
+    def refresh(self, _force: bool) -> None:
         for i, pool in enumerate(self.scenario.fleet):
             chip: QComboBox = self.table.cellWidget(i, 0)
             idx = chip.findData(pool.accelerator)

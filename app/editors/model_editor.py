@@ -193,8 +193,7 @@ class ModelEditor(ScenarioEditor):
     def _int_field(self, name: str, label: str, hint: str, opt: bool):
         parse = optional(parse_int) if opt else parse_int
         placeholder = hint.split("=", 1)[1].strip() if opt and "=" in hint else ""
-        w = self.field((M, name), parse, fmt_int, label, hint, placeholder)
-        return w
+        return self.field((M, name), parse, fmt_int, label, hint, placeholder)
 
     # ---- actions -----------------------------------------------------------------------
     def _preset_chosen(self, index: int) -> None:
@@ -226,7 +225,9 @@ class ModelEditor(ScenarioEditor):
         except InputError as e:
             self._report(f"Import failed: {e}")
             return False
-        except Exception as e:  # an unreadable file must not crash the window
+        # the loader says InputError for bad files; a value it failed to vet (deep nesting, a
+        # huge number) must still not crash the window
+        except (ValueError, TypeError, ArithmeticError, LookupError, RecursionError) as e:
             self._report(f"Import failed: {sources.describe_error(e)}")
             return False
         new = self.scenario.model_copy(update={"preset": None, "model": spec})
@@ -235,7 +236,7 @@ class ModelEditor(ScenarioEditor):
         return True
 
     # ---- view --------------------------------------------------------------------------
-    def refresh(self, force: bool) -> None:
+    def refresh(self, _force: bool) -> None:
         s = self.scenario
         m = s.model
         i = self.preset_combo.findData(s.preset) if s.preset else 0

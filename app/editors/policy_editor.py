@@ -314,7 +314,7 @@ class PolicyEditor(ScenarioEditor):
         self.apply(("policy", "disabled_rules"), disabled, text=f"{verb} rule {rule_id}")
 
     # ---- view --------------------------------------------------------------------------
-    def refresh(self, force: bool) -> None:
+    def refresh(self, _force: bool) -> None:
         s = self.scenario
         if self.date.date() != _qdate(s.date):
             self.date.setDate(_qdate(s.date))
