@@ -4,6 +4,7 @@ exports build their own briefing-theme chart (app.export.render)."""
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 
 from PySide6.QtCore import Signal
@@ -54,7 +55,7 @@ class ChartsPanel(QWidget):
         self.export_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         menu = QMenu(self.export_button)
         for fmt, size, text in EXPORTS:
-            menu.addAction(text, lambda f=fmt, s=size: self.export_dialog(f, s))
+            menu.addAction(text, partial(self.export_dialog, fmt, size))
         menu.addSeparator()
         menu.addAction("Copy to clipboard", self.copy)
         self.export_button.setMenu(menu)
@@ -93,7 +94,10 @@ class ChartsPanel(QWidget):
     # ---- export ---------------------------------------------------------------------------
     def export_to(self, fmt: str, path: str, size=(1920, 1080), name: str | None = None) -> Path:
         from app.export.render import export_chart
+        from core.errors import InputError
 
+        if self.charts is None:
+            raise InputError("chart", "no chart is drawn yet")
         return export_chart(name or self.current_name, self.charts, fmt, path, size,
                             file_name=self.file_name)
 

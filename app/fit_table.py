@@ -69,7 +69,7 @@ class ColumnFitter(QObject):
         for c in self.elastic:
             t.setColumnWidth(c, max(floor[c], min(widths[c], int(lo * self.elastic[c]))))
 
-    def eventFilter(self, obj, event):  # noqa: N802 (Qt API)
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt API)
         # the viewport is resized while the table is being destroyed too: leave it then
         if event.type() == QEvent.Type.Resize and obj is self._viewport \
                 and shiboken6.isValid(self.table):

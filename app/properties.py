@@ -20,7 +20,9 @@ class ProjectPropertiesDialog(QDialog):
         self.marking.setEditable(True)  # a preset or any caption text
         self.marking.addItems(MARKINGS)
         self.marking.setCurrentText(marking)
-        self.marking.lineEdit().setPlaceholderText("none")
+        edit = self.marking.lineEdit()
+        assert edit is not None  # an editable combo box has one
+        edit.setPlaceholderText("none")
         hint = plain(QLabel("Printed at the top and bottom of every exported chart and slide."))
         hint.setWordWrap(True)
         hint.setEnabled(False)

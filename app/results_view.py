@@ -35,6 +35,9 @@ def _money(x: float | None) -> str:
 
 
 class ResultsView(QWidget):
+    # the scroll area (an attribute; it hides QWidget.scroll(dx, dy), which nothing here calls)
+    scroll: QScrollArea  # type: ignore[assignment]
+
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         self.result: ScenarioResult | None = None
@@ -155,8 +158,8 @@ class ResultsView(QWidget):
         self.set_stale(None)
 
     def _style_banner(self) -> None:
-        verdict = self.result.verdict if self.result else None
-        bg, fg, _ = VERDICT_STYLE.get(verdict, ("palette(mid)", "palette(text)", ""))
+        neutral = ("palette(mid)", "palette(text)", "")
+        bg, fg, _ = VERDICT_STYLE.get(self.result.verdict, neutral) if self.result else neutral
         extra = "border: 3px dashed palette(text);" if self.stale else ""
         self.banner.setStyleSheet(f"QLabel#verdictBanner {{ background: {bg}; color: {fg}; "
                                   f"font-size: 13pt; font-weight: 600; border-radius: 4px; {extra} }}")

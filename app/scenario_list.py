@@ -44,7 +44,7 @@ class ScenarioList(QWidget):
         self.list.setUniformItemSizes(True)
         self.list.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.list.currentRowChanged.connect(lambda r: r >= 0 and self.selected.emit(r))
+        self.list.currentRowChanged.connect(self._row_changed)
         self.list.itemDoubleClicked.connect(lambda _i: self.rename_requested.emit(self.current()))
         buttons = {}
         for key, text, hint in [("add", "Add", "New scenario"),
@@ -81,6 +81,10 @@ class ScenarioList(QWidget):
         layout.addWidget(title)
         layout.addWidget(self.list, 1)
         layout.addLayout(grid)
+
+    def _row_changed(self, row: int) -> None:
+        if row >= 0:  # -1 while the list is being refilled
+            self.selected.emit(row)
 
     def current(self) -> int:
         return self.list.currentRow()

@@ -80,7 +80,7 @@ class _CheckWhenShown(QObject):
         self.window = window
         self.size = size
 
-    def eventFilter(self, obj, event):  # noqa: N802 (Qt API)
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt API)
         if obj is self.window and event.type() == QEvent.Type.Show:
             obj.removeEventFilter(self)
             if self.window.size() == self.size:

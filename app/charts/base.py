@@ -66,8 +66,7 @@ BRIEFING = ChartTheme(background="#FFFFFF", foreground="#1A1A1A", muted="#6B6B6B
 def screen_theme() -> ChartTheme:
     """Follows the desktop palette and font so the charts sit quietly in the window."""
     bg, fg = chart_colours()
-    app = QApplication.instance()
-    px = QFontInfo(app.font()).pixelSize() if app is not None else 13
+    px = QFontInfo(QApplication.font()).pixelSize() if QApplication.instance() is not None else 13
     muted = QColor(fg)
     muted.setAlphaF(0.6)
     return ChartTheme(background=bg.name(), foreground=fg.name(),

@@ -61,8 +61,10 @@ class MemoryChart(Chart):
                          "figures show what it would take if it were allowed.")
         return legend + self.marker_legend(), notes
 
-    def markers(self, charts: ChartSet, plot, _left: float) -> float:
+    def markers(self, charts: ChartSet, plot, left: float) -> float:
         m = charts.plan.memory
+        if m is None:  # no plan fits: nothing to mark
+            return left
         vline(self, plot, m.usable_hbm_gb, f"usable HBM {m.usable_hbm_gb:,.0f} GB", 0.72,
               right=False)
         vline(self, plot, m.hbm_gb, f"HBM {m.hbm_gb:,.0f} GB", 0.72, style=Qt.PenStyle.DotLine,

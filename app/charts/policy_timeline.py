@@ -8,6 +8,7 @@ import datetime as dt
 
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor
 
 from app.charts.bars import text_colour_on, vline
 from app.charts.base import Chart, faded
@@ -45,6 +46,7 @@ class PolicyTimelineChart(Chart):
         for i, row in enumerate(tl.rows):
             y = n - 1 - i
             colour, _sym = accelerator_style(row.accelerator)
+            brush: str | QColor
             for sp in row.spans:
                 a, b = ts(sp.start), ts(sp.end)
                 if sp.status == "usable":

@@ -3,7 +3,7 @@ held, when it was obtained, price overrides), with the chip's key catalog specs 
 
 from __future__ import annotations
 
-from typing import get_args
+from typing import cast, get_args
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -100,16 +100,16 @@ class FleetEditor(ScenarioEditor):
         buttons.addWidget(self.add_button)
         buttons.addWidget(self.remove_button)
         buttons.addStretch(1)
-        hint = plain(QLabel("Pools of the same accelerator at the same site are merged; training across "
+        note = plain(QLabel("Pools of the same accelerator at the same site are merged; training across "
                       "sites is not assumed. Blank prices use the catalog figures."))
-        hint.setWordWrap(True)
-        hint.setEnabled(False)
+        note.setWordWrap(True)
+        note.setEnabled(False)
         layout = QVBoxLayout(self)
         layout.addWidget(self.error_line)
         layout.addWidget(self.table, 1)
         layout.addLayout(buttons)
         layout.addWidget(self.detail_box)
-        layout.addWidget(hint)
+        layout.addWidget(note)
         self._rows = 0
 
     # ---- building rows -----------------------------------------------------------------
@@ -134,7 +134,9 @@ class FleetEditor(ScenarioEditor):
                 site.addItem(sid, sid)
                 site.setItemData(site.count() - 1, tip(s.name), Qt.ItemDataRole.ToolTipRole)
             site.setToolTip("site id or ISO country code")
-            site.lineEdit().editingFinished.connect(
+            edit = site.lineEdit()
+            assert edit is not None  # editable
+            edit.editingFinished.connect(
                 lambda row=i, c=site: self._site_edited(row, c.currentText()))
             site.activated.connect(lambda _i, row=i, c=site: self._site_edited(row, c.currentText()))
             self.table.setCellWidget(i, 3, site)
@@ -176,20 +178,22 @@ class FleetEditor(ScenarioEditor):
         super().load(scenario, project, force)
 
     def refresh(self, _force: bool) -> None:
+        if self.scenario is None:
+            return
         for i, pool in enumerate(self.scenario.fleet):
-            chip: QComboBox = self.table.cellWidget(i, 0)
+            chip = cast(QComboBox, self.table.cellWidget(i, 0))
             idx = chip.findData(pool.accelerator)
             if idx < 0:
                 chip.addItem(pool.accelerator, pool.accelerator)
                 idx = chip.count() - 1
             chip.setCurrentIndex(idx)
-            spec = self.table.cellWidget(i, 1)
+            spec = cast(QLabel, self.table.cellWidget(i, 1))
             spec.setText(key_specs(self._chips.get(pool.accelerator), two_lines=True))
             spec.setToolTip(tip(key_specs(self._chips.get(pool.accelerator))))
-            site: QComboBox = self.table.cellWidget(i, 3)
+            site = cast(QComboBox, self.table.cellWidget(i, 3))
             if site.currentText() != pool.site:
                 site.setCurrentText(pool.site)
-            access: QComboBox = self.table.cellWidget(i, 4)
+            access = cast(QComboBox, self.table.cellWidget(i, 4))
             access.setCurrentIndex(access.findData(pool.access))
         self.table.resizeRowsToContents()
         self.fitter.fit()

@@ -230,6 +230,8 @@ class ModelEditor(ScenarioEditor):
         except (ValueError, TypeError, ArithmeticError, LookupError, RecursionError) as e:
             self._report(f"Import failed: {sources.describe_error(e)}")
             return False
+        if self.scenario is None:
+            return False
         new = self.scenario.model_copy(update={"preset": None, "model": spec})
         self.emit_scenario(new, f"Import {spec.name}")
         self.load(new, self.project, force=True)
@@ -238,10 +240,13 @@ class ModelEditor(ScenarioEditor):
     # ---- view --------------------------------------------------------------------------
     def refresh(self, _force: bool) -> None:
         s = self.scenario
+        if s is None:
+            return
         m = s.model
         i = self.preset_combo.findData(s.preset) if s.preset else 0
         self.preset_combo.setCurrentIndex(max(i, 0))
-        source = self._presets[s.preset].published_source if s.preset in self._presets else m.source
+        source = (self._presets[s.preset].published_source
+                  if s.preset is not None and s.preset in self._presets else m.source)
         self.source_label.setText(f"{m.name} — {source}" if source else m.name)
         self.source_label.setToolTip(tip(self.source_label.text()))
         self.gated.setChecked(m.gated_mlp)

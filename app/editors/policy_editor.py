@@ -75,7 +75,9 @@ class PolicyEditor(ScenarioEditor):
         self.hq.setEditable(True)
         self.hq.addItems(HQ_CODES)
         self.hq.setToolTip("end user's headquarters (ISO 3166 two-letter code)")
-        self.hq.lineEdit().textEdited.connect(self._hq_edited)
+        hq_edit = self.hq.lineEdit()
+        assert hq_edit is not None  # editable
+        hq_edit.textEdited.connect(self._hq_edited)
         self.hq.activated.connect(lambda _i: self._hq_edited(self.hq.currentText()))
         wf.addRow("Scenario date", self.date)
         wf.addRow("Headquarters", self.hq)
@@ -219,6 +221,8 @@ class PolicyEditor(ScenarioEditor):
         """Copy the scenario's regime into the project and switch the scenario to the copy."""
         from core.regimes import copy_regime
 
+        if self.scenario is None or self.project is None:
+            return False
         try:
             project, rid = copy_regime(self.project, self.scenario.policy.regime, title)
         except InputError as e:
@@ -234,14 +238,16 @@ class PolicyEditor(ScenarioEditor):
     def _delete_clicked(self) -> None:
         from core.regimes import delete_regime
 
-        if self._editable():
-            self.project_edited.emit(delete_regime(self.project, self.scenario.policy.regime), "Delete regime copy")
+        if self._editable() and self.scenario is not None and self.project is not None:
+            self.project_edited.emit(delete_regime(self.project, self.scenario.policy.regime),
+                                     "Delete regime copy")
 
     def _edit_rule(self, **changes) -> bool:
         """One validated change of the selected rule of a project regime (undoable)."""
         from core.regimes import edit_rule
 
-        if self._loading or not self._editable() or self._rule_id is None:
+        if self._loading or not self._editable() or self._rule_id is None \
+                or self.scenario is None or self.project is None:
             return False
         try:
             project = edit_rule(self.project, self.scenario.policy.regime, self._rule_id, **changes)
@@ -316,6 +322,8 @@ class PolicyEditor(ScenarioEditor):
     # ---- view --------------------------------------------------------------------------
     def refresh(self, _force: bool) -> None:
         s = self.scenario
+        if s is None:
+            return
         if self.date.date() != _qdate(s.date):
             self.date.setDate(_qdate(s.date))
         if self.hq.currentText().upper() != s.hq:
@@ -347,14 +355,15 @@ class PolicyEditor(ScenarioEditor):
         finally:
             self.rules.blockSignals(blocked)
         # keep the selected rule selected across edits (the table is refilled after each one)
-        ids = [self.rules.item(r, 0).data(Qt.ItemDataRole.UserRole) for r in range(self.rules.rowCount())]
+        items = [self.rules.item(r, 0) for r in range(self.rules.rowCount())]
+        ids = [i.data(Qt.ItemDataRole.UserRole) if i is not None else None for i in items]
         self._rule_id = keep if keep in ids else None
         if self._rule_id is not None:
             self.rules.selectRow(ids.index(self._rule_id))
 
     def _fill_rule_rows(self, regime) -> None:
         rules = list(regime.rules) if regime is not None else []
-        disabled = set(self.scenario.policy.disabled_rules)
+        disabled = set(self.scenario.policy.disabled_rules) if self.scenario is not None else set()
         self.rules.setRowCount(len(rules))
         for row, rule in enumerate(rules):
             rid = rule.id
