@@ -1,6 +1,6 @@
 """Export-control policy: rules as data, regimes, and the usability of a pool of chips.
 
-Rules live in ``resources/catalog/policies/rules.json`` (each citing ``data/rules.md``), regimes
+Rules live in ``resources/catalog/policies/rules.json`` (each citing ``resources/sources/rules.md``), regimes
 in ``resources/catalog/policies/regimes.json`` and country groups in
 ``resources/catalog/country_groups.json``. See ``docs/policy.md`` for the encoding and every
 modelling choice. Nothing here imports Qt.
