@@ -25,7 +25,7 @@ run: $(STAMP)
 
 test: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m ruff check core app tests benchmarks packaging
-	$(BIN)/python -m mypy core
+	$(BIN)/python -m mypy core app
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q
 
 bench: $(STAMP)

@@ -10,6 +10,7 @@ just removed.
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import traceback
 from collections.abc import Callable
@@ -38,10 +39,8 @@ class _Drain(QRunnable):
             except Exception as e:  # a bug must not take the window down
                 traceback.print_exc()
                 error = f"{type(e).__name__}: {e}"
-            try:
+            with contextlib.suppress(RuntimeError):  # the window is gone
                 self.signals.done.emit(error)
-            except RuntimeError:  # the window is gone
-                pass
 
 
 class Autosaver(QObject):

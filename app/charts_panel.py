@@ -4,6 +4,7 @@ exports build their own briefing-theme chart (app.export.render)."""
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 
 from PySide6.QtCore import Signal
@@ -19,6 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.charts import CHART_CLASSES
+from app.plain import plain
 from core.chart_data import ChartSet
 from core.errors import InputError
 
@@ -48,14 +50,14 @@ class ChartsPanel(QWidget):
             chart.setMinimumHeight(300)
             self.widgets[name] = chart
             self.tabs.addTab(chart, TAB_NAMES[name])
-        self.status = QLabel("Charts appear when this panel is shown.")
+        self.status = plain(QLabel("Charts appear when this panel is shown."))
         self.status.setEnabled(False)
         self.export_button = QToolButton()
         self.export_button.setText("Export…")
         self.export_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         menu = QMenu(self.export_button)
         for fmt, size, text in EXPORTS:
-            menu.addAction(text, lambda f=fmt, s=size: self.export_dialog(f, s))
+            menu.addAction(text, partial(self.export_dialog, fmt, size))
         menu.addSeparator()
         menu.addAction("Copy to clipboard", self.copy)
         self.export_button.setMenu(menu)
@@ -94,7 +96,10 @@ class ChartsPanel(QWidget):
     # ---- export ---------------------------------------------------------------------------
     def export_to(self, fmt: str, path: str, size=(1920, 1080), name: str | None = None) -> Path:
         from app.export.render import export_chart
+        from core.errors import InputError
 
+        if self.charts is None:
+            raise InputError("chart", "no chart is drawn yet")
         return export_chart(name or self.current_name, self.charts, fmt, path, size,
                             file_name=self.file_name)
 

@@ -8,6 +8,7 @@ are merged into one trailing run.
 
 from __future__ import annotations
 
+import contextlib
 import time
 import traceback
 
@@ -31,10 +32,8 @@ def _run_and_report(compute, emit, what: str) -> None:
     except Exception as e:
         traceback.print_exc()
         value, error = None, f"{what} failed: {e}"
-    try:
+    with contextlib.suppress(RuntimeError):  # the signal's QObject is gone with the window
         emit(value, error)
-    except RuntimeError:  # the signal's QObject is gone with the window
-        pass
 
 
 class _Signals(QObject):

@@ -35,12 +35,16 @@ def _say(text: str) -> None:
         print(text, file=stream)
 
 
-def parse_args(argv: Sequence[str]) -> argparse.Namespace:
+def gui_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="chokepoint", description="Chokepoint desktop window")
-    p.add_argument("file", nargs="?", help="project file (.json) to open")
+    p.add_argument("file", nargs="?", metavar="FILE.json", help="project file (.json) to open")
     p.add_argument("--smoke-test", metavar="OUT.json",
                    help="start the window, evaluate every scenario, write a report, exit")
-    return p.parse_args(list(argv))
+    return p
+
+
+def parse_args(argv: Sequence[str]) -> argparse.Namespace:
+    return gui_parser().parse_args(list(argv))
 
 
 def initial_document(path: str | None):
@@ -138,15 +142,15 @@ def recovery_question(rec) -> str:
 
 
 def _ask_recover(rec) -> bool:
-    from PySide6.QtCore import Qt
     from PySide6.QtWidgets import QMessageBox
 
-    box = QMessageBox(QMessageBox.Icon.Question, "Recover unsaved work?", recovery_question(rec),
-                      QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No)
-    box.setTextFormat(Qt.TextFormat.PlainText)  # the project name is the user's text
-    box.setDefaultButton(QMessageBox.StandardButton.Yes)
-    box.exec()
-    return box.standardButton(box.clickedButton()) == QMessageBox.StandardButton.Yes
+    from app.plain import message_box
+
+    answer = message_box(None, QMessageBox.Icon.Question, "Recover unsaved work?",
+                         recovery_question(rec),
+                         QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+                         QMessageBox.StandardButton.Yes)
+    return answer == QMessageBox.StandardButton.Yes
 
 
 def run_gui(argv: Sequence[str]) -> int:
@@ -159,6 +163,7 @@ def run_gui(argv: Sequence[str]) -> int:
 
     from app import state
     from app.main_window import MainWindow
+    from app.plain import message_box
 
     app = make_application()
     session = start_session()
@@ -172,7 +177,7 @@ def run_gui(argv: Sequence[str]) -> int:
     window.show()
     if error:
         _say(f"chokepoint: {error}")
-        QMessageBox.warning(window, "Cannot open project", error)
+        message_box(window, QMessageBox.Icon.Warning, "Cannot open project", error)
     if args.file and error is None:
         state.add_recent(args.file)
     return app.exec()
@@ -184,7 +189,7 @@ def FileOpenHandler(open_path):  # noqa: N802 (a Qt object factory, named like a
     from PySide6.QtCore import QEvent, QObject
 
     class _Handler(QObject):
-        def eventFilter(self, obj, event):  # noqa: N802 (Qt API)
+        def eventFilter(self, _obj, event):  # noqa: N802 (Qt API)
             if event.type() == QEvent.Type.FileOpen and event.file():
                 open_path(event.file())
                 return True

@@ -5,6 +5,8 @@ and what to evaluate next live in ``app.results_store`` (no Qt)."""
 from __future__ import annotations
 
 import base64
+import contextlib
+import sys
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, Qt, QTimer, Signal
@@ -26,9 +28,11 @@ from app.editors.fleet_editor import FleetEditor
 from app.editors.model_editor import ModelEditor
 from app.editors.policy_editor import PolicyEditor
 from app.evaluator import ChartWorker, LiveEvaluator
+from app.plain import message_box, plain
 from app.results_store import ResultsStore
 from app.results_view import ResultsView
 from app.scenario_list import ScenarioList
+from app.screen_fit import fit_to_screen
 from core.chart_data import chart_set
 from core.errors import InputError
 from core.scenario import Scenario
@@ -36,6 +40,21 @@ from core.scenario import Scenario
 AUTOSAVE_MS = 500  # an edit is on disk within this plus at most two writes (docs/gui.md)
 CHARTS_DELAY_MS = 400  # charts follow the result once edits pause
 FILE_FILTER = "Chokepoint project (*.json);;All files (*)"
+DELETE_SHORTCUT = "Ctrl+Delete"  # and Delete while the scenario list has the focus
+
+
+def redo_shortcuts(platform: str = sys.platform) -> list[QKeySequence]:
+    """The platform's redo keys, plus Ctrl+Y and Ctrl+Shift+Z on Windows and Linux (people use
+    both there; macOS keeps its own Cmd+Shift+Z)."""
+    keys = [QKeySequence(QKeySequence.StandardKey.Redo)]
+    keys += QKeySequence.keyBindings(QKeySequence.StandardKey.Redo)
+    if platform != "darwin":
+        keys += [QKeySequence("Ctrl+Y"), QKeySequence("Ctrl+Shift+Z")]
+    out: list[QKeySequence] = []
+    for k in keys:
+        if not k.isEmpty() and k not in out:
+            out.append(k)
+    return out
 
 
 class MainWindow(QMainWindow):
@@ -93,9 +112,9 @@ class MainWindow(QMainWindow):
         self.splitter.addWidget(self.scenarios)
         self.splitter.addWidget(self.tabs)
         self.splitter.addWidget(self.results)
-        self.splitter.setStretchFactor(0, 0)
-        self.splitter.setStretchFactor(1, 3)
-        self.splitter.setStretchFactor(2, 3)
+        self.splitter.setStretchFactor(0, 1)  # a wide screen gives the names room too
+        self.splitter.setStretchFactor(1, 4)
+        self.splitter.setStretchFactor(2, 4)
         self.splitter.setSizes([196, 604, 566])
         self.splitter.setChildrenCollapsible(False)
         self.scenarios.setMinimumWidth(150)
@@ -105,7 +124,7 @@ class MainWindow(QMainWindow):
         self.results.scroll.verticalScrollBar().valueChanged.connect(
             lambda _v: self.request_charts())
         self.setCentralWidget(self.splitter)
-        self.busy_label = QLabel()
+        self.busy_label = plain(QLabel())
         self.statusBar().addPermanentWidget(self.busy_label)
 
         self.autosaver = Autosaver(session, self)  # does nothing without a session
@@ -150,7 +169,7 @@ class MainWindow(QMainWindow):
         self.undo_action.setShortcut(QKeySequence(SK.Undo))
         self.undo_action.triggered.connect(lambda: self.document.undo_stack.undo())
         self.redo_action = QAction("&Redo", self)
-        self.redo_action.setShortcut(QKeySequence(SK.Redo))
+        self.redo_action.setShortcuts(redo_shortcuts())
         self.redo_action.triggered.connect(lambda: self.document.undo_stack.redo())
         e.addAction(self.undo_action)
         e.addAction(self.redo_action)
@@ -159,7 +178,8 @@ class MainWindow(QMainWindow):
         self._action(s, "&Add", self.add_scenario, "Ctrl+Shift+N")
         self._action(s, "&Duplicate", lambda: self.duplicate_scenario(self.current), "Ctrl+D")
         self._action(s, "&Rename…", lambda: self._rename_clicked(self.current), "F2")
-        self._action(s, "De&lete", lambda: self.delete_scenario(self.current))
+        self.delete_action = self._action(s, "De&lete", lambda: self.delete_scenario(self.current),
+                                          DELETE_SHORTCUT, "Delete the selected scenario (undoable)")
         s.addSeparator()
         self._action(s, "Move &Up", lambda: self.move_scenario(self.current, self.current - 1),
                      "Ctrl+Shift+Up")
@@ -279,7 +299,7 @@ class MainWindow(QMainWindow):
         n = len(names) + 1
         while f"Scenario {n}" in names:
             n += 1
-        scenarios = list(self.project.scenarios) + [sources.new_scenario(f"Scenario {n}")]
+        scenarios = [*self.project.scenarios, sources.new_scenario(f"Scenario {n}")]
         self.document.set_scenarios(scenarios, "Add scenario", self.current, len(scenarios) - 1)
 
     def duplicate_scenario(self, index: int) -> None:
@@ -468,15 +488,15 @@ class MainWindow(QMainWindow):
     # ---- files -------------------------------------------------------------------------
     def _warn(self, title: str, message: str) -> None:
         if self.interactive:
-            QMessageBox.warning(self, title, message)
+            message_box(self, QMessageBox.Icon.Warning, title, message)
         self.statusBar().showMessage(message, 10000)
 
     def maybe_save(self) -> bool:
         """True when it is fine to drop the current project (saved, discarded)."""
         if not self.document.modified or not self.interactive:
             return True  # nothing to lose, or a test/smoke run that cannot answer a dialog
-        answer = QMessageBox.question(
-            self, "Unsaved changes",
+        answer = message_box(
+            self, QMessageBox.Icon.Question, "Unsaved changes",
             f"Save the changes to “{self.document.display_name}” before closing?",
             QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard
             | QMessageBox.StandardButton.Cancel, QMessageBox.StandardButton.Save)
@@ -552,22 +572,22 @@ class MainWindow(QMainWindow):
     # ---- geometry and closing ----------------------------------------------------------
     def _restore_geometry(self) -> None:
         ui = state.load_ui_state()
+        restored = False
         try:
             if "geometry" in ui:
-                self.restoreGeometry(QByteArray(base64.b64decode(ui["geometry"])))
+                restored = self.restoreGeometry(QByteArray(base64.b64decode(ui["geometry"])))
             if "splitter" in ui:
                 self.splitter.restoreState(QByteArray(base64.b64decode(ui["splitter"])))
         except (ValueError, TypeError):
             pass
+        fit_to_screen(self, restored)  # a new window sized to its screen, a saved one clamped
 
     def _save_geometry(self) -> None:
-        try:
+        with contextlib.suppress(OSError):  # a read-only state folder: the next start is centred
             state.save_ui_state({
                 "geometry": base64.b64encode(bytes(self.saveGeometry())).decode(),
                 "splitter": base64.b64encode(bytes(self.splitter.saveState())).decode(),
             })
-        except OSError:
-            pass
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt API)
         if not self.maybe_save():

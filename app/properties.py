@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QComboBox, QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit
 
+from app.plain import plain
+
 MARKINGS = ["", "OFFICIAL", "OFFICIAL-SENSITIVE", "SECRET", "CONFIDENTIAL", "INTERNAL",
             "DRAFT — NOT FOR CIRCULATION"]
 
@@ -18,8 +20,10 @@ class ProjectPropertiesDialog(QDialog):
         self.marking.setEditable(True)  # a preset or any caption text
         self.marking.addItems(MARKINGS)
         self.marking.setCurrentText(marking)
-        self.marking.lineEdit().setPlaceholderText("none")
-        hint = QLabel("Printed at the top and bottom of every exported chart and slide.")
+        edit = self.marking.lineEdit()
+        assert edit is not None  # an editable combo box has one
+        edit.setPlaceholderText("none")
+        hint = plain(QLabel("Printed at the top and bottom of every exported chart and slide."))
         hint.setWordWrap(True)
         hint.setEnabled(False)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok

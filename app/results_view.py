@@ -10,7 +10,6 @@ from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
     QGroupBox,
-    QHeaderView,
     QLabel,
     QScrollArea,
     QTableWidget,
@@ -20,6 +19,8 @@ from PySide6.QtWidgets import (
 )
 
 from app.charts_panel import ChartsPanel
+from app.fit_table import ColumnFitter, columns_fit
+from app.plain import escape, plain, tip
 from app.theme import VERDICT_STYLE, VERDICT_TEXT
 from core.scenario_eval import ScenarioResult
 from core.units import human
@@ -34,30 +35,33 @@ def _money(x: float | None) -> str:
 
 
 class ResultsView(QWidget):
+    # the scroll area (an attribute; it hides QWidget.scroll(dx, dy), which nothing here calls)
+    scroll: QScrollArea  # type: ignore[assignment]
+
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         self.result: ScenarioResult | None = None
         self.stale = False
 
-        self.banner = QLabel("Evaluating…")
+        self.banner = plain(QLabel("Evaluating…"))
         self.banner.setObjectName("verdictBanner")
         self.banner.setWordWrap(True)
         self.banner.setMargin(10)
-        self.status = QLabel()
+        self.status = plain(QLabel())
         self.status.setWordWrap(True)
         self.reasons = QLabel()
         self.reasons.setWordWrap(True)
         self.reasons.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.reasons.setTextFormat(Qt.TextFormat.RichText)
+        self.reasons.setTextFormat(Qt.TextFormat.RichText)  # a list; each reason escaped
 
         figures_box = self.figures_box = QGroupBox("Key figures (chosen option)")
         grid = QGridLayout(figures_box)
         grid.setHorizontalSpacing(16)
         self.figures: dict[str, QLabel] = {}
         for i, (key, title) in enumerate(FIGURES):
-            name = QLabel(title)
+            name = plain(QLabel(title))
             name.setEnabled(False)
-            value = QLabel("—")
+            value = plain(QLabel("—"))
             value.setObjectName(f"figure_{key}")
             value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             if key == "plan":
@@ -81,11 +85,9 @@ class ResultsView(QWidget):
         self.options.verticalHeader().setVisible(False)
         self.options.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.options.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.options.setWordWrap(False)
-        header = self.options.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setStretchLastSection(False)
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.options.setTextElideMode(Qt.TextElideMode.ElideMiddle)
+        # the figures whole; the option's name elided when the pane is narrow (tooltip has it)
+        self.options_fitter = ColumnFitter(self.options, elastic={0: 1})
         options_box = QGroupBox("Options")
         ob = QVBoxLayout(options_box)
         ob.addWidget(self.options)
@@ -141,8 +143,7 @@ class ResultsView(QWidget):
     def show_result(self, result: ScenarioResult) -> None:
         self.result = result
         best = result.best or (result.options[0] if result.options else None)
-        bg, fg, words = VERDICT_STYLE.get(result.verdict, ("#999999", "#000000", result.verdict))
-        headline = words
+        headline = VERDICT_STYLE.get(result.verdict, ("", "", result.verdict))[2]
         if best is not None:
             headline += f" — {best.label}"
             if best.wall_clock_days is not None and result.verdict != "infeasible":
@@ -151,14 +152,14 @@ class ResultsView(QWidget):
                                   else "Key figures (if the option were allowed)")
         self.banner.setText(headline)
         self.reasons.setText("<ul style='margin-left:-20px'>" + "".join(
-            f"<li>{_escape(r)}</li>" for r in result.reasons) + "</ul>" if result.reasons else "")
+            f"<li>{escape(r)}</li>" for r in result.reasons) + "</ul>" if result.reasons else "")
         self._fill_figures(best)
         self._fill_options(result)
         self.set_stale(None)
 
     def _style_banner(self) -> None:
-        verdict = self.result.verdict if self.result else None
-        bg, fg, _ = VERDICT_STYLE.get(verdict, ("palette(mid)", "palette(text)", ""))
+        neutral = ("palette(mid)", "palette(text)", "")
+        bg, fg, _ = VERDICT_STYLE.get(self.result.verdict, neutral) if self.result else neutral
         extra = "border: 3px dashed palette(text);" if self.stale else ""
         self.banner.setStyleSheet(f"QLabel#verdictBanner {{ background: {bg}; color: {fg}; "
                                   f"font-size: 13pt; font-weight: 600; border-radius: 4px; {extra} }}")
@@ -179,8 +180,8 @@ class ResultsView(QWidget):
         for key, text in values.items():
             self.figures[key].setText(text)
         if best is not None and best.cost_breakdown:
-            self.figures["cost"].setToolTip("\n".join(
-                f"{k}: {_money(v)}" for k, v in best.cost_breakdown.items()))
+            self.figures["cost"].setToolTip(tip("\n".join(
+                f"{k}: {_money(v)}" for k, v in best.cost_breakdown.items())))
 
     def _fill_options(self, result: ScenarioResult) -> None:
         self.options.setRowCount(len(result.options))
@@ -197,7 +198,7 @@ class ResultsView(QWidget):
             why = "\n".join(o.reasons) or "no remarks"
             for col, text in enumerate(cells):
                 item = QTableWidgetItem(text)
-                item.setToolTip(why)
+                item.setToolTip(tip(f"{o.label}\n{why}" if col == 0 else why))
                 if col == 1:
                     item.setForeground(QBrush(QColor(VERDICT_TEXT.get(o.verdict, '#666666'))))
                     f = item.font()
@@ -206,17 +207,14 @@ class ResultsView(QWidget):
                 if col in (3, 4, 5, 6):
                     item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
                 self.options.setItem(row, col, item)
-        self.options.resizeColumnsToContents()
+        self.options_fitter.fit()
         self.options.resizeRowsToContents()
         t = self.options
         rows = t.verticalHeader().length()
-        height = (t.horizontalHeader().sizeHint().height() + rows + 2 * t.frameWidth()
-                  + t.horizontalScrollBar().sizeHint().height())
+        scroll = 0 if columns_fit(t) else t.horizontalScrollBar().sizeHint().height()
+        height = t.horizontalHeader().sizeHint().height() + rows + 2 * t.frameWidth() + scroll
         t.setFixedHeight(min(height, 240))
 
     def figure(self, key: str) -> str:
         return self.figures[key].text()
 
-
-def _escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
+from PySide6.QtGui import QColor, QIcon, QKeySequence, QPainter, QPixmap, QShortcut
 from PySide6.QtWidgets import (
     QGridLayout,
     QLabel,
@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.plain import plain, tip
 from app.theme import VERDICT_STYLE, verdict_colour
 
 
@@ -43,17 +44,17 @@ class ScenarioList(QWidget):
         self.list.setUniformItemSizes(True)
         self.list.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.list.currentRowChanged.connect(lambda r: r >= 0 and self.selected.emit(r))
+        self.list.currentRowChanged.connect(self._row_changed)
         self.list.itemDoubleClicked.connect(lambda _i: self.rename_requested.emit(self.current()))
         buttons = {}
-        for key, text, tip in [("add", "Add", "New scenario"),
+        for key, text, hint in [("add", "Add", "New scenario"),
                                ("dup", "Duplicate", "Copy the selected scenario"),
                                ("ren", "Rename…", "Rename the selected scenario"),
-                               ("del", "Delete", "Delete the selected scenario"),
+                               ("del", "Delete", "Delete the selected scenario (Del, Ctrl+Delete)"),
                                ("up", "Move up", "Move the scenario up"),
                                ("down", "Move down", "Move the scenario down")]:
             b = QPushButton(text)
-            b.setToolTip(tip)
+            b.setToolTip(hint)
             buttons[key] = b
         buttons["add"].clicked.connect(self.add_requested)
         buttons["dup"].clicked.connect(lambda: self.duplicate_requested.emit(self.current()))
@@ -62,11 +63,16 @@ class ScenarioList(QWidget):
         buttons["up"].clicked.connect(lambda: self._move(-1))
         buttons["down"].clicked.connect(lambda: self._move(+1))
         self.buttons = buttons
+        # Delete removes the selected scenario while the list has the focus (undoable)
+        delete = QShortcut(QKeySequence(QKeySequence.StandardKey.Delete), self.list)
+        delete.setContext(Qt.ShortcutContext.WidgetShortcut)
+        delete.activated.connect(lambda: self.delete_requested.emit(self.current()))
+        self.delete_shortcut = delete
         grid = QGridLayout()
         grid.setSpacing(4)
         for i, key in enumerate(["add", "dup", "ren", "del", "up", "down"]):
             grid.addWidget(buttons[key], i // 2, i % 2)
-        title = QLabel("Scenarios")
+        title = plain(QLabel("Scenarios"))
         f = title.font()
         f.setBold(True)
         title.setFont(f)
@@ -75,6 +81,10 @@ class ScenarioList(QWidget):
         layout.addWidget(title)
         layout.addWidget(self.list, 1)
         layout.addLayout(grid)
+
+    def _row_changed(self, row: int) -> None:
+        if row >= 0:  # -1 while the list is being refilled
+            self.selected.emit(row)
 
     def current(self) -> int:
         return self.list.currentRow()
@@ -90,7 +100,7 @@ class ScenarioList(QWidget):
         for name in names:
             item = QListWidgetItem(name)
             item.setIcon(_dot(QColor("#999999")))
-            item.setToolTip(f"{name}\nnot evaluated yet")
+            item.setToolTip(tip(f"{name}\nnot evaluated yet"))
             self.list.addItem(item)
         self.list.setCurrentRow(min(max(current, 0), len(names) - 1))
         self.list.blockSignals(False)
@@ -102,10 +112,10 @@ class ScenarioList(QWidget):
 
     def set_verdict(self, row: int, verdict: str, words: str) -> None:
         item = self.list.item(row)
-        tip = f"{item.text()}\n{words}" if item is not None else ""
-        if item is not None and item.toolTip() != tip:  # repainted after every edit: skip no-ops
+        text = tip(f"{item.text()}\n{words}") if item is not None else ""
+        if item is not None and item.toolTip() != text:  # repainted after every edit: skip no-ops
             item.setIcon(_dot(verdict_colour(verdict)))
-            item.setToolTip(tip)
+            item.setToolTip(text)
 
     def set_outcome(self, row: int, outcome) -> None:
         """A ScenarioResult's verdict, an evaluation error (a string), or None: not evaluated

@@ -13,9 +13,11 @@ EXAMPLE = ("examples", "southeast-asia-route.json")
 
 
 def _safe(fn, default):
+    """``fn()``, or ``default`` when a catalog file is missing or broken: the window still starts
+    (evaluating a scenario that needs the file then says what is wrong)."""
     try:
         return fn()
-    except Exception:  # a broken data file must not stop the window
+    except (InputError, OSError, ValueError, TypeError, LookupError, RecursionError):
         return default
 
 

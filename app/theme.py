@@ -84,6 +84,5 @@ def verdict_colour(verdict: str) -> QColor:
 
 def chart_colours() -> tuple[QColor, QColor]:
     """(background, foreground) for on-screen charts, taken from the system palette."""
-    app = QApplication.instance()
-    pal = app.palette() if app is not None else QPalette()
+    pal = QApplication.palette() if QApplication.instance() is not None else QPalette()
     return pal.color(QPalette.ColorRole.Base), pal.color(QPalette.ColorRole.Text)

@@ -33,7 +33,7 @@ class SetProjectCommand(QUndoCommand):
         self.select_before = select_before
         self.select_after = select_after
 
-    def id(self) -> int:  # noqa: A003 (Qt API)
+    def id(self) -> int:  # Qt API
         return self._id
 
     def redo(self) -> None:

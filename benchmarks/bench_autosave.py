@@ -21,10 +21,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from core.project import load_project, project_to_text, save_project  # noqa: E402
-from core.regimes import copy_regime  # noqa: E402
-from core.resources import resource  # noqa: E402
-from core.scenario_eval import result_keys  # noqa: E402
+from core.project import load_project, project_to_text, save_project
+from core.regimes import copy_regime
+from core.resources import resource
+from core.scenario_eval import result_keys
 
 
 def projects():

@@ -19,11 +19,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from core.catalog import get_accelerator  # noqa: E402
-from core.estimate import estimate  # noqa: E402
-from core.presets import get_preset  # noqa: E402
-from core.training import PhysicsOptions, TrainingSpec  # noqa: E402
-from core.uncertainty import estimate_uncertainty  # noqa: E402
+from core.catalog import get_accelerator
+from core.estimate import estimate
+from core.presets import get_preset
+from core.training import PhysicsOptions, TrainingSpec
+from core.uncertainty import estimate_uncertainty
 
 MC_SAMPLES = 10_000
 

@@ -72,7 +72,7 @@ def edit_runs(n: int) -> list[float]:
         target = base + (i % 2 + 1) * 512
         field.setText(f"{target}")
         shown = []
-        w.result_shown.connect(lambda r, s=shown: s.append(time.perf_counter()))
+        w.result_shown.connect(lambda _r, s=shown: s.append(time.perf_counter()))
         t0 = time.perf_counter()
         field.textEdited.emit(field.text())
         deadline = t0 + 30

@@ -62,11 +62,10 @@ PROCESS_START = _process_start()
 
 def _umask_now() -> int | None:
     """The umask without changing it, where the OS tells (Linux); None elsewhere."""
-    with contextlib.suppress(OSError, ValueError):
-        with open("/proc/self/status", encoding="ascii") as f:
-            for line in f:
-                if line.startswith("Umask:"):
-                    return int(line.split()[1], 8)
+    with contextlib.suppress(OSError, ValueError), open("/proc/self/status", encoding="ascii") as f:
+        for line in f:
+            if line.startswith("Umask:"):
+                return int(line.split()[1], 8)
     return None
 
 

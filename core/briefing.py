@@ -8,8 +8,9 @@ import datetime as dt
 from typing import Any
 
 from core import __version__
+from core.catalog import accelerators
 from core.scenario import Scenario
-from core.scenario_eval import ScenarioResult
+from core.scenario_eval import OptionResult, ScenarioResult
 from core.units import human
 
 # CLI name -> title, in deck order.
@@ -39,7 +40,34 @@ def _fleet(scenario: Scenario) -> str:
     return "; ".join(f"{p.count:,} × {p.accelerator} @ {p.site} ({p.access})" for p in scenario.fleet)
 
 
-def _model(scenario: Scenario, result: ScenarioResult | None) -> str:
+def _chosen(result: ScenarioResult | None) -> OptionResult | None:
+    """The option a scenario's figures come from: the chosen one, else the first (hypothetical)."""
+    if result is None:
+        return None
+    return result.best or (result.options[0] if result.options else None)
+
+
+def precision_used(scenario: Scenario, result: ScenarioResult | None = None) -> str:
+    """The precision the scenario's own figures are computed in, e.g. 'BF16'. A chip without FP8
+    trains in BF16 whatever the scenario asks: 'BF16 (FP8 requested; Ascend-910C has no FP8)'."""
+    requested = scenario.training.precision
+    opt = _chosen(result)
+    used = requested
+    if opt is not None:
+        plan = opt.estimate.plan if opt.estimate is not None else None
+        if plan is not None:
+            used = plan.precision
+        elif requested == "fp8":  # no plan fits: say what the estimate would have used
+            chip = accelerators().get(opt.accelerator)
+            if chip is not None and not chip.supports_fp8:
+                used = "bf16"
+    if used != requested and opt is not None:
+        return (f"{used.upper()} ({requested.upper()} requested; {opt.accelerator} has no "
+                f"{requested.upper()})")
+    return used.upper()
+
+
+def _model_size(scenario: Scenario, result: ScenarioResult | None) -> str:
     est = next((o.estimate for o in (result.options if result else []) if o.estimate), None)
     size = ""
     if est is not None:
@@ -47,14 +75,15 @@ def _model(scenario: Scenario, result: ScenarioResult | None) -> str:
         size += f", {human(est.active_params)} active)" if est.active_params != est.total_params \
             else ")"
     t = scenario.training
-    return (f"{scenario.model.name}{size}, {human(t.tokens)} tokens, sequence {t.seq_len:,}, "
-            f"{t.precision.upper()}")
+    return f"{scenario.model.name}{size}, {human(t.tokens)} tokens, sequence {t.seq_len:,}"
+
+
+def _model(scenario: Scenario, result: ScenarioResult | None) -> str:
+    return f"{_model_size(scenario, result)}, {precision_used(scenario, result)}"
 
 
 def _price_basis(result: ScenarioResult | None) -> str:
-    if result is None:
-        return "not computed"
-    opt = result.best or (result.options[0] if result.options else None)
+    opt = _chosen(result)
     return (opt.price_basis if opt is not None and opt.price_basis else "not computed")
 
 
@@ -85,13 +114,19 @@ def assumptions_line(scenario: Scenario, result: ScenarioResult | None = None) -
 
 def project_assumptions_line(scenarios: list[Scenario], results: list[ScenarioResult]) -> str:
     """Footnote of the charts that compare scenarios: what they share, and what each bar is."""
-    models = sorted({_model(s, r) for s, r in zip(scenarios, results, strict=True)})
+    pairs = list(zip(scenarios, results, strict=True))
+    models = sorted({_model_size(s, r) for s, r in pairs})
+    precisions = [(s.name, precision_used(s, r)) for s, r in pairs]
+    if len({p for _n, p in precisions}) == 1:
+        precision = f"{precisions[0][1]} in every scenario"
+    else:  # each scenario's own: an FP8 plan and a BF16 fallback must not read alike
+        precision = "; ".join(f"{name}: {p}" for name, p in precisions)
     regimes = sorted({s.policy.regime for s in scenarios})
     dates = sorted({s.date for s in scenarios})
     when = dates[0].isoformat() if len(dates) == 1 else f"{dates[0]} to {dates[-1]}"
     return ("Assumptions — " + f"{len(scenarios)} scenarios; each scenario's figures are its chosen "
             "option (or, when none is allowed, the option it would use, marked hypothetical). "
-            f"Model: {'; '.join(models)}. Policy regimes: {', '.join(regimes)}; dates {when}. "
+            f"Model: {'; '.join(models)}. Precision: {precision}. Policy regimes: {', '.join(regimes)}; dates {when}. "
             "Price basis per scenario as in its own slide or `chokepoint evaluate`.")
 
 

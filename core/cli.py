@@ -153,7 +153,7 @@ def cmd_estimate(args) -> int:
         raise InputError(flag, str(err["msg"]).removeprefix("Value error, ")) from None
     from core.scenario_eval import estimate_cli
 
-    out = estimate_cli(args, model, preset, chip, training, scenario_mode=_uses_scenario(args))
+    out = estimate_cli(args, model, chip, training, scenario_mode=_uses_scenario(args))
     if args.json:
         print(json.dumps(out, indent=2, allow_nan=False, default=str))
     else:

@@ -1,6 +1,6 @@
 """What a run costs and how much power it draws, with every assumption written out.
 
-Method (REFERENCE.md, Cost):
+Method (docs/physics.md, "Cost and power"):
 
 * **lease**: GPU-hours x price per GPU-hour, plus a storage/egress allowance as a % of the rent.
   The price is the pool's override, else the catalog's rental midpoint x the site's premium over

@@ -238,7 +238,7 @@ def estimate(
         steps = training.tokens / tokens_step
         chips = int(ev.cand.tp[i] * ev.cand.pp[i] * ev.cand.dp[i])
         ideal_s = steps * float(ev.t_step[i])
-        gp, mtbf_h, tau = goodput(chips, ideal_s / 86400.0, 0.0, opts)
+        gp, mtbf_h, tau = goodput(chips, opts)
         wall_s = ideal_s / gp
         mfu = flops_token * tokens_step / float(ev.t_step[i]) / (chips * chip.peak_tflops("bf16") * 1e12)
         return steps, wall_s, gp, mtbf_h, tau, mfu

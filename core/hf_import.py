@@ -132,9 +132,7 @@ def _gated(cfg: dict, family: str) -> bool:
         return True
     if act.startswith(GATED_ACTS) or "glu" in act:
         return True
-    if act.startswith(PLAIN_ACTS):
-        return False
-    return True
+    return not act.startswith(PLAIN_ACTS)
 
 
 def _moe_layer_count(n_layers: int, is_moe_layer) -> int:

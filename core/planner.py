@@ -444,8 +444,7 @@ def evaluate_candidates(
     )
 
 
-def goodput(chips: int, run_days_ideal: float, checkpoint_bytes_per_chip: float, opts: PhysicsOptions,
-            write_gbs: float | None = None) -> tuple[float, float, float]:
+def goodput(chips: int, opts: PhysicsOptions) -> tuple[float, float, float]:
     """Effective-time fraction under failures: (goodput, mtbf_hours, checkpoint_interval_s).
 
     Failures arrive at ``rate × chips`` per day; each costs the restart time plus on average half

@@ -1,6 +1,6 @@
 """Export-control policy: rules as data, regimes, and the usability of a pool of chips.
 
-Rules live in ``resources/catalog/policies/rules.json`` (each citing ``data/rules.md``), regimes
+Rules live in ``resources/catalog/policies/rules.json`` (each citing ``resources/sources/rules.md``), regimes
 in ``resources/catalog/policies/regimes.json`` and country groups in
 ``resources/catalog/country_groups.json``. See ``docs/policy.md`` for the encoding and every
 modelling choice. Nothing here imports Qt.
@@ -644,12 +644,12 @@ def evaluate_pool(
         if not _parties_match(rule, country, hq):
             partial = _only_partial_groups(rule.destinations)
             excluded = matches_place(country, rule.destinations_exclude) or matches_place(hq, rule.hq_exclude)
-            if partial and not excluded and access in rule.access and rule.chips is not None:
-                if evaluate_condition(rule.chips, chip)[0]:
-                    reasons.append(
-                        f"{tag}: {country} is not in the partial {'/'.join(partial)} list "
-                        "(full list not retrieved): treated as not applying"
-                    )
+            if partial and not excluded and access in rule.access and rule.chips is not None \
+                    and evaluate_condition(rule.chips, chip)[0]:
+                reasons.append(
+                    f"{tag}: {country} is not in the partial {'/'.join(partial)} list "
+                    "(full list not retrieved): treated as not applying"
+                )
             continue
         ok: bool | None
         if rule.chips is None:

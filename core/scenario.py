@@ -41,9 +41,9 @@ class Constraints(_Strict):
 
 
 class CostSettings(_Strict):
-    useful_life_years: float = Field(default=4.0, gt=0, le=20, description="REFERENCE: 3-5 years")
+    useful_life_years: float = Field(default=4.0, gt=0, le=20, description="years the hardware is written off over (assumption; 3-5 is typical, docs/physics.md)")
     system_multiplier: float = Field(
-        default=1.6, ge=1, le=5, description="server+network+facility share per chip price (REFERENCE: 1.4-2x)"
+        default=1.6, ge=1, le=5, description="server+network+facility share per chip price (assumption; 1.4-2x is typical, docs/physics.md)"
     )
     server_overhead: float = Field(
         default=1.3, ge=1, le=3, description="server power (CPU, NIC, fans) over accelerator TDP; assumption"

@@ -342,7 +342,7 @@ def result_dict(scenario: Scenario, result: ScenarioResult, samples: int = DEFAU
     return out
 
 
-def estimate_cli(args, model, preset, chip, training, scenario_mode: bool) -> dict:
+def estimate_cli(args, model, chip, training, scenario_mode: bool) -> dict:
     """What ``chokepoint estimate`` prints: the physics result, plus policy and cost when any of
     the scenario flags (--site, --access, --hq, --policy, --date, ...) is given."""
     samples, seed = getattr(args, "samples", DEFAULT_SAMPLES), getattr(args, "seed", 0)

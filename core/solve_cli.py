@@ -67,10 +67,7 @@ def cmd_solve(args: Any) -> int:
     from core.solve import MAX_COUNT
 
     max_count = args.max_count or MAX_COUNT
-    if args.project:
-        out = _solve_project(args, max_count)
-    else:
-        out = _solve_bare(args, max_count)
+    out = _solve_project(args, max_count) if args.project else _solve_bare(args, max_count)
     if args.json:
         print(json.dumps(out, indent=2, allow_nan=False, default=str))
     else:

@@ -46,7 +46,7 @@ class PhysicsOptions(BaseModel):
         default=20.0, ge=0, description="blocking time of one (asynchronous) checkpoint write; assumption"
     )
     framework_allowance_gb: float = Field(
-        default=4.0, ge=0, description="framework buffers, fragmentation, NCCL buffers (REFERENCE: a few GB)"
+        default=4.0, ge=0, description="framework buffers, fragmentation, NCCL buffers (assumption: a few GB, docs/physics.md)"
     )
     usable_hbm_fraction: float = Field(
         default=0.95, gt=0, le=1, description="share of nominal HBM the allocator can hand out"

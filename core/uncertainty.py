@@ -125,7 +125,7 @@ def simulate(
     ideal_s = steps * step_s * eff * work
     # goodput (Young/Daly, core.planner.goodput) depends on the chip count and failure rate,
     # not on the run's length: one value for every sample
-    gp, _, _ = goodput(chips_used, steps * step_s / 86400.0, 0.0, physics)
+    gp, _, _ = goodput(chips_used, physics)
     inputs.append({"input": "interruptions", "distribution": "fixed rate",
                    "failures_per_gpu_day": physics.failures_per_gpu_day,
                    "source": "scenario physics (Llama 3 default)"})

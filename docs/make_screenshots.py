@@ -2,6 +2,10 @@
 
 Run under a real X server for native fonts: ``xvfb-run -s '-screen 0 1366x768x24'
 python docs/make_screenshots.py [OUT_DIR]``. Uses the bundled example project when shipped.
+
+The whole window at 1366×768 and 1920×1080 (each editor tab and the charts, window-WxH*.png) is
+taken by the layout test, which also checks nothing is cut off: ``CHOKEPOINT_SCREENSHOTS=1
+QT_QPA_PLATFORM=offscreen python -m pytest tests/gui/test_screen_fit.py`` writes them here.
 """
 
 from __future__ import annotations

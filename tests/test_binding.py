@@ -11,7 +11,7 @@ import pytest
 pytest.importorskip("PySide6")
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from app import binding  # noqa: E402
+from app import binding
 
 ROOT = Path(__file__).resolve().parent.parent
 

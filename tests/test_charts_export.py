@@ -15,8 +15,8 @@ pytest.importorskip("PySide6")
 pytest.importorskip("pptx")
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from core.briefing import CHARTS  # noqa: E402
-from core.resources import resource  # noqa: E402
+from core.briefing import CHARTS
+from core.resources import resource
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = resource("examples") / "southeast-asia-route.json"

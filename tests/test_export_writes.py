@@ -16,8 +16,8 @@ pytest.importorskip("PySide6")
 pytest.importorskip("pptx")
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from core.project import load_project  # noqa: E402
-from tests.test_charts_export import EXAMPLE, cli  # noqa: E402
+from core.project import load_project
+from tests.test_charts_export import EXAMPLE, cli
 
 posix_only = pytest.mark.skipif(os.name != "posix", reason="POSIX permissions and symlinks")
 

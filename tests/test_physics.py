@@ -129,11 +129,11 @@ def test_cut_nvlink_costs_time():
 def test_goodput_llama3_case_by_hand():
     # 419 interruptions / (16384 GPUs × 54 days) × 16384 = 7.759/day → MTBF 11,135 s
     # τ = sqrt(2·20·11135) = 667.4 s; lost = 20/τ + τ/(2·MTBF) + 600/MTBF = 0.1138
-    gp, mtbf_h, tau = goodput(16384, 50, 0, PhysicsOptions())
+    gp, mtbf_h, tau = goodput(16384, PhysicsOptions())
     assert mtbf_h == pytest.approx(11135.5 / 3600, rel=1e-3)
     assert tau == pytest.approx(667.4, rel=1e-3)
     assert gp == pytest.approx(0.8862, abs=5e-4)
-    assert goodput(1, 1, 0, PhysicsOptions(failures_per_gpu_day=0))[0] == 1.0
+    assert goodput(1, PhysicsOptions(failures_per_gpu_day=0))[0] == 1.0
 
 
 def test_default_batch_follows_deepseek_scaling_law():
@@ -223,7 +223,7 @@ def test_more_tokens_never_cheaper(model_id, chip_id, count, tokens, factor):
 
 
 @FAST
-@given(st.sampled_from(MODELS + ["deepseek-v3", "llama-3.1-405b"]), st.sampled_from(CHIPS),
+@given(st.sampled_from([*MODELS, "deepseek-v3", "llama-3.1-405b"]), st.sampled_from(CHIPS),
        st.integers(1, 4096), st.sampled_from([2048, 4096, 8192]))
 def test_memory_never_negative_and_every_plan_fits(model_id, chip_id, count, seq):
     r = estimate(preset_spec(model_id), TrainingSpec(tokens=1e12, seq_len=seq), get_accelerator(chip_id), count)

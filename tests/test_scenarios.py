@@ -34,7 +34,7 @@ def test_example_is_generated_from_the_script():
 
 
 def test_example_tells_the_story(example_results):
-    project, results = example_results
+    _project, results = example_results
     verdicts = [r.verdict for r in results]
     # 1 lease in Johor mid-2025: allowed (red flag only); 2 after MY/TH licence + remote access act:
     # blocked; 3 grandfathered H800 stockpile: usable; 4 H20: needs the Aug 2025 licence;

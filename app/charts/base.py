@@ -17,6 +17,7 @@ from PySide6.QtCore import QPointF, QRectF, Qt, QTimer
 from PySide6.QtGui import QColor, QCursor, QFont, QFontInfo, QFontMetricsF, QPainterPath, QPen
 from PySide6.QtWidgets import QApplication, QToolTip
 
+from app.plain import tip
 from app.theme import chart_colours
 from core.chart_data import ChartSet
 
@@ -65,8 +66,7 @@ BRIEFING = ChartTheme(background="#FFFFFF", foreground="#1A1A1A", muted="#6B6B6B
 def screen_theme() -> ChartTheme:
     """Follows the desktop palette and font so the charts sit quietly in the window."""
     bg, fg = chart_colours()
-    app = QApplication.instance()
-    px = QFontInfo(app.font()).pixelSize() if app is not None else 13
+    px = QFontInfo(QApplication.font()).pixelSize() if QApplication.instance() is not None else 13
     muted = QColor(fg)
     muted.setAlphaF(0.6)
     return ChartTheme(background=bg.name(), foreground=fg.name(),
@@ -178,8 +178,8 @@ class Chart(pg.GraphicsLayoutWidget):
     def text(self, text: str, px: int, bold: bool = False, colour: str | None = None,
              justify: str = "left", wrap: bool = False, rich: bool = False) -> pg.LabelItem:
         """A label; plain text is escaped (scenario names may hold '<' or '&')."""
-        item = Text(text if rich else html.escape(text, quote=False), size=f"{px}px", bold=bold, color=colour or self.theme.foreground,
-                            justify=justify)
+        item = Text(text if rich else html.escape(text, quote=False), size=f"{px}px", bold=bold,
+                    color=colour or self.theme.foreground, justify=justify)
         if wrap:
             self._wrapped.append(item)
             self._wrap(item)
@@ -253,7 +253,8 @@ class Chart(pg.GraphicsLayoutWidget):
             self.ci.addItem(self.text(self.marking, t.legend_px, bold=True, justify="center"),
                             row=row, col=0)
 
-    def subtitle(self, charts: ChartSet) -> str:
+    def subtitle(self, _charts: ChartSet) -> str:
+        """The line under the title (none by default)."""
         return ""
 
     def draw(self, charts: ChartSet, body: pg.GraphicsLayout) -> tuple[list, list[str]]:
@@ -309,9 +310,10 @@ class Chart(pg.GraphicsLayoutWidget):
             axis.setStyle(tickTextOffset=max(4, t.tick_px // 3), tickLength=-max(5, t.tick_px // 3),
                           maxTickLevel=0)  # major ticks only: fewer, quieter grid lines
         style = {"font-size": f"{t.label_px}px", "color": t.foreground}
-        plot.setLabel("bottom", x_label, **style)
+        # axis labels are HTML in pyqtgraph: escape them like every other text
+        plot.setLabel("bottom", html.escape(x_label, quote=False), **style)
         if y_label:
-            plot.setLabel("left", y_label, **style)
+            plot.setLabel("left", html.escape(y_label, quote=False), **style)
         body.addItem(plot, row=row, col=col)
         self.plots.append(plot)
         return plot
@@ -373,8 +375,8 @@ class Chart(pg.GraphicsLayoutWidget):
 
     # ---- hover ----------------------------------------------------------------------------
     def hover_text(self, plot_index: int, x: float, y: float) -> str | None:
-        """Exact values under the point (x, y) of plot ``plot_index`` in data coordinates."""
-        return None
+        """Exact values under the point (x, y) of plot ``plot_index`` in data coordinates (None:
+        nothing there; charts without read-outs keep this)."""
 
     def _on_mouse_moved(self, pos) -> None:
         for i, plot in enumerate(self.plots):
@@ -383,7 +385,7 @@ class Chart(pg.GraphicsLayoutWidget):
                 text = self.hover_text(i, pt.x(), pt.y())
                 self.last_hover = text
                 if text:
-                    QToolTip.showText(QCursor.pos(), text, self)
+                    QToolTip.showText(QCursor.pos(), tip(text), self)
                 else:
                     QToolTip.hideText()
                 return

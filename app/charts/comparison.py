@@ -53,8 +53,9 @@ class ComparisonChart(Chart):
         deadlines = {s.constraints.deadline_days for s in charts.scenarios}
         dtop = dmax
         marker = []
-        if len(deadlines) == 1 and None not in deadlines:  # a shared deadline, keyed in the legend
-            d = deadlines.pop()
+        shared = next(iter(deadlines)) if len(deadlines) == 1 else None
+        if shared is not None:  # a shared deadline, keyed in the legend
+            d = shared
             dtop = max(dmax, d)
             days.addItem(pg.InfiniteLine(pos=d, angle=90, pen=t.pen(
                 t.foreground, max(1.5, t.line_width * 0.6), Qt.PenStyle.DashLine)))
@@ -72,7 +73,7 @@ class ComparisonChart(Chart):
                            "faded, dashed: not allowed (hypothetical)"))
         return legend + marker, []
 
-    def hover_text(self, plot_index, x, y):
+    def hover_text(self, _plot_index, _x, y):
         rows = getattr(self, "_rows", [])
         n = len(rows)
         i = n - 1 - round(y)

@@ -64,7 +64,7 @@ class CostChart(Chart):
                                                for reason, names in by_reason.items()) + "."] if by_reason else []
         return legend, notes
 
-    def hover_text(self, plot_index, x, y):
+    def hover_text(self, _plot_index, x, y):
         for row, b, segments in getattr(self, "_rows", []):
             if abs(y - row) <= 0.35:
                 lines = [b.scenario, b.option]

@@ -63,6 +63,8 @@ class MemoryChart(Chart):
 
     def markers(self, charts: ChartSet, plot, left: float) -> float:
         m = charts.plan.memory
+        if m is None:  # no plan fits: nothing to mark
+            return left
         vline(self, plot, m.usable_hbm_gb, f"usable HBM {m.usable_hbm_gb:,.0f} GB", 0.72,
               right=False)
         vline(self, plot, m.hbm_gb, f"HBM {m.hbm_gb:,.0f} GB", 0.72, style=Qt.PenStyle.DotLine,
@@ -74,7 +76,7 @@ class MemoryChart(Chart):
         return [(self.swatch("rule", t.foreground, style=Qt.PenStyle.DashLine), "usable HBM"),
                 (self.swatch("rule", t.muted, style=Qt.PenStyle.DotLine), "installed HBM")]
 
-    def hover_text(self, plot_index, x, y):
+    def hover_text(self, _plot_index, x, y):
         if abs(y) > 0.3:
             return None
         for lo, hi, label, value in getattr(self, "_segments", []):

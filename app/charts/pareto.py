@@ -56,7 +56,7 @@ class ParetoChart(Chart):
         return legend, ["Numbers beside the points: chips used. The frontier joins the allowed "
                         "options no other allowed option beats on both time and cost."]
 
-    def hover_text(self, plot_index, x, y):
+    def hover_text(self, _plot_index, x, y):
         pts = getattr(self, "_points", [])
         if not pts:
             return None

@@ -69,7 +69,7 @@ class PolicyImpactChart(Chart):
                             else "") + f"; feasibility {i.feasibility}.")
         return [], notes
 
-    def hover_text(self, plot_index, x, y):
+    def hover_text(self, _plot_index, _x, y):
         rows = getattr(self, "_rows", [])
         k = len(rows) - 1 - round(y)
         if not 0 <= k < len(rows) or abs(y - round(y)) > 0.35:

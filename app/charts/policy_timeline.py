@@ -8,6 +8,7 @@ import datetime as dt
 
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor
 
 from app.charts.bars import text_colour_on, vline
 from app.charts.base import Chart, faded
@@ -45,6 +46,7 @@ class PolicyTimelineChart(Chart):
         for i, row in enumerate(tl.rows):
             y = n - 1 - i
             colour, _sym = accelerator_style(row.accelerator)
+            brush: str | QColor
             for sp in row.spans:
                 a, b = ts(sp.start), ts(sp.end)
                 if sp.status == "usable":
@@ -88,7 +90,7 @@ class PolicyTimelineChart(Chart):
                          " (the scenario's choice), not before.")
         return legend, notes
 
-    def hover_text(self, plot_index, x, y):
+    def hover_text(self, _plot_index, x, y):
         rows = getattr(self, "_rows", [])
         n = len(rows)
         i = n - 1 - round(y)

@@ -19,7 +19,7 @@ class StepTimeChart(MemoryChart):
     def fmt(self, v: float) -> str:
         return f"{v:,.2f} s"
 
-    def markers(self, charts: ChartSet, plot, left: float) -> float:
+    def markers(self, _charts: ChartSet, _plot, left: float) -> float:
         return left
 
     def marker_legend(self):

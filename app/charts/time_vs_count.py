@@ -49,7 +49,7 @@ class TimeVsCountChart(Chart):
                       symbolPen=t.pen(colour, max(1.5, t.line_width * 0.6)),
                       connect="finite")
             held = next((p for p in s.points if p.count == s.held and p.days), None)
-            if held is not None:  # ring round the fleet's own size
+            if held is not None and held.days:  # ring round the fleet's own size
                 plot.plot([math.log10(held.count)], [math.log10(held.days)], pen=None,
                           symbol="o", symbolSize=t.marker_size * 2.2, symbolBrush=pg.mkBrush(0, 0, 0, 0),
                           symbolPen=t.pen(colour, max(1.5, t.line_width * 0.6)))
@@ -68,8 +68,8 @@ class TimeVsCountChart(Chart):
                 counts.add(p.count)
                 if p.days:
                     days.append(p.days)
-                    tip = (f"{name}\n{p.count:,} chips → {p.days:,.1f} days, "
-                           f"{p.gpu_hours / 1e6:,.2f}M GPU-hours")
+                    gpuh = "" if p.gpu_hours is None else f", {p.gpu_hours / 1e6:,.2f}M GPU-hours"
+                    tip = f"{name}\n{p.count:,} chips → {p.days:,.1f} days{gpuh}"
                     self._points.append((math.log10(p.count), math.log10(p.days), tip))
             if any(not p.feasible for p in s.points):
                 small = [p.count for p in s.points if not p.feasible]
@@ -102,7 +102,7 @@ class TimeVsCountChart(Chart):
             notes.append("Dashed line: needs a licence — only if it is granted.")
         return legend, notes
 
-    def hover_text(self, plot_index, x, y):
+    def hover_text(self, _plot_index, x, y):
         best, dist = None, 0.12
         for px, py, tip in getattr(self, "_points", []):
             d = math.hypot(px - x, py - y)

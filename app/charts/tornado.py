@@ -41,7 +41,9 @@ class TornadoChart(Chart):
         cost.getAxis("left").setStyle(showValues=False, tickLength=0)
         cost.getAxis("left").setWidth(2)
         self._bars = bars
-        spans = {"days": [tor.base_days], "cost": [(tor.base_cost or 0) / 1e6]}
+        base_days: float = tor.base_days or 0.0
+        base_cost: float = (tor.base_cost or 0.0) / 1e6
+        spans: dict[str, list[float]] = {"days": [base_days], "cost": [base_cost]}
         for k, b in enumerate(bars):
             y = n - 1 - k
             for plot, lo, hi, base, key, scale in (
@@ -60,8 +62,7 @@ class TornadoChart(Chart):
                                                      brush=colour,
                                                      pen=t.pen(t.foreground, t.bar_pen)))
                     spans[key].append(v)
-        for plot, key, base in ((days, "days", tor.base_days),
-                                (cost, "cost", (tor.base_cost or 0) / 1e6)):
+        for plot, key, base in ((days, "days", base_days), (cost, "cost", base_cost)):
             lo, hi = min(spans[key]), max(spans[key])
             pad = (hi - lo) or max(abs(base), 1.0) * 0.1
             plot.setXRange(lo - pad * 0.15, hi + pad * 0.15, padding=0)
@@ -77,7 +78,7 @@ class TornadoChart(Chart):
         return legend, ["Ranges: " + "; ".join(f"{b.input}: {b.basis}" for b in bars)
                         if len(bases) > 1 else f"Ranges: {bases[0]}"]
 
-    def hover_text(self, plot_index, x, y):
+    def hover_text(self, _plot_index, _x, y):
         bars = getattr(self, "_bars", [])
         k = len(bars) - 1 - round(y)
         if not 0 <= k < len(bars) or abs(y - round(y)) > 0.35:

@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QWidget
 
 from app.editors.fields import ErrorLine, FieldEdit, Path, get_value, path_key, with_value
 from core.errors import InputError
+from core.project import Project
 from core.scenario import Scenario
 
 
@@ -21,7 +22,7 @@ class ScenarioEditor(QWidget):
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         self.scenario: Scenario | None = None
-        self.project = None
+        self.project: Project | None = None
         self.fields: list[FieldEdit] = []
         self.labels: dict[str, str] = {}
         self.error_line = ErrorLine()

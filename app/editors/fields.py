@@ -14,6 +14,7 @@ from pydantic import ValidationError
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QLabel, QLineEdit, QWidget
 
+from app.plain import PLAIN, tip
 from app.sources import describe_error
 from app.theme import ERROR_COLOUR
 from core.errors import InputError
@@ -119,11 +120,11 @@ def mark_invalid(widget: QWidget, message: str | None) -> None:
     """Red border plus the reason as tooltip; ``None`` clears both."""
     if message:
         widget.setStyleSheet(f"border: 2px solid {ERROR_COLOUR}; border-radius: 3px;")
-        widget.setToolTip(message)
+        widget.setToolTip(tip(message))
         widget.setProperty("invalid", message)
     else:
         widget.setStyleSheet("")
-        widget.setToolTip(widget.property("hint") or "")
+        widget.setToolTip(tip(widget.property("hint") or ""))
         widget.setProperty("invalid", None)
 
 
@@ -141,7 +142,7 @@ class FieldEdit(QLineEdit):
         self.parse = parse
         self.fmt = fmt
         self.setProperty("hint", hint)
-        self.setToolTip(hint)
+        self.setToolTip(tip(hint))
         self.setPlaceholderText(placeholder)
         self.setObjectName(path_key(path))
         self._shown: Any = object()
@@ -186,6 +187,7 @@ class ErrorLine(QLabel):
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
+        self.setTextFormat(PLAIN)  # messages quote what the user typed
         self.setWordWrap(True)
         self.setStyleSheet(f"color: {ERROR_COLOUR}; font-weight: 600;")
         self.hide()

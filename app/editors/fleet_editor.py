@@ -3,7 +3,7 @@ held, when it was obtained, price overrides), with the chip's key catalog specs 
 
 from __future__ import annotations
 
-from typing import get_args
+from typing import cast, get_args
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -12,7 +12,6 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QPushButton,
     QTableWidget,
@@ -31,6 +30,8 @@ from app.editors.fields import (
     parse_float,
     parse_int,
 )
+from app.fit_table import ColumnFitter
+from app.plain import plain, tip
 from core.scenario import AccessMode
 
 COLUMNS = ["Accelerator", "Key specs", "Count", "Site", "Access"]
@@ -74,15 +75,15 @@ class FleetEditor(ScenarioEditor):
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.verticalHeader().setVisible(False)
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        header.setMinimumSectionSize(70)
+        # the count needs room for ~10 digits, not a line edit's default width; the key specs
+        # take what is left (tooltip has them whole)
+        count_w = self.table.fontMetrics().horizontalAdvance("100,000,000") + 16
+        self.fitter = ColumnFitter(self.table, elastic={1: 1}, fixed={2: count_w})
         self.add_button = QPushButton("Add pool")
         self.add_button.clicked.connect(self.add_pool)
         self.remove_button = QPushButton("Remove pool")
         self.remove_button.clicked.connect(lambda: self.remove_pool(self.table.currentRow()))
-        self.detail = QLabel()
+        self.detail = plain(QLabel())
         self.detail.setWordWrap(True)
         self.detail.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.table.currentCellChanged.connect(lambda *_: self._show_detail())
@@ -99,16 +100,16 @@ class FleetEditor(ScenarioEditor):
         buttons.addWidget(self.add_button)
         buttons.addWidget(self.remove_button)
         buttons.addStretch(1)
-        hint = QLabel("Pools of the same accelerator at the same site are merged; training across "
-                      "sites is not assumed. Blank prices use the catalog figures.")
-        hint.setWordWrap(True)
-        hint.setEnabled(False)
+        note = plain(QLabel("Pools of the same accelerator at the same site are merged; training across "
+                      "sites is not assumed. Blank prices use the catalog figures."))
+        note.setWordWrap(True)
+        note.setEnabled(False)
         layout = QVBoxLayout(self)
         layout.addWidget(self.error_line)
         layout.addWidget(self.table, 1)
         layout.addLayout(buttons)
         layout.addWidget(self.detail_box)
-        layout.addWidget(hint)
+        layout.addWidget(note)
         self._rows = 0
 
     # ---- building rows -----------------------------------------------------------------
@@ -119,21 +120,23 @@ class FleetEditor(ScenarioEditor):
             chip = QComboBox()
             for cid, a in self._chips.items():
                 chip.addItem(cid, cid)
-                chip.setItemData(chip.count() - 1, f"{a.name} — {key_specs(a)}",
+                chip.setItemData(chip.count() - 1, tip(f"{a.name} — {key_specs(a)}"),
                                  Qt.ItemDataRole.ToolTipRole)
             chip.activated.connect(lambda _i, row=i, c=chip: self.apply(
                 ("fleet", row, "accelerator"), c.currentData(), text="Change accelerator"))
             self.table.setCellWidget(i, 0, chip)
-            self.table.setCellWidget(i, 1, QLabel())
+            self.table.setCellWidget(i, 1, plain(QLabel()))
             self.table.setCellWidget(i, 2, self.field(("fleet", i, "count"), parse_int, fmt_int,
                                                       f"Pool {i + 1} count", "accelerators in the pool"))
             site = QComboBox()
             site.setEditable(True)
             for sid, s in self._sites.items():
                 site.addItem(sid, sid)
-                site.setItemData(site.count() - 1, s.name, Qt.ItemDataRole.ToolTipRole)
+                site.setItemData(site.count() - 1, tip(s.name), Qt.ItemDataRole.ToolTipRole)
             site.setToolTip("site id or ISO country code")
-            site.lineEdit().editingFinished.connect(
+            edit = site.lineEdit()
+            assert edit is not None  # editable
+            edit.editingFinished.connect(
                 lambda row=i, c=site: self._site_edited(row, c.currentText()))
             site.activated.connect(lambda _i, row=i, c=site: self._site_edited(row, c.currentText()))
             self.table.setCellWidget(i, 3, site)
@@ -155,7 +158,7 @@ class FleetEditor(ScenarioEditor):
     def add_pool(self) -> None:
         if self.scenario is None:
             return
-        fleet = list(self.scenario.fleet) + [self.scenario.fleet[-1].model_copy()]
+        fleet = [*self.scenario.fleet, self.scenario.fleet[-1].model_copy()]
         self.emit_scenario(self.scenario.model_copy(update={"fleet": fleet}), "Add pool")
 
     def remove_pool(self, row: int) -> None:
@@ -174,22 +177,26 @@ class FleetEditor(ScenarioEditor):
             self.table.selectRow(min(max(current, 0), len(scenario.fleet) - 1))
         super().load(scenario, project, force)
 
-    def refresh(self, force: bool) -> None:
+    def refresh(self, _force: bool) -> None:
+        if self.scenario is None:
+            return
         for i, pool in enumerate(self.scenario.fleet):
-            chip: QComboBox = self.table.cellWidget(i, 0)
+            chip = cast(QComboBox, self.table.cellWidget(i, 0))
             idx = chip.findData(pool.accelerator)
             if idx < 0:
                 chip.addItem(pool.accelerator, pool.accelerator)
                 idx = chip.count() - 1
             chip.setCurrentIndex(idx)
-            spec = self.table.cellWidget(i, 1)
+            spec = cast(QLabel, self.table.cellWidget(i, 1))
             spec.setText(key_specs(self._chips.get(pool.accelerator), two_lines=True))
-            site: QComboBox = self.table.cellWidget(i, 3)
+            spec.setToolTip(tip(key_specs(self._chips.get(pool.accelerator))))
+            site = cast(QComboBox, self.table.cellWidget(i, 3))
             if site.currentText() != pool.site:
                 site.setCurrentText(pool.site)
-            access: QComboBox = self.table.cellWidget(i, 4)
+            access = cast(QComboBox, self.table.cellWidget(i, 4))
             access.setCurrentIndex(access.findData(pool.access))
         self.table.resizeRowsToContents()
+        self.fitter.fit()
         self.remove_button.setEnabled(len(self.scenario.fleet) > 1)
         self._show_detail()
 

@@ -30,6 +30,7 @@ from app.editors.fields import (
     parse_float,
     parse_int,
 )
+from app.plain import plain, tip
 from core.errors import InputError
 from core.units import human
 
@@ -74,7 +75,7 @@ class ModelEditor(ScenarioEditor):
         self.preset_combo.addItem(CUSTOM, None)
         for pid, p in self._presets.items():
             self.preset_combo.addItem(p.name, pid)
-            self.preset_combo.setItemData(self.preset_combo.count() - 1, p.published_source,
+            self.preset_combo.setItemData(self.preset_combo.count() - 1, tip(p.published_source),
                                           Qt.ItemDataRole.ToolTipRole)
         self.preset_combo.activated.connect(self._preset_chosen)
         self.preset_combo.setSizeAdjustPolicy(
@@ -83,7 +84,7 @@ class ModelEditor(ScenarioEditor):
         self.import_button = QPushButton("Import config.json…")
         self.import_button.setToolTip("Read the architecture from a Hugging Face config.json")
         self.import_button.clicked.connect(self._import_clicked)
-        self.source_label = QLabel()
+        self.source_label = plain(QLabel())
         self.source_label.setWordWrap(True)
         self.source_label.setForegroundRole(self.source_label.foregroundRole())
         self.source_label.setEnabled(False)
@@ -104,8 +105,9 @@ class ModelEditor(ScenarioEditor):
         self.tied = QCheckBox("Tied input/output embeddings")
         self.tied.toggled.connect(lambda on: self.apply((M, "tied_embeddings"), on,
                                                         text="Toggle tied embeddings"))
-        arch_form.addRow("", self.gated)
-        arch_form.addRow("", self.tied)
+        # full-width rows: beside the labels' column they made the pane scroll sideways at 1366 px
+        arch_form.addRow(self.gated)
+        arch_form.addRow(self.tied)
 
         moe_box, moe_form = _form_box("Mixture of experts")
         for name, label, hint, opt in MOE:
@@ -146,11 +148,12 @@ class ModelEditor(ScenarioEditor):
 
         # -- derived
         derived_box, derived_form = _form_box("Derived (core)")
-        self.total_label = QLabel()
-        self.active_label = QLabel()
-        self.flops_label = QLabel()
+        self.total_label = plain(QLabel())
+        self.active_label = plain(QLabel())
+        self.flops_label = plain(QLabel())
         for w in (self.total_label, self.active_label, self.flops_label):
             w.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            w.setWordWrap(True)
         derived_form.addRow("Parameters", self.total_label)
         derived_form.addRow("Active per token", self.active_label)
         derived_form.addRow("Training FLOPs", self.flops_label)
@@ -190,8 +193,7 @@ class ModelEditor(ScenarioEditor):
     def _int_field(self, name: str, label: str, hint: str, opt: bool):
         parse = optional(parse_int) if opt else parse_int
         placeholder = hint.split("=", 1)[1].strip() if opt and "=" in hint else ""
-        w = self.field((M, name), parse, fmt_int, label, hint, placeholder)
-        return w
+        return self.field((M, name), parse, fmt_int, label, hint, placeholder)
 
     # ---- actions -----------------------------------------------------------------------
     def _preset_chosen(self, index: int) -> None:
@@ -223,8 +225,12 @@ class ModelEditor(ScenarioEditor):
         except InputError as e:
             self._report(f"Import failed: {e}")
             return False
-        except Exception as e:  # an unreadable file must not crash the window
+        # the loader says InputError for bad files; a value it failed to vet (deep nesting, a
+        # huge number) must still not crash the window
+        except (ValueError, TypeError, ArithmeticError, LookupError, RecursionError) as e:
             self._report(f"Import failed: {sources.describe_error(e)}")
+            return False
+        if self.scenario is None:
             return False
         new = self.scenario.model_copy(update={"preset": None, "model": spec})
         self.emit_scenario(new, f"Import {spec.name}")
@@ -232,14 +238,17 @@ class ModelEditor(ScenarioEditor):
         return True
 
     # ---- view --------------------------------------------------------------------------
-    def refresh(self, force: bool) -> None:
+    def refresh(self, _force: bool) -> None:
         s = self.scenario
+        if s is None:
+            return
         m = s.model
         i = self.preset_combo.findData(s.preset) if s.preset else 0
         self.preset_combo.setCurrentIndex(max(i, 0))
-        source = self._presets[s.preset].published_source if s.preset in self._presets else m.source
+        source = (self._presets[s.preset].published_source
+                  if s.preset is not None and s.preset in self._presets else m.source)
         self.source_label.setText(f"{m.name} — {source}" if source else m.name)
-        self.source_label.setToolTip(self.source_label.text())
+        self.source_label.setToolTip(tip(self.source_label.text()))
         self.gated.setChecked(m.gated_mlp)
         self.tied.setChecked(m.tied_embeddings)
         self.attention.setCurrentIndex(self.attention.findData(m.attention))

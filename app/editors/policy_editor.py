@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
-    QHeaderView,
     QInputDialog,
     QLabel,
     QPushButton,
@@ -28,6 +27,8 @@ from PySide6.QtWidgets import (
 from app import sources
 from app.editors.base import ScenarioEditor
 from app.editors.fields import fmt_float, mark_invalid, optional, parse_float
+from app.fit_table import ColumnFitter
+from app.plain import plain, tip
 from core.errors import InputError
 
 RULE_COLUMNS = ["On", "Rule", "Name", "Effective", "Ends", "Status", "Outcome", "Source"]
@@ -74,7 +75,9 @@ class PolicyEditor(ScenarioEditor):
         self.hq.setEditable(True)
         self.hq.addItems(HQ_CODES)
         self.hq.setToolTip("end user's headquarters (ISO 3166 two-letter code)")
-        self.hq.lineEdit().textEdited.connect(self._hq_edited)
+        hq_edit = self.hq.lineEdit()
+        assert hq_edit is not None  # editable
+        hq_edit.textEdited.connect(self._hq_edited)
         self.hq.activated.connect(lambda _i: self._hq_edited(self.hq.currentText()))
         wf.addRow("Scenario date", self.date)
         wf.addRow("Headquarters", self.hq)
@@ -99,18 +102,17 @@ class PolicyEditor(ScenarioEditor):
         self.regime = QComboBox()
         self.regime.activated.connect(
             lambda i: self.apply(("policy", "regime"), self.regime.itemData(i), text="Change regime"))
-        self.description = QLabel()
+        self.description = plain(QLabel())
         self.description.setWordWrap(True)
         self.rules = QTableWidget(0, len(RULE_COLUMNS))
         self.rules.setHorizontalHeaderLabels(RULE_COLUMNS)
         self.rules.verticalHeader().setVisible(False)
         self.rules.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.rules.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.rules.setWordWrap(False)
         self.rules.setTextElideMode(Qt.TextElideMode.ElideRight)
-        h = self.rules.horizontalHeader()
-        h.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        h.setStretchLastSection(True)
+        # fit the pane: ids, dates and the check box whole; names, status, outcome and source
+        # elided when narrow (tooltip and the selected-rule box show them whole)
+        self.rules_fitter = ColumnFitter(self.rules, elastic={1: 1.2, 2: 2.5, 5: 1, 6: 1.3, 7: 1})
         self.rules.itemChanged.connect(self._rule_toggled)
         self.hypothetical_on = QCheckBox("Hypothetical rules take effect from")
         self.hypothetical_on.toggled.connect(self._hypothetical_changed)
@@ -132,7 +134,7 @@ class PolicyEditor(ScenarioEditor):
         self.delete_button.setToolTip("remove this project regime; scenarios using it go back to the rules in force")
         self.delete_button.clicked.connect(self._delete_clicked)
         pick = QHBoxLayout()
-        pick.addWidget(QLabel("Regime"))
+        pick.addWidget(plain(QLabel("Regime")))
         pick.addWidget(self.regime, 1)
         pick.addWidget(self.copy_button)
         pick.addWidget(self.delete_button)
@@ -179,15 +181,15 @@ class PolicyEditor(ScenarioEditor):
             lambda on: self._edit_rule(grandfathers_prior_holdings=on))
         row = QHBoxLayout()
         row.addWidget(self.rule_outcome, 1)
-        row.addWidget(QLabel("from"))
+        row.addWidget(plain(QLabel("from")))
         row.addWidget(self.rule_effective)
         licence = QHBoxLayout()
-        licence.addWidget(QLabel("Licence likelihood"))
+        licence.addWidget(plain(QLabel("Licence likelihood")))
         licence.addWidget(self.rule_likelihood)
-        licence.addWidget(QLabel("revenue share"))
+        licence.addWidget(plain(QLabel("revenue share")))
         licence.addWidget(self.rule_share)
         licence.addStretch(1)
-        self.rule_hint = QLabel()
+        self.rule_hint = plain(QLabel())
         self.rule_hint.setWordWrap(True)
         self.rule_hint.setEnabled(False)
         self.rule_fields = QWidget()
@@ -219,6 +221,8 @@ class PolicyEditor(ScenarioEditor):
         """Copy the scenario's regime into the project and switch the scenario to the copy."""
         from core.regimes import copy_regime
 
+        if self.scenario is None or self.project is None:
+            return False
         try:
             project, rid = copy_regime(self.project, self.scenario.policy.regime, title)
         except InputError as e:
@@ -234,14 +238,16 @@ class PolicyEditor(ScenarioEditor):
     def _delete_clicked(self) -> None:
         from core.regimes import delete_regime
 
-        if self._editable():
-            self.project_edited.emit(delete_regime(self.project, self.scenario.policy.regime), "Delete regime copy")
+        if self._editable() and self.scenario is not None and self.project is not None:
+            self.project_edited.emit(delete_regime(self.project, self.scenario.policy.regime),
+                                     "Delete regime copy")
 
     def _edit_rule(self, **changes) -> bool:
         """One validated change of the selected rule of a project regime (undoable)."""
         from core.regimes import edit_rule
 
-        if self._loading or not self._editable() or self._rule_id is None:
+        if self._loading or not self._editable() or self._rule_id is None \
+                or self.scenario is None or self.project is None:
             return False
         try:
             project = edit_rule(self.project, self.scenario.policy.regime, self._rule_id, **changes)
@@ -283,7 +289,8 @@ class PolicyEditor(ScenarioEditor):
             else:
                 self.rule_box.setTitle("Selected rule")
             self.rule_fields.setVisible(rule is not None)
-            title = f"{rule.title}. " if rule is not None else "Select a rule to see its terms. "
+            title = (f"{rule.title}. Source: {rule.source}. " if rule is not None
+                     else "Select a rule to see its terms. ")
             self.rule_hint.setText(title + (
                 "Edits change this project's copy only; the rule keeps its source." if editable else
                 "Presets are read-only: use “Copy to edit…” to change a rule's outcome, date or "
@@ -313,8 +320,10 @@ class PolicyEditor(ScenarioEditor):
         self.apply(("policy", "disabled_rules"), disabled, text=f"{verb} rule {rule_id}")
 
     # ---- view --------------------------------------------------------------------------
-    def refresh(self, force: bool) -> None:
+    def refresh(self, _force: bool) -> None:
         s = self.scenario
+        if s is None:
+            return
         if self.date.date() != _qdate(s.date):
             self.date.setDate(_qdate(s.date))
         if self.hq.currentText().upper() != s.hq:
@@ -346,14 +355,15 @@ class PolicyEditor(ScenarioEditor):
         finally:
             self.rules.blockSignals(blocked)
         # keep the selected rule selected across edits (the table is refilled after each one)
-        ids = [self.rules.item(r, 0).data(Qt.ItemDataRole.UserRole) for r in range(self.rules.rowCount())]
+        items = [self.rules.item(r, 0) for r in range(self.rules.rowCount())]
+        ids = [i.data(Qt.ItemDataRole.UserRole) if i is not None else None for i in items]
         self._rule_id = keep if keep in ids else None
         if self._rule_id is not None:
             self.rules.selectRow(ids.index(self._rule_id))
 
     def _fill_rule_rows(self, regime) -> None:
         rules = list(regime.rules) if regime is not None else []
-        disabled = set(self.scenario.policy.disabled_rules)
+        disabled = set(self.scenario.policy.disabled_rules) if self.scenario is not None else set()
         self.rules.setRowCount(len(rules))
         for row, rule in enumerate(rules):
             rid = rule.id
@@ -368,7 +378,6 @@ class PolicyEditor(ScenarioEditor):
                                         "source"], start=1):
                 value = _text(getattr(rule, name)).replace("_", " ") or (title if name == "short" else "")
                 item = QTableWidgetItem(value)
-                item.setToolTip(f"{title}\n{value}" if name in ("id", "short") else value)
+                item.setToolTip(tip(f"{title}\n{value}" if name in ("id", "short") else value))
                 self.rules.setItem(row, col, item)
-        self.rules.resizeColumnsToContents()
-        self.rules.setColumnWidth(7, min(self.rules.columnWidth(7), 220))
+        self.rules_fitter.fit()

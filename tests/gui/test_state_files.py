@@ -204,5 +204,5 @@ def test_failed_save_in_the_window_keeps_file_and_edits(window, monkeypatch, tmp
     assert project.read_bytes() == before
     assert window.project == edited and window.document.modified
     assert len(warned) == 1
-    title, text = warned[0]
+    _title, text = warned[0]
     assert "\n" not in text and "No space left on device" in text and "left unchanged" in text
