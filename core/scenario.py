@@ -26,6 +26,9 @@ class Pool(_Strict):
     site: str = Field(default="US", min_length=1, description="site id or ISO country code")
     access: AccessMode = "own"
     acquired: dt.date | None = Field(default=None, description="when the chips were obtained")
+    licence_granted: bool = Field(
+        default=False,
+        description="the chips were exported under a granted licence (export rules then count as satisfied)")
     price_per_hour_usd: float | None = Field(default=None, gt=0, description="lease price override")
     unit_price_usd: float | None = Field(default=None, gt=0, description="purchase price override")
     network_gbs: float | None = Field(

@@ -108,7 +108,8 @@ def evaluate_scenario(scenario: Scenario, project: Any = None) -> ScenarioResult
         {"pool": i, "accelerator": v.accelerator, "site": v.site, "access": v.access, "status": v.status,
          "outcome": v.outcome, "rule_ids": v.rules_applied, "decisive_rule": v.decisive_rule,
          "approval_likelihood": v.approval_likelihood, "revenue_share_pct": v.revenue_share_pct,
-         "tariff_pct": v.tariff_pct, "usable_count": v.usable_count, "explanation": v.explanation()}
+         "tariff_pct": v.tariff_pct, "usable_count": v.usable_count, "summary": v.summary(),
+         "explanation": v.explanation()}
         for i, v in enumerate(verdicts)
     ]
     return result

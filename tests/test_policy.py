@@ -109,7 +109,13 @@ def test_grandfathered_when_acquired_before_oct_2023(access):
 def test_acquired_on_effective_date_is_not_grandfathered():
     r = ev("H800-SXM", D(2024, 1, 1), access="stockpile", acquired=D(2023, 11, 17))
     assert r.status == "blocked" and r.grandfathered == []
-    assert ev("H800-SXM", D(2024, 1, 1), access="stockpile", acquired=D(2023, 11, 16)).status == "usable"
+    # the H800 is one of the five chips the USG told Nvidia on 2023-10-23 were controlled at once
+    # (P-2b): its grandfathering cut-off is that day, not 2023-11-17
+    assert ev("H800-SXM", D(2024, 1, 1), access="stockpile", acquired=D(2023, 10, 22)).status == "usable"
+    informed = ev("H800-SXM", D(2024, 1, 1), access="stockpile", acquired=D(2023, 10, 23))
+    assert informed.status == "blocked" and informed.decisive_rule == "R3-informed-2023"
+    # a chip not named in the letter keeps the rule's own date
+    assert ev("RTX-4090", D(2024, 1, 1), access="stockpile", acquired=D(2023, 11, 16)).status == "usable"
 
 
 def test_stockpile_without_date_is_not_grandfathered():
@@ -348,5 +354,45 @@ def test_timeline_h20():
 def test_timeline_a800():
     tl = policy_timeline(CHIPS["A800-SXM-80GB"], "CN", "CN", "own", "in-force",
                          D(2022, 1, 1), D(2024, 1, 1))
-    assert [(p.status, p.rule_id) for p in tl] == [("usable", None), ("blocked", "R3")]
-    assert tl[1].date == D(2023, 11, 17)
+    assert [(p.status, p.rule_id) for p in tl] == [
+        ("usable", None), ("blocked", "R3-informed-2023"), ("blocked", "R3")]
+    assert tl[1].date == D(2023, 10, 23) and tl[2].date == D(2023, 11, 17)
+
+
+# --- country groups through 2026 (issue 11 item 3) -------------------------------------------
+
+
+def test_dated_group_lists_follow_from_the_current_lists_and_their_changes():
+    from core.policy import load_country_groups
+
+    groups = load_country_groups().groups
+    for gid, g in groups.items():
+        if "@" not in gid:
+            continue
+        base, day = gid.split("@")
+        assert groups[base].members_on(D.fromisoformat(day)) == set(g.members), gid
+    assert in_group("KH", "D:5", D(2024, 6, 1)) and not in_group("KH", "D:5", D(2026, 3, 1))
+    assert in_group("KH", "D:1", D(2026, 3, 1))
+    assert not in_group("NI", "D:5", D(2023, 11, 17)) and in_group("NI", "D:5", D(2024, 3, 15))
+    assert not in_group("KH", "D:5")  # no date: the current list
+
+
+def test_d_groups_are_complete_and_the_allies_are_not():
+    from core.policy import group_is_partial
+
+    for gid in ("D:1", "D:4", "D:5"):
+        assert not group_is_partial(gid), gid
+    for gid in ("A:5", "A:6"):
+        assert group_is_partial(gid), gid
+    assert in_group("AE", "D:4") and in_group("SA", "D:4") and in_group("VN", "D:1")
+    assert in_group("IL", "D:4") and in_group("IL", "A:6")
+    assert not any(in_group("MY", g) for g in ("D:1", "D:4", "D:5"))
+
+
+def test_oct_2023_rule_reaches_d1_d4_but_not_a6():
+    for country in ("AE", "SA", "VN", "KZ"):
+        r = ev("H100-SXM", D(2024, 6, 1), site=country, hq=country)
+        assert (r.status, r.decisive_rule) == ("needs_license", "R3-d14"), country
+    israel = ev("H100-SXM", D(2024, 6, 1), site="IL", hq="IL")
+    assert israel.status == "usable"
+    assert any("A:6" in x and "excludes" in x for x in israel.reasons)

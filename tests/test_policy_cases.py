@@ -90,22 +90,6 @@ XFAIL: dict[str, str] = {
 }
 
 
-# Rows that fail on the engine as it stands, by issue-11 item; emptied as the items are fixed.
-OPEN_ITEMS: dict[str, str] = {
-    **{c: "issue 11 item 1: is-informed dates (2022-08-26, 2023-10-23) not modelled"
-       for c in ("PC01", "PC02", "PC03", "PC04", "PC09", "PC10", "PC11")},
-    **{c: "issue 11 item 3: D:1/D:4 empty, D:5 partial, no A:5/A:6 exclusion"
-       for c in ("PC18", "PC19", "PC20", "PC22", "PC23", "PC24")},
-    **{c: "issue 11 item 2: the 25% tariff is charged on the whole R15 envelope"
-       for c in ("PC36", "PC38", "PC46")},
-    "PC40": "issue 11 item 4: a stockpile exported under a granted licence comes out blocked",
-    "PC17": "catalog: no die area for L20, so 3A090.b is unevaluated",
-    "PC37": "catalog: no MI308X entry",
-    "PC45": "catalog: no MI325X entry",
-    "PC50": "catalog: no B300 entry",
-}
-
-
 def _rows() -> list[dict[str, str]]:
     with CASES_CSV.open(encoding="utf-8", newline="") as fh:
         return list(csv.DictReader(fh))
@@ -115,7 +99,7 @@ def _params():
     out = []
     for row in _rows():
         marks = []
-        reason = XFAIL.get(row["case_id"]) or OPEN_ITEMS.get(row["case_id"])
+        reason = XFAIL.get(row["case_id"])
         if reason:
             marks.append(pytest.mark.xfail(reason=reason, strict=True))
         out.append(pytest.param(row, id=row["case_id"], marks=marks))
@@ -194,7 +178,6 @@ def test_case_table_is_whole():
     assert set(XFAIL) <= {r["case_id"] for r in rows}
 
 
-@pytest.mark.xfail(reason="issue 11 item 5: lease reasons say 'abroad' for chips sited in China", strict=True)
 @pytest.mark.parametrize("access", ["lease", "stockpile"])
 def test_sites_are_named_in_the_reasons(access):
     """Issue 11 item 5: the reasons say where the chips are (chips sited in China are not 'abroad')."""
