@@ -25,7 +25,7 @@ from core.errors import InputError
 from core.resources import resource
 from core.scenario import AccessMode, PolicySettings, Pool, Scenario
 
-RuleStatus = Literal["in_force", "rescinded", "draft", "hypothetical", "foreign_measure"]
+RuleStatus = Literal["in_force", "rescinded", "draft", "hypothetical", "foreign_measure", "reading"]
 Outcome = Literal["allowed", "notify", "discouraged", "license", "presumption_of_denial", "prohibited"]
 PoolStatus = Literal["usable", "needs_license", "blocked"]
 Metric = Literal["tpp", "pd", "scaleup_gbs", "hbm_tbs", "dram_gbs", "datacenter", "origin", "vendor", "chip"]
@@ -412,6 +412,14 @@ class Rule(_Strict):
     tariff_pct: float = Field(
         default=0.0, ge=0, le=1000, description="duty charged on the route when this rule applies (Section 232)"
     )
+    training_flops_gt: float | None = Field(
+        default=None, gt=0, description="applies only to a run of more training operations than this (4E091)"
+    )
+    end_user: Literal["entity_listed", "listed_owner_50"] | None = Field(
+        default=None,
+        description="applies only to an end user on the Entity List (from its listing date) or one at least "
+        "50% owned by listed parties (PolicySettings.end_user_*)",
+    )
     outcome: Outcome
     licence: LicenceTerms | None = None
     caps: Caps | None = None
@@ -647,8 +655,12 @@ def evaluate_pool(
     date: dt.date,
     regime: PolicyRegime | str = "in-force",
     settings: PolicySettings | None = None,
+    training_flops: float | None = None,
 ) -> PoolPolicy:
     """Apply a regime's rules to one pool on one date.
+
+    ``training_flops`` is the run's total training operations, for rules keyed on it (4E091);
+    without it such rules are reported as not evaluated.
 
     Access semantics (rules.md section 2): ``own`` = bought and imported now (``acquired``
     defaults to ``date``); ``stockpile`` = already held, grandfathered by ``acquired`` against
@@ -698,6 +710,17 @@ def evaluate_pool(
         key=lambda r: (2 if r.requires else 1 if r.modifies else 0, r.effective if (r.modifies or r.requires) else dt.date.min),
     )
     for rule in ordered:
+        if rule.end_user == "entity_listed":
+            since = settings.end_user_listed_since
+            if since is None:
+                continue
+            if since > rule.effective:
+                # the listing is the end user's own date: exports before it are not caught
+                rule = rule.model_copy(update={"effective": since})
+                if rule.ends is not None and rule.ends <= since:
+                    continue
+        elif rule.end_user == "listed_owner_50" and settings.end_user_listed_owner_pct < 50:
+            continue
         live, effective = _in_effect(rule, regime, date, hypo_from)
         when, at_export, only_grandfather = date, False, False
         if rule.grandfathers_prior_holdings and held:
@@ -747,16 +770,28 @@ def evaluate_pool(
             ok, why = True, "all chips"
         else:
             ok, why = evaluate_condition(rule.chips, chip)
+        if ok and rule.training_flops_gt is not None:
+            limit = f"{rule.training_flops_gt:.3g} operations"
+            if training_flops is None:
+                ok, why = None, "the run's training FLOPs"
+            elif training_flops > rule.training_flops_gt:
+                why += f"; run of {training_flops:.3g} training operations > {limit}"
+            else:
+                continue
         if ok is None:
             if access not in rule.access:
                 continue
             unevaluated.append(rule.id)
-            missing = ", ".join(_missing_metrics(rule.chips, chip)) if rule.chips is not None else why
+            missing = ", ".join(_missing_metrics(rule.chips, chip)) if rule.chips is not None else ""
             reasons.append(f"{tag} not evaluated: missing {missing or why} for {chip.id}; treated as not applying")
             continue
         if not ok:
             continue
         place = f"chips in {country}" + (f", buyer headquartered in {hq}" if rule.hq is not None else "")
+        if rule.end_user == "entity_listed":
+            place += f", end user on the Entity List since {_fmt_date(rule.effective)}"
+        elif rule.end_user == "listed_owner_50":
+            place += f", end user {_num(settings.end_user_listed_owner_pct)}% owned by Entity List parties"
         if access not in rule.access:
             if access == "lease" and rule.jurisdiction == "US" and SEVERITY[rule.outcome] >= SEVERITY["license"]:
                 reasons.append(
@@ -970,8 +1005,14 @@ def evaluate_fleet(
                 f"fleet[{i}].accelerator",
                 f"unknown accelerator {pool.accelerator!r}{suggest(pool.accelerator, list(chips))}",
             )
-        out.append(evaluate_pool(pool, chip, scenario.hq, scenario.date, regime, scenario.policy))
+        out.append(evaluate_pool(pool, chip, scenario.hq, scenario.date, regime, scenario.policy,
+                                 run_training_flops(scenario)))
     return out
+
+
+def run_training_flops(scenario: Scenario) -> float:
+    """The scenario run's total training operations (6ND-style count of the model code)."""
+    return scenario.model.training_flops_per_token(scenario.training.seq_len) * scenario.training.tokens
 
 
 class TimelinePoint(NamedTuple):

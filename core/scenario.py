@@ -74,6 +74,12 @@ class PolicySettings(_Strict):
     count_pending_licences: bool = Field(
         default=False, description="count chips that need a licence as usable (weighted by likelihood)"
     )
+    end_user_listed_since: dt.date | None = Field(
+        default=None, description="the end user is on the Entity List since this date (None = not listed)"
+    )
+    end_user_listed_owner_pct: float = Field(
+        default=0.0, ge=0, le=100,
+        description="share of the end user owned, directly or indirectly, by Entity List parties (Affiliates rule)")
 
 
 class Scenario(_Strict):

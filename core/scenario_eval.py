@@ -76,12 +76,13 @@ def evaluate_scenario(scenario: Scenario, project: Any = None) -> ScenarioResult
     scenario counts pending licences, in which case they join the first at count × likelihood.
     Blocked pools form an option too, so the user sees what the rules cost them.
     """
-    from core.policy import evaluate_pool
+    from core.policy import evaluate_pool, run_training_flops
 
     regime = _regime(scenario, project)
     chips = [get_accelerator(p.accelerator, f"fleet[{i}].accelerator") for i, p in enumerate(scenario.fleet)]
+    flops = run_training_flops(scenario)
     verdicts = [
-        evaluate_pool(pool, chip, scenario.hq, scenario.date, regime, scenario.policy)
+        evaluate_pool(pool, chip, scenario.hq, scenario.date, regime, scenario.policy, flops)
         for pool, chip in zip(scenario.fleet, chips, strict=True)
     ]
     groups: dict[tuple[str, str], list[int]] = {}

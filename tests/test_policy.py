@@ -396,3 +396,66 @@ def test_oct_2023_rule_reaches_d1_d4_but_not_a6():
     israel = ev("H100-SXM", D(2024, 6, 1), site="IL", hq="IL")
     assert israel.status == "usable"
     assert any("A:6" in x and "excludes" in x for x in israel.reasons)
+
+
+# --- end user and readings (issue 11, Missing) ------------------------------------------------
+
+
+def test_entity_list_flag_applies_from_the_listing_date():
+    listed = PolicySettings(end_user_listed_since=D(2024, 1, 1))
+    now = ev("H100-SXM", D(2024, 6, 1), site="MY", hq="MY", settings=listed)
+    assert (now.status, now.decisive_rule) == ("blocked", "EL-end-user")
+    assert any("Entity List since 2024-01-01" in x for x in now.reasons)
+    before = ev("H100-SXM", D(2024, 6, 1), site="MY", hq="MY", access="stockpile", acquired=D(2023, 6, 1),
+                settings=listed)
+    assert before.status == "usable" and "EL-end-user" in before.grandfathered
+    assert ev("H100-SXM", D(2024, 6, 1), site="MY", hq="MY").status == "usable"
+    # a domestic chip is not subject to the US list in this model (US origin only)
+    assert ev("Ascend-910B", D(2024, 6, 1), hq="CN", access="domestic", settings=listed).status == "usable"
+
+
+def test_hq_rule_both_readings():
+    # A800: caught by R3 (TPP 4,992) but not by R7's bandwidth reading, so only the HQ leg decides
+    a = dict(site="SG", hq="CN")
+    assert ev("A800-SXM-80GB", D(2025, 8, 1), **a).decisive_rule == "R3"
+    gap = ev("A800-SXM-80GB", D(2025, 8, 1), regime="hq-enforcement-gap", **a)
+    assert (gap.status, gap.decisive_rule) == ("usable", "HQ-gap-2025")
+    kept = ev("A800-SXM-80GB", D(2026, 7, 1), regime="hq-enforcement-gap", access="stockpile",
+              acquired=D(2025, 8, 1), **a)
+    assert kept.status == "usable" and "HQ-guidance-2026" in kept.grandfathered
+    for regime in ("in-force", "hq-enforcement-gap"):
+        after = ev("A800-SXM-80GB", D(2026, 6, 15), regime=regime, **a)
+        assert (after.status, after.decisive_rule) == ("blocked", "HQ-guidance-2026"), regime
+    # in China itself the gap reading changes nothing
+    assert ev("A800-SXM-80GB", D(2025, 8, 1), regime="hq-enforcement-gap").decisive_rule == "R3"
+
+
+def test_affiliates_rule_suspension_and_unknown_status():
+    owned = PolicySettings(end_user_listed_owner_pct=50)
+    a = dict(site="MY", hq="MY", settings=owned)
+    assert ev("H100-SXM", D(2025, 10, 15), **a).decisive_rule == "R-affiliates"
+    assert ev("H100-SXM", D(2026, 3, 1), **a).status == "usable"
+    late = ev("H100-SXM", D(2026, 11, 20), **a)
+    assert late.status == "usable" and "R-affiliates-unknown" in late.warnings
+    assert any("status after 2026-11-10: unknown" in x for x in late.reasons)
+    assert ev("H100-SXM", D(2026, 11, 20), regime="affiliates-reimposed", **a).decisive_rule == "R-affiliates-reimposed"
+    assert ev("H100-SXM", D(2025, 10, 15), site="MY", hq="MY",
+              settings=PolicySettings(end_user_listed_owner_pct=49)).status == "usable"
+
+
+def test_training_compute_threshold_keys_on_the_run():
+    pool = Pool(accelerator="H100-SXM", count=8, site="MY", access="lease")
+    chip = CHIPS["H100-SXM"]
+    day = D(2026, 3, 1)
+    big = evaluate_pool(pool, chip, "IN", day, "hypo-diffusion-reinstated", training_flops=3e26)
+    assert "R6-4E091" in big.rules_applied and big.status == "needs_license"
+    assert any("3e+26 training operations > 1e+26" in x for x in big.reasons)
+    small = evaluate_pool(pool, chip, "IN", day, "hypo-diffusion-reinstated", training_flops=5e25)
+    assert "R6-4E091" not in small.rules_applied and small.status == "usable"
+    unknown = evaluate_pool(pool, chip, "IN", day, "hypo-diffusion-reinstated")
+    assert "R6-4E091" in unknown.unevaluated
+    assert any("missing the run's training FLOPs" in x for x in unknown.reasons)
+    # Tier-1 headquarters are outside it, and it is not in force (rescinded before compliance)
+    assert "R6-4E091" not in evaluate_pool(pool, chip, "JP", day, "hypo-diffusion-reinstated",
+                                           training_flops=3e26).rules_applied
+    assert "R6-4E091" not in evaluate_pool(pool, chip, "IN", day, training_flops=3e26).rules_applied
