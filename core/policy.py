@@ -1045,6 +1045,8 @@ def policy_timeline(
     settings = settings.model_copy(update={"hypothetical_from": hypo_from})
     pool = Pool(accelerator=chip.id, count=count, site=site, access=access, acquired=acquired)
     dates = {start, hypo_from}
+    if settings.end_user_listed_since is not None:
+        dates.add(settings.end_user_listed_since)  # EL-end-user starts on the end user's own date
     for r in regime.rules:
         dates.add(r.effective)
         if r.ends is not None:

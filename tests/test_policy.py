@@ -459,3 +459,10 @@ def test_training_compute_threshold_keys_on_the_run():
     assert "R6-4E091" not in evaluate_pool(pool, chip, "JP", day, "hypo-diffusion-reinstated",
                                            training_flops=3e26).rules_applied
     assert "R6-4E091" not in evaluate_pool(pool, chip, "IN", day, training_flops=3e26).rules_applied
+
+
+def test_timeline_turns_at_the_end_users_listing_date():
+    tl = policy_timeline(CHIPS["H100-SXM"], "MY", "MY", "own", "in-force", D(2024, 1, 1), D(2024, 12, 31),
+                         settings=PolicySettings(end_user_listed_since=D(2024, 7, 4)))
+    assert [(p.date, p.status, p.rule_id) for p in tl] == [
+        (D(2024, 1, 1), "usable", None), (D(2024, 7, 4), "blocked", "EL-end-user")]
