@@ -43,7 +43,7 @@ CHART_VERDICT = {"feasible": GREEN, "needs_license": ORANGE, "infeasible": VERMI
 # Accelerator identity: colour and marker shape. Yellow is left out (unreadable as a line on
 # white); six hues × four shapes give every catalog entry its own pair.
 ACCELERATOR_COLOURS = [BLUE, VERMILLION, GREEN, ORANGE, PURPLE, SKY_BLUE]
-ACCELERATOR_SYMBOLS = ["o", "s", "t", "d"]
+ACCELERATOR_SYMBOLS = ["o", "s", "t", "d", "p"]
 
 MEMORY_PARTS = [  # (MemoryBreakdown field, label, colour)
     ("weights_gb", "weights", BLUE),

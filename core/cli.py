@@ -208,9 +208,10 @@ def _summary(o: dict) -> str:
         lines.append(f"Cost: ${o['cost_usd']:,.0f}{_range(o, 'cost_usd', '${:,.0f}')}  " + ", ".join(
             f"{k} ${v:,.0f}" for k, v in (o.get("cost_breakdown") or {}).items() if v))
     for pol in o.get("policy") or []:
-        rule = pol.get("decisive_rule") or "no rule applies"
+        # the same words as the last reason of the explanation (one explanation per pool)
+        verdict = pol.get("summary") or f"{pol.get('status')} ({pol.get('decisive_rule') or 'no rule applies'})"
         lines.append(f"Policy, pool {pol.get('pool', 0) + 1} ({pol.get('accelerator')}, {pol.get('access')} "
-                     f"@ {pol.get('site')}): {pol.get('status')} ({rule})")
+                     f"@ {pol.get('site')}): {verdict}")
     lines.append(f"Candidates evaluated: {o['candidates_evaluated']:,} ({o['candidates_fitting']:,} fit)")
     return "\n".join(lines)
 

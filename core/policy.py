@@ -25,10 +25,10 @@ from core.errors import InputError
 from core.resources import resource
 from core.scenario import AccessMode, PolicySettings, Pool, Scenario
 
-RuleStatus = Literal["in_force", "rescinded", "draft", "hypothetical", "foreign_measure"]
+RuleStatus = Literal["in_force", "rescinded", "draft", "hypothetical", "foreign_measure", "reading"]
 Outcome = Literal["allowed", "notify", "discouraged", "license", "presumption_of_denial", "prohibited"]
 PoolStatus = Literal["usable", "needs_license", "blocked"]
-Metric = Literal["tpp", "pd", "scaleup_gbs", "hbm_tbs", "dram_gbs", "datacenter", "origin", "chip"]
+Metric = Literal["tpp", "pd", "scaleup_gbs", "hbm_tbs", "dram_gbs", "datacenter", "origin", "vendor", "chip"]
 
 ACCESS_MODES: tuple[str, ...] = ("own", "stockpile", "lease", "domestic")
 REGIME_IDS = ("in-force", "none", "hypo-my-th-licence", "hypo-remote-access-act", "hypo-diffusion-reinstated")
@@ -120,6 +120,7 @@ _METRIC_NAME = {
     "hbm_tbs": "memory bandwidth",
     "dram_gbs": "memory bandwidth",
     "origin": "origin",
+    "vendor": "vendor",
     "chip": "chip",
 }
 _METRIC_UNIT = {"scaleup_gbs": " GB/s", "hbm_tbs": " TB/s", "dram_gbs": " GB/s"}
@@ -142,6 +143,8 @@ def metric_value(chip: Accelerator, metric: str) -> float | bool | str | None:
         return chip.datacenter
     if metric == "origin":
         return chip.origin.upper()
+    if metric == "vendor":
+        return chip.vendor
     if metric == "chip":
         return chip.id
     raise ValueError(f"unknown metric {metric!r}")
@@ -163,9 +166,9 @@ def _leaf(cond: Cond, chip: Accelerator) -> tuple[bool | None, str]:
         want = bool(cond.eq)
         text = "datacenter chip" if val else "non-datacenter chip"
         return (bool(val) == want), text
-    if m in ("origin", "chip"):
+    if m in ("origin", "vendor", "chip"):
         sval = str(val)
-        key = _norm_id if m == "chip" else str.upper
+        key = _norm_id if m in ("chip", "vendor") else str.upper
         ok = True
         if cond.eq is not None:
             ok = ok and key(sval) == key(str(cond.eq))
@@ -175,7 +178,7 @@ def _leaf(cond: Cond, chip: Accelerator) -> tuple[bool | None, str]:
             ok = ok and key(sval) not in {key(x) for x in cond.not_in}
         if m == "chip":
             return ok, f"chip {sval} {'listed' if ok else 'not listed'}"
-        return ok, f"origin {sval}"
+        return ok, f"{m} {sval}"
     x = float(val)  # type: ignore[arg-type]
     unit = _METRIC_UNIT.get(m, "")
     shown = f"{name} {_num(x)}{unit}"
@@ -273,13 +276,39 @@ def _resolve(cond: Cond, predicates: dict[str, Cond], stack: tuple[str, ...] = (
 # Country groups
 
 
+class GroupChange(_Strict):
+    """A dated, sourced change of a group's membership (``added`` or ``removed`` that day)."""
+
+    date: dt.date
+    country: str = Field(pattern=r"^[A-Z]{2}$")
+    change: Literal["added", "removed"]
+    source: str = Field(min_length=1)
+
+
 class CountryGroup(_Strict):
     title: str
+    as_of: dt.date | None = Field(default=None, description="the date the member list describes")
     members: list[str] = Field(default_factory=list)
     includes: list[str] = Field(default_factory=list, description="other group ids")
     complement_of: list[str] | None = Field(default=None, description="everything not in these groups")
+    changes: list[GroupChange] = Field(
+        default_factory=list, description="dated additions/removals; the members are the list after all of them"
+    )
     complete: bool = True
     source: str = Field(min_length=1)
+
+    def members_on(self, on: dt.date | None) -> set[str]:
+        """The direct members on a date: the listed members with later changes undone."""
+        members = set(self.members)
+        if on is None:
+            return members
+        for ch in sorted(self.changes, key=lambda c: c.date, reverse=True):
+            if ch.date > on:
+                if ch.change == "added":
+                    members.discard(ch.country)
+                else:
+                    members.add(ch.country)
+        return members
 
 
 class CountryGroups(_Strict):
@@ -294,16 +323,19 @@ def load_country_groups() -> CountryGroups:
     return CountryGroups.model_validate(json.loads(path.read_text(encoding="utf-8")))
 
 
-def in_group(country: str, group_id: str) -> bool:
-    """Whether an ISO country is in a group (Tier2 is the complement of Tier1 and Tier3)."""
+def in_group(country: str, group_id: str, on: dt.date | None = None) -> bool:
+    """Whether an ISO country is in a group on a date (None = the current list).
+
+    Tier2 is the complement of Tier1 and Tier3. Dated changes (e.g. Cambodia leaving D:5 on
+    2026-02-03) are undone for earlier dates."""
     groups = load_country_groups().groups
     if group_id not in groups:
         raise InputError("country group", f"unknown group {group_id!r}{suggest(group_id, list(groups))}")
     g = groups[group_id]
     c = country.strip().upper()
     if g.complement_of is not None:
-        return not any(in_group(c, other) for other in g.complement_of)
-    return c in g.members or any(in_group(c, sub) for sub in g.includes)
+        return not any(in_group(c, other, on) for other in g.complement_of)
+    return c in g.members_on(on) or any(in_group(c, sub, on) for sub in g.includes)
 
 
 def group_is_partial(group_id: str) -> bool:
@@ -313,11 +345,11 @@ def group_is_partial(group_id: str) -> bool:
     return (not g.complete) or any(group_is_partial(s) for s in subs)
 
 
-def matches_place(country: str, tokens: list[str]) -> bool:
-    """True if the country is one of the tokens (ISO codes or group ids)."""
+def matches_place(country: str, tokens: list[str], on: dt.date | None = None) -> bool:
+    """True if the country is one of the tokens (ISO codes or group ids) on a date."""
     groups = load_country_groups().groups
     c = country.strip().upper()
-    return any(in_group(c, t) if t in groups else t.upper() == c for t in tokens)
+    return any(in_group(c, t, on) if t in groups else t.upper() == c for t in tokens)
 
 
 def site_country(site: str) -> str:
@@ -372,6 +404,21 @@ class Rule(_Strict):
     modifies: list[str] = Field(
         default_factory=list,
         description="applies only where one of these rules applies, and replaces them (R9, R15)",
+    )
+    requires: list[str] = Field(
+        default_factory=list,
+        description="applies only where one of these rules applies, alongside them (the 2026 tariff on the R15 route)",
+    )
+    tariff_pct: float = Field(
+        default=0.0, ge=0, le=1000, description="duty charged on the route when this rule applies (Section 232)"
+    )
+    training_flops_gt: float | None = Field(
+        default=None, gt=0, description="applies only to a run of more training operations than this (4E091)"
+    )
+    end_user: Literal["entity_listed", "listed_owner_50"] | None = Field(
+        default=None,
+        description="applies only to an end user on the Entity List (from its listing date) or one at least "
+        "50% owned by listed parties (PolicySettings.end_user_*)",
     )
     outcome: Outcome
     licence: LicenceTerms | None = None
@@ -463,9 +510,10 @@ def load_rules() -> dict[str, Rule]:
         _check_tokens(r, groups)
         out[r.id] = r
     for r in out.values():
-        for m in r.modifies:
-            if m not in out:
-                raise InputError(f"rule {r.id}.modifies", f"unknown rule {m!r}{suggest(m, list(out))}")
+        for key in ("modifies", "requires"):
+            for m in getattr(r, key):
+                if m not in out:
+                    raise InputError(f"rule {r.id}.{key}", f"unknown rule {m!r}{suggest(m, list(out))}")
     return out
 
 
@@ -557,12 +605,32 @@ class PoolPolicy(BaseModel):
     def explanation(self) -> str:
         return "; ".join(r.rstrip(". ") for r in self.reasons)
 
+    def summary(self) -> str:
+        """The verdict as the last reason words it (``usable (grandfathered under R3)``)."""
+        last = self.reasons[-1] if self.reasons else ""
+        return last.removeprefix("result: ").split("; counted as")[0].split("; not counted")[0]
+
 
 class _Hit(NamedTuple):
     rule: Rule
     outcome: str
     licence: LicenceTerms | None
     text: str
+    granted: bool = False
+
+
+def _verdict(
+    status: str, decisive: str | None, outcome: str, grandfathered: list[str], granted_rule: str | None = None
+) -> str:
+    """The one wording of a pool's verdict, used by the reasons and by every summary."""
+    verdict = {"usable": "usable", "needs_license": "needs a licence", "blocked": "blocked"}[status]
+    if granted_rule:
+        return f"{verdict} (exported under a granted licence, {granted_rule})"
+    if decisive and (status != "usable" or not grandfathered or outcome != "allowed"):
+        return f"{verdict} ({decisive}: {OUTCOME_TEXT[outcome]})"
+    if grandfathered:
+        return f"{verdict} (grandfathered under {', '.join(grandfathered)})"
+    return f"{verdict} (no rule applies)"
 
 
 def _hypothetical_date(regime: PolicyRegime, settings: PolicySettings, date: dt.date) -> dt.date:
@@ -587,8 +655,12 @@ def evaluate_pool(
     date: dt.date,
     regime: PolicyRegime | str = "in-force",
     settings: PolicySettings | None = None,
+    training_flops: float | None = None,
 ) -> PoolPolicy:
     """Apply a regime's rules to one pool on one date.
+
+    ``training_flops`` is the run's total training operations, for rules keyed on it (4E091);
+    without it such rules are reported as not evaluated.
 
     Access semantics (rules.md section 2): ``own`` = bought and imported now (``acquired``
     defaults to ``date``); ``stockpile`` = already held, grandfathered by ``acquired`` against
@@ -626,24 +698,66 @@ def evaluate_pool(
     hits: list[_Hit] = []
     grandfathered: list[str] = []
     unevaluated: list[str] = []
-    # Modifying rules (R9, R15) run after the rules they modify, oldest first.
-    ordered = sorted(regime.rules, key=lambda r: (bool(r.modifies), r.effective if r.modifies else dt.date.min))
+    granted = pool.licence_granted
+    # Export rules (those that grandfather prior holdings) decide at the export: chips acquired
+    # before the evaluation date are judged by the export rules in force when they were acquired,
+    # and are grandfathered under export rules that took effect after that.
+    held = acquired is not None and acquired < date
+    # Modifying rules (R9, R15) run after the rules they modify, oldest first; rules that only
+    # accompany others (the 2026 tariff) run last.
+    ordered = sorted(
+        regime.rules,
+        key=lambda r: (2 if r.requires else 1 if r.modifies else 0, r.effective if (r.modifies or r.requires) else dt.date.min),
+    )
     for rule in ordered:
+        if rule.end_user == "entity_listed":
+            since = settings.end_user_listed_since
+            if since is None:
+                continue
+            if since > rule.effective:
+                # the listing is the end user's own date: exports before it are not caught
+                rule = rule.model_copy(update={"effective": since})
+                if rule.ends is not None and rule.ends <= since:
+                    continue
+        elif rule.end_user == "listed_owner_50" and settings.end_user_listed_owner_pct < 50:
+            continue
         live, effective = _in_effect(rule, regime, date, hypo_from)
-        if not live:
+        when, at_export, only_grandfather = date, False, False
+        if rule.grandfathers_prior_holdings and held:
+            assert acquired is not None
+            if _in_effect(rule, regime, acquired, hypo_from)[0]:
+                when, at_export = acquired, True
+            elif acquired < effective <= date:
+                when, only_grandfather = effective, True
+            else:
+                continue
+        elif not live:
             continue
         tag = f"{rule.id} ({rule.short})"
         if rule.id in disabled:
-            reasons.append(f"{tag} disabled in the scenario's policy settings")
+            if not only_grandfather:
+                reasons.append(f"{tag} disabled in the scenario's policy settings")
             continue
         origin = chip.origin.upper()
         if rule.origins is not None and origin not in {o.upper() for o in rule.origins}:
             continue
         if origin in {o.upper() for o in rule.exclude_origins}:
             continue
-        if not _parties_match(rule, country, hq):
+        if rule.requires and not any(h.rule.id in rule.requires for h in hits):
+            continue
+        if not _parties_match(rule, country, hq, when):
+            excluded_by = _excluded_by(rule, country, when)
+            if excluded_by and access in rule.access and rule.chips is not None:
+                if evaluate_condition(rule.chips, chip)[0]:
+                    partial = [t for t in excluded_by if group_is_partial(t)]
+                    reasons.append(
+                        f"{tag}: {country} is in {'/'.join(t for t in rule.destinations or [] if matches_place(country, [t], when))} "
+                        f"but also in {'/'.join(excluded_by)}, which the rule excludes: not applying"
+                        + (f" ({'/'.join(partial)} marked incomplete in country_groups.json)" if partial else "")
+                    )
+                continue
             partial = _only_partial_groups(rule.destinations)
-            excluded = matches_place(country, rule.destinations_exclude) or matches_place(hq, rule.hq_exclude)
+            excluded = matches_place(country, rule.destinations_exclude, when) or matches_place(hq, rule.hq_exclude, when)
             if partial and not excluded and access in rule.access and rule.chips is not None \
                     and evaluate_condition(rule.chips, chip)[0]:
                 reasons.append(
@@ -656,25 +770,43 @@ def evaluate_pool(
             ok, why = True, "all chips"
         else:
             ok, why = evaluate_condition(rule.chips, chip)
+        if ok and rule.training_flops_gt is not None:
+            limit = f"{rule.training_flops_gt:.3g} operations"
+            if training_flops is None:
+                ok, why = None, "the run's training FLOPs"
+            elif training_flops > rule.training_flops_gt:
+                why += f"; run of {training_flops:.3g} training operations > {limit}"
+            else:
+                continue
         if ok is None:
+            if access not in rule.access:
+                continue
             unevaluated.append(rule.id)
-            reasons.append(f"{tag} could not be evaluated: {why}; treated as not applying")
+            missing = ", ".join(_missing_metrics(rule.chips, chip)) if rule.chips is not None else ""
+            reasons.append(f"{tag} not evaluated: missing {missing or why} for {chip.id}; treated as not applying")
             continue
         if not ok:
             continue
+        place = f"chips in {country}" + (f", buyer headquartered in {hq}" if rule.hq is not None else "")
+        if rule.end_user == "entity_listed":
+            place += f", end user on the Entity List since {_fmt_date(rule.effective)}"
+        elif rule.end_user == "listed_owner_50":
+            place += f", end user {_num(settings.end_user_listed_owner_pct)}% owned by Entity List parties"
         if access not in rule.access:
             if access == "lease" and rule.jurisdiction == "US" and SEVERITY[rule.outcome] >= SEVERITY["license"]:
-                reasons.append(f"{tag}: {why}, but leasing a third party's chips abroad is not an export under this rule")
+                reasons.append(
+                    f"{tag}: {why}, but renting a third party's chips in {country} is not an export under this rule"
+                )
             continue
-        if rule.from_us_only and not (access == "own" and origin == "US"):
+        if rule.from_us_only and not (origin == "US" and (access == "own" or (access == "stockpile" and acquired))):
             if any(h.rule.id in rule.modifies for h in hits):
                 reasons.append(f"{tag} covers only new exports from the US; not this pool")
             continue
-        if rule.grandfathers_prior_holdings and acquired is not None and acquired < effective:
+        if only_grandfather or (rule.grandfathers_prior_holdings and acquired is not None and acquired < effective):
             grandfathered.append(rule.id)
             reasons.append(
-                f"{tag}: {why} → {OUTCOME_TEXT[rule.outcome]}; acquired {_fmt_date(acquired)} before "
-                f"{_fmt_date(effective)} → grandfathered"
+                f"{tag}: {why}; {place} → {OUTCOME_TEXT[rule.outcome]} from {_fmt_date(effective)}; "
+                f"acquired {_fmt_date(acquired or date)} before that → grandfathered"
             )
             continue
         outcome: Outcome
@@ -687,42 +819,70 @@ def evaluate_pool(
                 continue
             hits = [h for h in hits if h.rule.id not in rule.modifies]
             extra += f" (replaces {', '.join(h.rule.id for h in replaced)})"
-        note = rule.access_notes.get(access, rule.note)
-        text = f"{tag}: {why} → {OUTCOME_TEXT[outcome]}{extra}"
+            new_share = licence.revenue_share_pct if licence is not None else 0.0
+            for h in replaced:
+                old = h.licence
+                if old is not None and old.revenue_share_pct and not new_share:
+                    extra += (
+                        f"; whether {h.rule.id}'s {_num(old.revenue_share_pct)}% revenue share continues under "
+                        f"{rule.id} is unsourced: not applied"
+                    )
+        when_txt = f"; exported {_fmt_date(acquired)}, while this rule was in force" if at_export and acquired else ""
+        text = f"{tag}: {why}; {place}{when_txt} → {OUTCOME_TEXT[outcome]}{extra}"
+        if rule.tariff_pct:
+            text += f" [{_num(rule.tariff_pct)}% duty]"
+        is_granted = (
+            granted and rule.grandfathers_prior_holdings and outcome in ("license", "presumption_of_denial")
+        )
         if licence is not None and outcome == "license":
             terms = [f"approval likelihood {licence.approval_likelihood:.0%} (assumption)"]
             if licence.revenue_share_pct:
                 terms.append(f"{_num(licence.revenue_share_pct)}% revenue share")
             if licence.tariff_pct:
                 terms.append(f"{_num(licence.tariff_pct)}% tariff")
-            text += f" [{', '.join(terms)}]"
+            if not is_granted:
+                text += f" [{', '.join(terms)}]"
+        if is_granted:
+            text += "; the pool says the licence was granted → usable"
+            outcome = "allowed"
+        note = rule.access_notes.get(access, rule.note)
         if note:
             text += f" — {note}"
         reasons.append(text)
-        hits.append(_Hit(rule, outcome, licence, text))
+        hits.append(_Hit(rule, outcome, licence, text, is_granted))
 
-    warn_ids = [h.rule.id for h in hits if h.outcome in ("allowed", "notify", "discouraged") and (h.rule.note or h.outcome != "allowed")]
+    warn_ids = [
+        h.rule.id for h in hits
+        if h.outcome in ("allowed", "notify", "discouraged") and not h.granted and (h.rule.note or h.outcome != "allowed")
+    ]
+    tariff = sum(h.rule.tariff_pct for h in hits)
+    granted_rule: str | None = None
     if not hits:
         status: PoolStatus = "usable"
         outcome_final: str = "allowed"
         decisive = None
-        likelihood, share, tariff = 1.0, 0.0, 0.0
+        likelihood, share = 1.0, 0.0
     else:
         top = max(
             hits,
-            key=lambda h: (SEVERITY[h.outcome], -(h.licence.approval_likelihood if h.licence and h.outcome == "license" else 0.0)),
+            key=lambda h: (
+                SEVERITY[h.outcome],
+                h.granted,
+                -(h.licence.approval_likelihood if h.licence and h.outcome == "license" else 0.0),
+            ),
         )
         decisive = top.rule.id
         outcome_final = top.outcome
+        granted_rule = top.rule.id if top.granted else None
         status = STATUS_OF[top.outcome]
-        if status == "usable":
-            likelihood, share, tariff = 1.0, 0.0, 0.0
-        elif status == "blocked":
-            likelihood, share, tariff = 0.0, 0.0, 0.0
-        else:
-            assert top.licence is not None
-            likelihood = top.licence.approval_likelihood
-            share, tariff = top.licence.revenue_share_pct, top.licence.tariff_pct
+        likelihood, share = {"usable": 1.0, "needs_license": 0.0, "blocked": 0.0}[status], 0.0
+        if status == "needs_license" or (top.granted and status == "usable"):
+            assert top.licence is not None or top.granted
+            if top.licence is not None:
+                if status == "needs_license":
+                    likelihood = top.licence.approval_likelihood
+                share = top.licence.revenue_share_pct
+                tariff += top.licence.tariff_pct
 
     if status == "usable":
         usable = float(pool.count)
@@ -730,20 +890,13 @@ def evaluate_pool(
         usable = pool.count * likelihood
     else:
         usable = 0.0
-    verdict = {"usable": "usable", "needs_license": "needs a licence", "blocked": "blocked"}[status]
-    if decisive:
-        tail = f" ({decisive}: {OUTCOME_TEXT[outcome_final]})"
-    elif grandfathered:
-        tail = f" (grandfathered under {', '.join(grandfathered)})"
-    else:
-        tail = " (no rule applies)"
+    reasons.append(f"result: {_verdict(status, decisive, outcome_final, grandfathered, granted_rule=granted_rule)}")
     if status == "needs_license":
-        tail += (
+        reasons[-1] += (
             f"; counted as {_num(usable)} chips (count × likelihood)"
             if settings.count_pending_licences
             else "; not counted (count_pending_licences is off)"
         )
-    reasons.append(f"result: {verdict}{tail}")
     return PoolPolicy(
         pool_name=pool.name,
         accelerator=chip.id,
@@ -769,6 +922,27 @@ def evaluate_pool(
     )
 
 
+def _missing_metrics(cond: Cond, chip: Accelerator) -> list[str]:
+    """Names of the catalog figures a condition needs and the chip lacks (TPP, PD, ...)."""
+    out: list[str] = []
+    if cond.metric is not None and metric_value(chip, cond.metric) is None:
+        if cond.metric == "pd":
+            out.append("PD (die area)" if chip.tpp is not None else "TPP")
+        else:
+            out.append({"dram_gbs": "memory bandwidth"}.get(cond.metric, _METRIC_NAME.get(cond.metric, cond.metric)))
+    for sub in [*(cond.all_of or []), *(cond.any_of or []), *([cond.not_] if cond.not_ is not None else [])]:
+        out += _missing_metrics(sub, chip)
+    return list(dict.fromkeys(out))
+
+
+def _excluded_by(rule: Rule, country: str, on: dt.date | None) -> list[str]:
+    """Exclusion groups (other than those another rule covers, i.e. the rule's hq_exclude) that
+    take a destination named by the rule out of it: e.g. Israel, in D:4 and in A:6, for R3-d14."""
+    if not rule.destinations or not matches_place(country, rule.destinations, on):
+        return []
+    return [t for t in rule.destinations_exclude if t not in rule.hq_exclude and matches_place(country, [t], on)]
+
+
 def _only_partial_groups(tokens: list[str] | None) -> list[str]:
     """The tokens if every one is a partial (non-complement) group, else []."""
     groups = load_country_groups().groups
@@ -777,11 +951,12 @@ def _only_partial_groups(tokens: list[str] | None) -> list[str]:
     return list(tokens)
 
 
-def _parties_match(rule: Rule, country: str, hq: str) -> bool:
-    if matches_place(country, rule.destinations_exclude) or matches_place(hq, rule.hq_exclude):
+def _parties_match(rule: Rule, country: str, hq: str, on: dt.date | None = None) -> bool:
+    """Destination and HQ tests, with group membership as of ``on`` (the export's date)."""
+    if matches_place(country, rule.destinations_exclude, on) or matches_place(hq, rule.hq_exclude, on):
         return False
-    dest_ok = rule.destinations is None or matches_place(country, rule.destinations)
-    hq_ok = rule.hq is None or matches_place(hq, rule.hq)
+    dest_ok = rule.destinations is None or matches_place(country, rule.destinations, on)
+    hq_ok = rule.hq is None or matches_place(hq, rule.hq, on)
     if rule.parties == "all":
         return dest_ok and hq_ok
     specified = []
@@ -829,8 +1004,14 @@ def evaluate_fleet(
                 f"fleet[{i}].accelerator",
                 f"unknown accelerator {pool.accelerator!r}{suggest(pool.accelerator, list(chips))}",
             )
-        out.append(evaluate_pool(pool, chip, scenario.hq, scenario.date, regime, scenario.policy))
+        out.append(evaluate_pool(pool, chip, scenario.hq, scenario.date, regime, scenario.policy,
+                                 run_training_flops(scenario)))
     return out
+
+
+def run_training_flops(scenario: Scenario) -> float:
+    """The scenario run's total training operations (6ND-style count of the model code)."""
+    return scenario.model.training_flops_per_token(scenario.training.seq_len) * scenario.training.tokens
 
 
 class TimelinePoint(NamedTuple):
@@ -863,6 +1044,8 @@ def policy_timeline(
     settings = settings.model_copy(update={"hypothetical_from": hypo_from})
     pool = Pool(accelerator=chip.id, count=count, site=site, access=access, acquired=acquired)
     dates = {start, hypo_from}
+    if settings.end_user_listed_since is not None:
+        dates.add(settings.end_user_listed_since)  # EL-end-user starts on the end user's own date
     for r in regime.rules:
         dates.add(r.effective)
         if r.ends is not None:

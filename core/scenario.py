@@ -26,6 +26,9 @@ class Pool(_Strict):
     site: str = Field(default="US", min_length=1, description="site id or ISO country code")
     access: AccessMode = "own"
     acquired: dt.date | None = Field(default=None, description="when the chips were obtained")
+    licence_granted: bool = Field(
+        default=False,
+        description="the chips were exported under a granted licence (export rules then count as satisfied)")
     price_per_hour_usd: float | None = Field(default=None, gt=0, description="lease price override")
     unit_price_usd: float | None = Field(default=None, gt=0, description="purchase price override")
     network_gbs: float | None = Field(
@@ -74,6 +77,12 @@ class PolicySettings(_Strict):
     count_pending_licences: bool = Field(
         default=False, description="count chips that need a licence as usable (weighted by likelihood)"
     )
+    end_user_listed_since: dt.date | None = Field(
+        default=None, description="the end user is on the Entity List since this date (None = not listed)"
+    )
+    end_user_listed_owner_pct: float = Field(
+        default=0.0, ge=0, le=100,
+        description="share of the end user owned, directly or indirectly, by Entity List parties (Affiliates rule)")
 
 
 class Scenario(_Strict):

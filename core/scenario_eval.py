@@ -131,12 +131,13 @@ def evaluate_scenario(scenario: Scenario, project: Any = None) -> ScenarioResult
     scenario counts pending licences, in which case they join the first at count × likelihood.
     Blocked pools form an option too, so the user sees what the rules cost them.
     """
-    from core.policy import evaluate_pool
+    from core.policy import evaluate_pool, run_training_flops
 
     regime = _regime(scenario, project)
     chips = [get_accelerator(p.accelerator, f"fleet[{i}].accelerator") for i, p in enumerate(scenario.fleet)]
+    flops = run_training_flops(scenario)
     verdicts = [
-        evaluate_pool(pool, chip, scenario.hq, scenario.date, regime, scenario.policy)
+        evaluate_pool(pool, chip, scenario.hq, scenario.date, regime, scenario.policy, flops)
         for pool, chip in zip(scenario.fleet, chips, strict=True)
     ]
     groups: dict[tuple[str, str], list[int]] = {}
@@ -163,7 +164,8 @@ def evaluate_scenario(scenario: Scenario, project: Any = None) -> ScenarioResult
         {"pool": i, "accelerator": v.accelerator, "site": v.site, "access": v.access, "status": v.status,
          "outcome": v.outcome, "rule_ids": v.rules_applied, "decisive_rule": v.decisive_rule,
          "approval_likelihood": v.approval_likelihood, "revenue_share_pct": v.revenue_share_pct,
-         "tariff_pct": v.tariff_pct, "usable_count": v.usable_count, "explanation": v.explanation()}
+         "tariff_pct": v.tariff_pct, "usable_count": v.usable_count, "summary": v.summary(),
+         "explanation": v.explanation()}
         for i, v in enumerate(verdicts)
     ]
     return result

@@ -67,7 +67,8 @@ def build() -> Project:
             "3 Stockpiled H800 bought before Nov 2023", dt.date(2026, 1, 1),
             [Pool(name="H800 stockpile", accelerator="H800-SXM", count=2048, site="CN", access="stockpile",
                   acquired=dt.date(2023, 6, 1), unit_price_usd=30000)],
-            notes="2,048 H800 bought in mid-2023, before the Oct 2023 rule took effect (2023-11-17): "
+            notes="2,048 H800 bought in mid-2023, before the US told Nvidia (2023-10-23) that the Oct 2023 "
+                  "rule applied to the H800 at once, and before the rule itself took effect (2023-11-17): "
                   "grandfathered. DeepSeek-V3 was trained on a cluster of this size (arXiv:2412.19437). "
                   "Price: no H800 price was found; the H100's ~$30k MSRP (S17) is assumed.",
         ),

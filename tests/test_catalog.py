@@ -210,14 +210,20 @@ def test_no_gaps_in_core_specs_except_where_sources_are_blank():
 
 
 def test_missing_names_truly_blank_fields():
-    # chips.csv has no TDP for H800 or 910C, no die area for B200/GB200/MI300X, no price for A800.
+    # chips.csv has no TDP for H800 or 910C, no die area for GB200/MI300X, no price for A800
+    # (chips-2026.csv: MI300X die area not published).
     # The H800's TDP is carried over from the identical H100 SXM5 board, marked as an estimate.
     h800_tdp = get_accelerator("H800-SXM").tdp_w
     assert h800_tdp is not None and h800_tdp.estimate and "H100" in h800_tdp.note
     assert "tdp_w" in get_accelerator("Ascend-910C").missing()
-    for acc_id in ("B200", "GB200", "MI300X", "L20"):
+    for acc_id in ("GB200", "MI300X", "MI308X", "B30A", "B300"):
         assert "die_area_mm2" in get_accelerator(acc_id).missing(), acc_id
         assert get_accelerator(acc_id).performance_density is None
+    # B200's die area is a contested estimate (chips-2026.csv, P-13); L20's is AD102's 609 mm2
+    assert get_accelerator("B200").die_area_mm2.estimate  # type: ignore[union-attr]
+    assert get_accelerator("L20").performance_density == pytest.approx(3.14, abs=0.01)
+    for acc_id in ("MI308X", "B30A", "RTX-Pro-6000D"):
+        assert get_accelerator(acc_id).tpp is None, acc_id  # no dense figure sourced
     assert "unit_price_usd" in get_accelerator("A800-SXM-80GB").missing()
     with pytest.raises(InputError, match="tdp_w"):
         get_accelerator("Ascend-910C").need("tdp_w", "energy cost")

@@ -153,3 +153,20 @@ def test_non_regular_files_are_refused_not_read(capsys, tmp_path, target):
     assert main(["estimate", "--model-config", path, "--tokens", "1T", "--accelerator", "H100-SXM",
                  "--count", "8"]) == 2
     assert "is not a file" in capsys.readouterr().err
+
+
+def test_policy_summary_and_reasons_use_one_wording(capsys):
+    """Issue 11 item 6: a grandfathered stockpile reads the same in the summary and the reasons."""
+    argv = ["estimate", "--model", "llama-3.1-8b", "--tokens", "300B", "--accelerator", "H800-SXM",
+            "--count", "512", "--site", "CN", "--hq", "CN", "--access", "stockpile",
+            "--acquired", "2023-06-01", "--date", "2024-06-01"]
+    code, out, _ = run(capsys, *argv)
+    assert code == 0
+    line = next(x for x in out.splitlines() if x.startswith("Policy, pool 1"))
+    assert line.endswith("usable (grandfathered under R3-informed-2023, R3)"), line
+    assert "no rule applies" not in out
+    code, out, _ = run(capsys, *argv, "--json")
+    pol = json.loads(out)["policy"][0]
+    assert pol["summary"] == "usable (grandfathered under R3-informed-2023, R3)"
+    assert "result: " + pol["summary"] in pol["explanation"]
+    assert {"status", "decisive_rule", "tariff_pct", "revenue_share_pct", "approval_likelihood"} <= set(pol)

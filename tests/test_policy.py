@@ -109,7 +109,13 @@ def test_grandfathered_when_acquired_before_oct_2023(access):
 def test_acquired_on_effective_date_is_not_grandfathered():
     r = ev("H800-SXM", D(2024, 1, 1), access="stockpile", acquired=D(2023, 11, 17))
     assert r.status == "blocked" and r.grandfathered == []
-    assert ev("H800-SXM", D(2024, 1, 1), access="stockpile", acquired=D(2023, 11, 16)).status == "usable"
+    # the H800 is one of the five chips the USG told Nvidia on 2023-10-23 were controlled at once
+    # (P-2b): its grandfathering cut-off is that day, not 2023-11-17
+    assert ev("H800-SXM", D(2024, 1, 1), access="stockpile", acquired=D(2023, 10, 22)).status == "usable"
+    informed = ev("H800-SXM", D(2024, 1, 1), access="stockpile", acquired=D(2023, 10, 23))
+    assert informed.status == "blocked" and informed.decisive_rule == "R3-informed-2023"
+    # a chip not named in the letter keeps the rule's own date
+    assert ev("RTX-4090", D(2024, 1, 1), access="stockpile", acquired=D(2023, 11, 16)).status == "usable"
 
 
 def test_stockpile_without_date_is_not_grandfathered():
@@ -348,5 +354,115 @@ def test_timeline_h20():
 def test_timeline_a800():
     tl = policy_timeline(CHIPS["A800-SXM-80GB"], "CN", "CN", "own", "in-force",
                          D(2022, 1, 1), D(2024, 1, 1))
-    assert [(p.status, p.rule_id) for p in tl] == [("usable", None), ("blocked", "R3")]
-    assert tl[1].date == D(2023, 11, 17)
+    assert [(p.status, p.rule_id) for p in tl] == [
+        ("usable", None), ("blocked", "R3-informed-2023"), ("blocked", "R3")]
+    assert tl[1].date == D(2023, 10, 23) and tl[2].date == D(2023, 11, 17)
+
+
+# --- country groups through 2026 (issue 11 item 3) -------------------------------------------
+
+
+def test_dated_group_lists_follow_from_the_current_lists_and_their_changes():
+    from core.policy import load_country_groups
+
+    groups = load_country_groups().groups
+    for gid, g in groups.items():
+        if "@" not in gid:
+            continue
+        base, day = gid.split("@")
+        assert groups[base].members_on(D.fromisoformat(day)) == set(g.members), gid
+    assert in_group("KH", "D:5", D(2024, 6, 1)) and not in_group("KH", "D:5", D(2026, 3, 1))
+    assert in_group("KH", "D:1", D(2026, 3, 1))
+    assert not in_group("NI", "D:5", D(2023, 11, 17)) and in_group("NI", "D:5", D(2024, 3, 15))
+    assert not in_group("KH", "D:5")  # no date: the current list
+
+
+def test_d_groups_are_complete_and_the_allies_are_not():
+    from core.policy import group_is_partial
+
+    for gid in ("D:1", "D:4", "D:5"):
+        assert not group_is_partial(gid), gid
+    for gid in ("A:5", "A:6"):
+        assert group_is_partial(gid), gid
+    assert in_group("AE", "D:4") and in_group("SA", "D:4") and in_group("VN", "D:1")
+    assert in_group("IL", "D:4") and in_group("IL", "A:6")
+    assert not any(in_group("MY", g) for g in ("D:1", "D:4", "D:5"))
+
+
+def test_oct_2023_rule_reaches_d1_d4_but_not_a6():
+    for country in ("AE", "SA", "VN", "KZ"):
+        r = ev("H100-SXM", D(2024, 6, 1), site=country, hq=country)
+        assert (r.status, r.decisive_rule) == ("needs_license", "R3-d14"), country
+    israel = ev("H100-SXM", D(2024, 6, 1), site="IL", hq="IL")
+    assert israel.status == "usable"
+    assert any("A:6" in x and "excludes" in x for x in israel.reasons)
+
+
+# --- end user and readings (issue 11, Missing) ------------------------------------------------
+
+
+def test_entity_list_flag_applies_from_the_listing_date():
+    listed = PolicySettings(end_user_listed_since=D(2024, 1, 1))
+    now = ev("H100-SXM", D(2024, 6, 1), site="MY", hq="MY", settings=listed)
+    assert (now.status, now.decisive_rule) == ("blocked", "EL-end-user")
+    assert any("Entity List since 2024-01-01" in x for x in now.reasons)
+    before = ev("H100-SXM", D(2024, 6, 1), site="MY", hq="MY", access="stockpile", acquired=D(2023, 6, 1),
+                settings=listed)
+    assert before.status == "usable" and "EL-end-user" in before.grandfathered
+    assert ev("H100-SXM", D(2024, 6, 1), site="MY", hq="MY").status == "usable"
+    # a domestic chip is not subject to the US list in this model (US origin only)
+    assert ev("Ascend-910B", D(2024, 6, 1), hq="CN", access="domestic", settings=listed).status == "usable"
+
+
+def test_hq_rule_both_readings():
+    # A800: caught by R3 (TPP 4,992) but not by R7's bandwidth reading, so only the HQ leg decides
+    a = dict(site="SG", hq="CN")
+    assert ev("A800-SXM-80GB", D(2025, 8, 1), **a).decisive_rule == "R3"
+    gap = ev("A800-SXM-80GB", D(2025, 8, 1), regime="hq-enforcement-gap", **a)
+    assert (gap.status, gap.decisive_rule) == ("usable", "HQ-gap-2025")
+    kept = ev("A800-SXM-80GB", D(2026, 7, 1), regime="hq-enforcement-gap", access="stockpile",
+              acquired=D(2025, 8, 1), **a)
+    assert kept.status == "usable" and "HQ-guidance-2026" in kept.grandfathered
+    for regime in ("in-force", "hq-enforcement-gap"):
+        after = ev("A800-SXM-80GB", D(2026, 6, 15), regime=regime, **a)
+        assert (after.status, after.decisive_rule) == ("blocked", "HQ-guidance-2026"), regime
+    # in China itself the gap reading changes nothing
+    assert ev("A800-SXM-80GB", D(2025, 8, 1), regime="hq-enforcement-gap").decisive_rule == "R3"
+
+
+def test_affiliates_rule_suspension_and_unknown_status():
+    owned = PolicySettings(end_user_listed_owner_pct=50)
+    a = dict(site="MY", hq="MY", settings=owned)
+    assert ev("H100-SXM", D(2025, 10, 15), **a).decisive_rule == "R-affiliates"
+    assert ev("H100-SXM", D(2026, 3, 1), **a).status == "usable"
+    late = ev("H100-SXM", D(2026, 11, 20), **a)
+    assert late.status == "usable" and "R-affiliates-unknown" in late.warnings
+    assert any("status after 2026-11-10: unknown" in x for x in late.reasons)
+    assert ev("H100-SXM", D(2026, 11, 20), regime="affiliates-reimposed", **a).decisive_rule == "R-affiliates-reimposed"
+    assert ev("H100-SXM", D(2025, 10, 15), site="MY", hq="MY",
+              settings=PolicySettings(end_user_listed_owner_pct=49)).status == "usable"
+
+
+def test_training_compute_threshold_keys_on_the_run():
+    pool = Pool(accelerator="H100-SXM", count=8, site="MY", access="lease")
+    chip = CHIPS["H100-SXM"]
+    day = D(2026, 3, 1)
+    big = evaluate_pool(pool, chip, "IN", day, "hypo-diffusion-reinstated", training_flops=3e26)
+    assert "R6-4E091" in big.rules_applied and big.status == "needs_license"
+    assert any("3e+26 training operations > 1e+26" in x for x in big.reasons)
+    small = evaluate_pool(pool, chip, "IN", day, "hypo-diffusion-reinstated", training_flops=5e25)
+    assert "R6-4E091" not in small.rules_applied and small.status == "usable"
+    unknown = evaluate_pool(pool, chip, "IN", day, "hypo-diffusion-reinstated")
+    assert "R6-4E091" in unknown.unevaluated
+    assert any("missing the run's training FLOPs" in x for x in unknown.reasons)
+    # Tier-1 headquarters are outside it, and it is not in force (rescinded before compliance)
+    assert "R6-4E091" not in evaluate_pool(pool, chip, "JP", day, "hypo-diffusion-reinstated",
+                                           training_flops=3e26).rules_applied
+    assert "R6-4E091" not in evaluate_pool(pool, chip, "IN", day, training_flops=3e26).rules_applied
+
+
+def test_timeline_turns_at_the_end_users_listing_date():
+    tl = policy_timeline(CHIPS["H100-SXM"], "MY", "MY", "own", "in-force", D(2024, 1, 1), D(2024, 12, 31),
+                         settings=PolicySettings(end_user_listed_since=D(2024, 7, 4)))
+    assert [(p.date, p.status, p.rule_id) for p in tl] == [
+        (D(2024, 1, 1), "usable", None), (D(2024, 7, 4), "blocked", "EL-end-user")]
