@@ -24,6 +24,7 @@ from core.catalog import Accelerator, suggest
 from core.errors import InputError
 from core.resources import resource
 from core.scenario import AccessMode, PolicySettings, Pool, Scenario
+from core.units import IsoDate
 
 RuleStatus = Literal["in_force", "rescinded", "draft", "hypothetical", "foreign_measure"]
 Outcome = Literal["allowed", "notify", "discouraged", "license", "presumption_of_denial", "prohibited"]
@@ -342,10 +343,10 @@ class LicenceTerms(_Strict):
 class Caps(_Strict):
     """AI Diffusion (R6) Tier-2 caps, counted in H100-equivalents of TPP."""
 
-    h100_tpp: float = Field(default=15832, gt=0)
-    lpp_h100e_per_customer: float = Field(gt=0)
-    country_h100e: float = Field(gt=0)
-    country_tpp: float = Field(gt=0)
+    h100_tpp: float = Field(default=15832, gt=0, le=1e9)
+    lpp_h100e_per_customer: float = Field(gt=0, le=1e12)
+    country_h100e: float = Field(gt=0, le=1e12)
+    country_tpp: float = Field(gt=0, le=1e18)
 
 
 class Rule(_Strict):
@@ -353,8 +354,8 @@ class Rule(_Strict):
     short: str = Field(min_length=1, description="short name for reasons, e.g. 'Oct 2023 rule'")
     title: str = Field(min_length=1)
     source: str = Field(min_length=1, description="citation (rules.md key and sources)")
-    effective: dt.date
-    ends: dt.date | None = None
+    effective: IsoDate
+    ends: IsoDate | None = None
     status: RuleStatus
     jurisdiction: Literal["US", "MY", "CN"]
     chips: Cond | None = Field(default=None, description="None = every chip")
@@ -409,7 +410,7 @@ class PolicyRegime(_Strict):
     description: str = ""
     rules: list[Rule] = Field(default_factory=list)
     hypothetical: list[str] = Field(default_factory=list)
-    hypothetical_from: dt.date | None = None
+    hypothetical_from: IsoDate | None = None
 
     def rule(self, rule_id: str) -> Rule:
         for r in self.rules:
