@@ -7,8 +7,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from core.errors import InputError
-
 EXAMPLE = ("examples", "southeast-asia-route.json")
 
 
@@ -89,14 +87,8 @@ def new_scenario(name: str):
                     training=training, fleet=[Pool(accelerator=chip, count=1024, site="US")])
 
 
-def describe_error(exc: Exception) -> str:
-    """One line for a user: an InputError's message, a pydantic error's first problem."""
-    from pydantic import ValidationError
+def describe_error(exc: BaseException) -> str:
+    """One line for a user: the core translator's text (the same as the loader's and the CLI's)."""
+    from core.errors import message
 
-    if isinstance(exc, InputError):
-        return str(exc)
-    if isinstance(exc, ValidationError):
-        err = exc.errors()[0]
-        msg = err.get("msg", str(exc))
-        return msg.removeprefix("Value error, ")
-    return str(exc)
+    return message(exc)

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import contextlib
 import json
+import math
 import os
+import sys
 import time
 import uuid
 from dataclasses import dataclass
@@ -18,6 +20,8 @@ from pathlib import Path
 import platformdirs
 from PySide6.QtCore import QLockFile
 
+from core.errors import InputError
+from core.jsonread import read_json_file
 from core.project import Project, load_project, save_project
 
 APP = "chokepoint"
@@ -38,11 +42,37 @@ def config_dir() -> Path:
     return path
 
 
+MAX_STATE_BYTES = 1024 * 1024  # settings, recent files, window, session meta: a few kB each
+
+
 def _read_json(path: Path, default):
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+    """The app's own small JSON files, read like every user file (core.jsonread: bounded size and
+    depth, strict numbers, no duplicate keys). A missing file gives ``default`` silently; a damaged
+    one gives ``default`` with one line on stderr naming the file and the place; a file holding
+    the wrong kind of value (a list where an object belongs) counts as damaged."""
+    if not path.exists():
         return default
+    try:
+        data = read_json_file(path, MAX_STATE_BYTES, "settings file")
+    except InputError as e:
+        print(f"chokepoint: ignoring a damaged file, using defaults: {e}", file=sys.stderr)
+        return default
+    if not isinstance(data, type(default)):
+        print(f"chokepoint: ignoring a damaged file, using defaults: {path}: holds a "
+              f"{type(data).__name__}, not a {type(default).__name__}", file=sys.stderr)
+        return default
+    return data
+
+
+def _saved_at(meta: dict) -> float:
+    value = meta.get("saved_at", 0)
+    ok = isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+    return float(value) if ok else 0.0
+
+
+def _original(meta: dict) -> str | None:
+    value = meta.get("original")
+    return value if isinstance(value, str) else None
 
 
 def _write_json(path: Path, data) -> None:
@@ -158,8 +188,7 @@ def find_recoverable() -> list[Recoverable]:
         project_path = lock_path.with_suffix(".json")
         meta = _read_json(lock_path.with_suffix(".meta.json"), {})
         if project_path.exists():
-            out.append(Recoverable(project_path, meta.get("original"), float(meta.get("saved_at", 0)),
-                                   lock_path))
+            out.append(Recoverable(project_path, _original(meta), _saved_at(meta), lock_path))
     # orphaned autosaves without any lock (lock removed above on an earlier start): offer too
     for project_path in _sessions_dir().glob("*.json"):
         if project_path.name.endswith(".meta.json"):
@@ -168,7 +197,6 @@ def find_recoverable() -> list[Recoverable]:
         if lock_path.exists() or any(r.project_path == project_path for r in out):
             continue
         meta = _read_json(project_path.with_suffix(".meta.json"), {})
-        out.append(Recoverable(project_path, meta.get("original"), float(meta.get("saved_at", 0)),
-                               lock_path))
+        out.append(Recoverable(project_path, _original(meta), _saved_at(meta), lock_path))
     out.sort(key=lambda r: r.saved_at, reverse=True)
     return out
