@@ -62,7 +62,20 @@ def loc_path(loc: tuple[Any, ...] | list[Any]) -> str:
     return out
 
 
-def _shown(value: Any) -> str:
+def _kind(value: Any) -> str:
+    """The JSON name of a value's type (a user wrote JSON, not Python)."""
+    return {dict: "an object", list: "a list", str: "text", bool: "true/false", int: "a number",
+            float: "a number", type(None): "null"}.get(type(value), type(value).__name__)
+
+
+def shown(value: Any) -> str:
+    """A given value as the user wrote it: JSON spelling, long values shortened."""
+    if value is None or isinstance(value, bool):
+        return {None: "null", True: "true", False: "false"}[value]
+    if isinstance(value, int) and abs(value) >= 10**20:
+        return f"a number with {len(str(abs(value))):,} digits"
+    if isinstance(value, dict | list):
+        return _kind(value)
     return one_line(repr(value), 60)
 
 
@@ -86,7 +99,7 @@ def _problem(err: dict[str, Any]) -> str:
         except (KeyError, IndexError):
             text = str(err.get("msg", kind))
         if kind in ("greater_than", "greater_than_equal", "less_than", "less_than_equal"):
-            text += f", got {_shown(given)}"
+            text += f", got {shown(given)}"
         return text
     if kind == "missing":
         return "is required"
@@ -95,19 +108,19 @@ def _problem(err: dict[str, Any]) -> str:
     if kind == "finite_number":
         return "must be a finite number (NaN and Infinity are not allowed)"
     if kind in ("int_parsing", "int_type", "int_from_float"):
-        return f"must be a whole number, got {_shown(given)}"
+        return f"must be a whole number, got {shown(given)}"
     if kind in ("float_parsing", "float_type"):
-        return f"must be a number, got {_shown(given)}"
+        return f"must be a number, got {shown(given)}"
     if kind in ("bool_type", "bool_parsing"):
-        return f"must be true or false, got {_shown(given)}"
+        return f"must be true or false, got {shown(given)}"
     if kind in ("string_type",):
-        return f"must be text, got {_shown(given)}"
+        return f"must be text, got {shown(given)}"
     if kind in ("list_type", "tuple_type"):
-        return f"must be a list, got {type(given).__name__}"
+        return f"must be a list, got {_kind(given)}"
     if kind in ("dict_type", "model_type", "model_attributes_type"):
-        return f"must be an object {{...}}, got {type(given).__name__}"
+        return f"must be an object {{...}}, got {_kind(given)}"
     if kind in ("date_type", "date_parsing", "date_from_datetime_parsing", "date_from_datetime_inexact"):
-        return f"expected a date YYYY-MM-DD, got {_shown(given)}"
+        return f"expected a date YYYY-MM-DD, got {shown(given)}"
     if kind == "union_tag_invalid" or kind == "union_tag_not_found":
         return str(err.get("msg", kind))
     msg = str(err.get("msg", kind))
@@ -133,7 +146,7 @@ def validation_error(exc: Any, prefix: str = "", source: str | None = None) -> I
 def _is_branch_tag(part: Any) -> bool:
     """pydantic names union members in ``loc`` (``int``, ``date``, ``function-before[...]``)."""
     return isinstance(part, str) and (
-        part in ("int", "float", "str", "bool", "date", "none", "list", "dict")
+        part in ("int", "float", "str", "bool")
         or part.startswith(("function-", "constrained-", "lax-", "strict-", "json-or-python"))
         or (part.endswith("]") and "[" in part)
     )

@@ -31,7 +31,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from core.errors import InputError, validation_error
+from core.errors import InputError, shown, validation_error
 from core.jsonread import read_json_file
 from core.model import ModelSpec
 
@@ -88,7 +88,7 @@ def _family(cfg: dict) -> str:
 
 
 def _bad(key: str, value: Any, want: str) -> InputError:
-    return InputError(f"{FIELD}.{key}", f"{key} must be {want}, got {value!r}")
+    return InputError(f"{FIELD}.{key}", f"{key} must be {want}, got {shown(value)}")
 
 
 def _int(cfg: dict, key: str, *, minimum: int = 1) -> int | None:
@@ -178,7 +178,7 @@ def spec_from_hf_config(cfg: dict, name: str = "imported") -> ModelSpec:
     if ffn is None and d is not None and plain_family:
         ffn = 4 * d
     # experts of any flavour
-    _, n_routed = _first(cfg, ("n_routed_experts", "num_experts", "num_local_experts"), minimum=0)
+    experts_key, n_routed = _first(cfg, ("n_routed_experts", "num_experts", "num_local_experts"), minimum=0)
     n_routed = n_routed or 0
     moe_ffn = _int(cfg, "moe_intermediate_size")
     if ffn is None and n_routed and moe_ffn is not None:
@@ -204,10 +204,13 @@ def spec_from_hf_config(cfg: dict, name: str = "imported") -> ModelSpec:
         raise _bad(keys_used["num_hidden_layers"], n_layers, f"at most {MAX_LAYERS:,}")
     used = {"n_layers": keys_used["num_hidden_layers"], "d_model": keys_used["hidden_size"],
             "n_heads": keys_used["num_attention_heads"], "vocab_size": keys_used["vocab_size"],
-            "ffn_dim": ffn_key}
+            "ffn_dim": ffn_key, "n_experts": experts_key, "n_active_experts": "num_experts_per_tok",
+            "expert_ffn_dim": "moe_intermediate_size" if moe_ffn else ffn_key,
+            "shared_expert_ffn_dim": "shared_expert_intermediate_size"}
 
     # attention heads
-    kv = _first(cfg, ("num_key_value_heads", "num_kv_heads", "n_head_kv"))[1]
+    kv_key, kv = _first(cfg, ("num_key_value_heads", "num_kv_heads", "n_head_kv"))
+    used["n_kv_heads"] = kv_key
     if family in ("falcon", "rw") and not _bool(cfg, "new_decoder_architecture", False):
         kv = 1 if _bool(cfg, "multi_query", True) else None
     elif _bool(cfg, "multi_query", False):

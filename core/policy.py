@@ -14,7 +14,6 @@ licence terms and a readable chain of reasons.
 from __future__ import annotations
 
 import datetime as dt
-import json
 from functools import lru_cache
 from typing import Any, Literal, NamedTuple
 
@@ -22,6 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from core.catalog import Accelerator, suggest
 from core.errors import InputError
+from core.jsonread import parse_json
 from core.resources import resource
 from core.scenario import AccessMode, PolicySettings, Pool, Scenario
 from core.units import IsoDate
@@ -290,9 +290,17 @@ class CountryGroups(_Strict):
 
 
 @lru_cache(maxsize=1)
+def _read_catalog(path: Any) -> Any:
+    """A bundled policy file, read as strictly as a user's file (duplicate keys, NaN refused)."""
+    try:
+        return parse_json(path.read_text(encoding="utf-8"))
+    except InputError as e:
+        raise e.in_file(path.name) from None
+
+
 def load_country_groups() -> CountryGroups:
     path = resource("catalog", "country_groups.json")
-    return CountryGroups.model_validate(json.loads(path.read_text(encoding="utf-8")))
+    return CountryGroups.model_validate(_read_catalog(path))
 
 
 def in_group(country: str, group_id: str) -> bool:
@@ -453,7 +461,7 @@ def _check_tokens(rule: Rule, groups: dict[str, CountryGroup]) -> None:
 def load_rules() -> dict[str, Rule]:
     """Every rule in the rules file, predicates inlined, by id."""
     path = resource("catalog", "policies", "rules.json")
-    data = RulesFile.model_validate(json.loads(path.read_text(encoding="utf-8")))
+    data = RulesFile.model_validate(_read_catalog(path))
     groups = load_country_groups().groups
     out: dict[str, Rule] = {}
     for r in data.rules:
@@ -473,7 +481,7 @@ def load_rules() -> dict[str, Rule]:
 @lru_cache(maxsize=1)
 def _load_regimes_cached() -> dict[str, PolicyRegime]:
     path = resource("catalog", "policies", "regimes.json")
-    specs = _RegimesFile.model_validate(json.loads(path.read_text(encoding="utf-8"))).regimes
+    specs = _RegimesFile.model_validate(_read_catalog(path)).regimes
     library = load_rules()
     by_id = {s.id: s for s in specs}
 
