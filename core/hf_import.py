@@ -300,6 +300,7 @@ def load_hf_config(path: str | Path, name: str | None = None) -> ModelSpec:
     p = Path(path)
     default_name = cfg.get("_name_or_path") if isinstance(cfg.get("_name_or_path"), str) else None
     try:
-        return spec_from_hf_config(cfg, name or default_name or p.parent.name or p.stem)
+        # a long cache path in _name_or_path names the model, it does not make the config bad
+        return spec_from_hf_config(cfg, (name or default_name or p.parent.name or p.stem)[-200:])
     except InputError as e:
         raise e.in_file(str(path)) from None
