@@ -91,14 +91,8 @@ def new_scenario(name: str):
                     training=training, fleet=[Pool(accelerator=chip, count=1024, site="US")])
 
 
-def describe_error(exc: Exception) -> str:
-    """One line for a user: an InputError's message, a pydantic error's first problem."""
-    from pydantic import ValidationError
+def describe_error(exc: BaseException) -> str:
+    """One line for a user: the core translator's text (the same as the loader's and the CLI's)."""
+    from core.errors import message
 
-    if isinstance(exc, InputError):
-        return str(exc)
-    if isinstance(exc, ValidationError):
-        err = exc.errors()[0]
-        msg = err.get("msg", str(exc))
-        return msg.removeprefix("Value error, ")
-    return str(exc)
+    return message(exc)

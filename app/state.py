@@ -15,7 +15,9 @@ from __future__ import annotations
 
 import contextlib
 import json
+import math
 import os
+import sys
 import time
 import uuid
 from dataclasses import dataclass
@@ -25,6 +27,8 @@ import platformdirs
 from PySide6.QtCore import QLockFile
 
 from core.atomic import PRIVATE_FILE, make_private_dir, write_atomic
+from core.errors import InputError
+from core.jsonread import read_json_file
 from core.project import MAX_BYTES, Project, load_project, save_project
 
 APP = "chokepoint"
@@ -66,11 +70,37 @@ def unavailable() -> str | None:
     return None
 
 
+MAX_STATE_BYTES = 1024 * 1024  # settings, recent files, window, session meta: a few kB each
+
+
 def _read_json(path: Path, default):
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+    """The app's own small JSON files, read like every user file (core.jsonread: bounded size and
+    depth, strict numbers, no duplicate keys). A missing file gives ``default`` silently; a damaged
+    one gives ``default`` with one line on stderr naming the file and the place; a file holding
+    the wrong kind of value (a list where an object belongs) counts as damaged."""
+    if not path.exists():
         return default
+    try:
+        data = read_json_file(path, MAX_STATE_BYTES, "settings file")
+    except InputError as e:
+        print(f"chokepoint: ignoring a damaged file, using defaults: {e}", file=sys.stderr)
+        return default
+    if not isinstance(data, type(default)):
+        print(f"chokepoint: ignoring a damaged file, using defaults: {path}: holds a "
+              f"{type(data).__name__}, not a {type(default).__name__}", file=sys.stderr)
+        return default
+    return data
+
+
+def _saved_at(meta: dict) -> float:
+    value = meta.get("saved_at", 0)
+    ok = isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+    return float(value) if ok else 0.0
+
+
+def _original(meta: dict) -> str | None:
+    value = meta.get("original")
+    return value if isinstance(value, str) else None
 
 
 def _write_json(path: Path, data) -> None:

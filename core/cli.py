@@ -15,7 +15,7 @@ from typing import NoReturn
 
 from pydantic import ValidationError
 
-from core.errors import InputError
+from core.errors import InputError, validation_error
 from core.units import human, parse_count
 
 
@@ -147,15 +147,14 @@ def cmd_estimate(args) -> int:
             precision=args.precision,
         )
     except ValidationError as exc:
-        err = exc.errors()[0]
-        loc = [str(x) for x in err.get("loc", ())] or ["global_batch_tokens"]  # the one cross-field rule
-        flag = "--" + loc[0].replace("_", "-")
-        raise InputError(flag, str(err["msg"]).removeprefix("Value error, ")) from None
+        err = validation_error(exc)
+        name = err.field.split(".")[0] or "global_batch_tokens"  # the one cross-field rule
+        raise InputError("--" + name.replace("_", "-"), err.problem) from None
     from core.scenario_eval import estimate_cli
 
     out = estimate_cli(args, model, chip, training, scenario_mode=_uses_scenario(args))
     if args.json:
-        print(json.dumps(out, indent=2, allow_nan=False, default=str))
+        print(json_text(out))
     else:
         print(_summary(out))
     return 0
@@ -168,6 +167,27 @@ def _range(o: dict, key: str, fmt: str | None) -> str:
         return ""
     show = (lambda x: fmt.format(x)) if fmt else human
     return f" (P10–P90 {show(band['p10'])}–{show(band['p90'])})"
+
+
+def json_text(data: dict) -> str:
+    """``--json`` output: never NaN or Infinity (not JSON). A figure that is not finite is written
+    as null and its path listed under ``not_finite`` with the reason."""
+    bad: list[str] = []
+
+    def clean(node, path: str):
+        if isinstance(node, float) and not math.isfinite(node):
+            bad.append(f"{path or '.'}: {node!r}")
+            return None
+        if isinstance(node, dict):
+            return {k: clean(v, f"{path}.{k}" if path else str(k)) for k, v in node.items()}
+        if isinstance(node, list | tuple):
+            return [clean(v, f"{path}[{i}]") for i, v in enumerate(node)]
+        return node
+
+    out = clean(data, "")
+    if bad:
+        out["not_finite"] = [f"{b} (written as null: not a finite number)" for b in bad]
+    return json.dumps(out, indent=2, allow_nan=False, default=str)
 
 
 def _summary(o: dict) -> str:
@@ -293,11 +313,18 @@ def cmd_evaluate(args) -> int:
         if not scenarios:
             names = ", ".join(repr(s.name) for s in project.scenarios)
             raise InputError("--scenario", f"no scenario named {args.scenario!r} (have: {names})")
-    results = [result_dict(s, evaluate_scenario(s, project), samples=args.samples, seed=args.seed)
-               for s in scenarios]
+    index = {id(s): i for i, s in enumerate(project.scenarios)}
+    results = []
+    for s in scenarios:
+        try:
+            results.append(result_dict(s, evaluate_scenario(s, project), samples=args.samples,
+                                       seed=args.seed))
+        except InputError as exc:  # say which scenario of which file the problem is in
+            where = exc.with_prefix(f"scenarios[{index[id(s)]}]") if not exc.field.startswith(
+                ("regimes[", "--")) else exc
+            raise where.in_file(args.project) from None
     if args.json:
-        print(json.dumps({"project": project.name, "scenarios": results}, indent=2, allow_nan=False,
-                         default=str))
+        print(json_text({"project": project.name, "scenarios": results}))
     else:
         for r in results:
             print(f"== {r['scenario']} ==")

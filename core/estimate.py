@@ -8,6 +8,7 @@ MFU is relative to the accelerator's dense BF16 peak, whatever precision the run
 
 from __future__ import annotations
 
+import math
 from typing import Any, Literal
 
 import numpy as np
@@ -302,8 +303,9 @@ def estimate(
         tokens_per_s=plan.global_batch_tokens / step.total,
         mfu=mfu,
         goodput=gp,
-        mtbf_hours=mtbf_h,
-        checkpoint_interval_min=tau / 60.0,
+        # no failures expected (failures_per_gpu_day 0): no MTBF and no checkpoint interval
+        mtbf_hours=mtbf_h if math.isfinite(mtbf_h) else None,
+        checkpoint_interval_min=tau / 60.0 if math.isfinite(tau) else None,
         wall_clock_days=wall_s / 86400.0,
         gpu_hours=chips_used * hours,
         it_power_mw=it_mw,

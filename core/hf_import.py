@@ -25,18 +25,19 @@ How the import decides (also in docs/models.md):
 
 from __future__ import annotations
 
-import json
 import math
 from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
 
-from core.errors import InputError
+from core.errors import InputError, shown, validation_error
+from core.jsonread import read_json_file
 from core.model import ModelSpec
 
 FIELD = "model-config"
 MAX_CONFIG_BYTES = 10 * 1024 * 1024
+MAX_LAYERS = 10_000  # ModelSpec's bound on n_layers
 
 PLAIN_FAMILIES = {
     "gpt2", "opt", "bloom", "falcon", "rw", "refinedweb", "refinedwebmodel", "gpt_neox",
@@ -87,7 +88,7 @@ def _family(cfg: dict) -> str:
 
 
 def _bad(key: str, value: Any, want: str) -> InputError:
-    return InputError(f"{FIELD}.{key}", f"{key} must be {want}, got {value!r}")
+    return InputError(f"{FIELD}.{key}", f"{key} must be {want}, got {shown(value)}")
 
 
 def _int(cfg: dict, key: str, *, minimum: int = 1) -> int | None:
@@ -160,21 +161,22 @@ def spec_from_hf_config(cfg: dict, name: str = "imported") -> ModelSpec:
     plain_family = family in PLAIN_FAMILIES
 
     found: dict[str, int | None] = {}
+    keys_used: dict[str, str] = {}
     missing: list[str] = []
     for canon, keys in ALIASES.items():
         own = FAMILY_NAMES.get(family, {}).get(canon)
         order = (own, *[k for k in keys if k != own]) if own else keys
-        _, found[canon] = _first(cfg, order)
+        keys_used[canon], found[canon] = _first(cfg, order)
         if found[canon] is None:
             missing.append(order[0])
 
     d = found["hidden_size"]
     ffn_keys = ("intermediate_size", "ffn_dim", "n_inner", "ffn_hidden_size")
-    _, ffn = _first(cfg, ffn_keys)
+    ffn_key, ffn = _first(cfg, ffn_keys)
     if ffn is None and d is not None and plain_family:
         ffn = 4 * d
     # experts of any flavour
-    _, n_routed = _first(cfg, ("n_routed_experts", "num_experts", "num_local_experts"), minimum=0)
+    experts_key, n_routed = _first(cfg, ("n_routed_experts", "num_experts", "num_local_experts"), minimum=0)
     n_routed = n_routed or 0
     moe_ffn = _int(cfg, "moe_intermediate_size")
     if ffn is None and n_routed and moe_ffn is not None:
@@ -196,9 +198,17 @@ def spec_from_hf_config(cfg: dict, name: str = "imported") -> ModelSpec:
     n_layers = found["num_hidden_layers"]
     n_heads = found["num_attention_heads"]
     assert d is not None and n_layers is not None and n_heads is not None and ffn is not None
+    if n_layers > MAX_LAYERS:  # before any per-layer work below (it would run for ever)
+        raise _bad(keys_used["num_hidden_layers"], n_layers, f"at most {MAX_LAYERS:,}")
+    used = {"n_layers": keys_used["num_hidden_layers"], "d_model": keys_used["hidden_size"],
+            "n_heads": keys_used["num_attention_heads"], "vocab_size": keys_used["vocab_size"],
+            "ffn_dim": ffn_key, "n_experts": experts_key, "n_active_experts": "num_experts_per_tok",
+            "expert_ffn_dim": "moe_intermediate_size" if moe_ffn else ffn_key,
+            "shared_expert_ffn_dim": "shared_expert_intermediate_size"}
 
     # attention heads
-    kv = _first(cfg, ("num_key_value_heads", "num_kv_heads", "n_head_kv"))[1]
+    kv_key, kv = _first(cfg, ("num_key_value_heads", "num_kv_heads", "n_head_kv"))
+    used["n_kv_heads"] = kv_key
     if family in ("falcon", "rw") and not _bool(cfg, "new_decoder_architecture", False):
         kv = 1 if _bool(cfg, "multi_query", True) else None
     elif _bool(cfg, "multi_query", False):
@@ -273,40 +283,22 @@ def spec_from_hf_config(cfg: dict, name: str = "imported") -> ModelSpec:
     try:
         return ModelSpec(**spec)
     except ValidationError as e:
-        err = e.errors()[0]
-        where = ".".join(str(p) for p in err.get("loc", ()))
-        msg = err.get("msg", str(e)).removeprefix("Value error, ")
-        raise InputError(FIELD, f"{where + ': ' if where else ''}{msg}") from None
+        err = validation_error(e)
+        key = used.get(err.field, err.field)  # name the config's own key, not ModelSpec's
+        raise InputError(f"{FIELD}.{key}" if key else FIELD, err.problem) from None
 
 
 def load_hf_config(path: str | Path, name: str | None = None) -> ModelSpec:
-    """Read a local config.json (at most 10 MB) and translate it. Errors name the file."""
-    p = Path(path)
-    try:
-        size = p.stat().st_size
-    except OSError as e:
-        raise InputError(FIELD, f"cannot read {p}: {e.strerror or e}") from None
-    if not p.is_file():
-        raise InputError(FIELD, f"{p} is not a file")
-    if size > MAX_CONFIG_BYTES:
-        raise InputError(
-            FIELD, f"{p} is {size / 1e6:.1f} MB; a config.json is at most 10 MB — wrong file?"
-        )
-    try:
-        text = p.read_bytes().decode("utf-8-sig")
-    except OSError as e:
-        raise InputError(FIELD, f"cannot read {p}: {e.strerror or e}") from None
-    except UnicodeDecodeError:
-        raise InputError(FIELD, f"{p} is not UTF-8 text (is it a weights file?)") from None
-    try:
-        cfg = json.loads(text)
-    except json.JSONDecodeError as e:
-        raise InputError(
-            FIELD, f"{p} is not valid JSON: {e.msg} at line {e.lineno}, column {e.colno}"
-        ) from None
-    except RecursionError:
-        raise InputError(FIELD, f"{p} is nested too deeply to be a config.json") from None
+    """Read a local config.json (at most 10 MB, strict JSON) and translate it.
+
+    Errors name the file and the key (``config.json: model-config.num_hidden_layers: ...``)."""
+    cfg = read_json_file(path, MAX_CONFIG_BYTES, "config.json")
     if not isinstance(cfg, dict):
-        raise InputError(FIELD, f"{p} holds a JSON {type(cfg).__name__}, not an object")
+        raise InputError(FIELD, f"holds a JSON {type(cfg).__name__}, not an object", str(path))
+    p = Path(path)
     default_name = cfg.get("_name_or_path") if isinstance(cfg.get("_name_or_path"), str) else None
-    return spec_from_hf_config(cfg, name or default_name or p.parent.name or p.stem)
+    try:
+        # a long cache path in _name_or_path names the model, it does not make the config bad
+        return spec_from_hf_config(cfg, (name or default_name or p.parent.name or p.stem)[-200:])
+    except InputError as e:
+        raise e.in_file(str(path)) from None

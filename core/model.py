@@ -21,14 +21,14 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 class ModelSpec(BaseModel):
     model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
 
-    name: str = "custom"
-    source: str = Field(default="", description="config/paper the architecture is taken from")
+    name: str = Field(default="custom", max_length=200)
+    source: str = Field(default="", max_length=2_000, description="config/paper the architecture is taken from")
     n_layers: int = Field(gt=0, le=10_000)
     d_model: int = Field(gt=0, le=1_000_000)
     n_heads: int = Field(gt=0, le=10_000)
     n_kv_heads: int | None = Field(default=None, gt=0, le=10_000, description="None = n_heads")
-    head_dim: int | None = Field(default=None, gt=0, description="None = d_model / n_heads")
-    ffn_dim: int = Field(gt=0, description="dense FFN width (dense layers of an MoE too)")
+    head_dim: int | None = Field(default=None, gt=0, le=100_000, description="None = d_model / n_heads")
+    ffn_dim: int = Field(gt=0, le=10_000_000, description="dense FFN width (dense layers of an MoE too)")
     gated_mlp: bool = True
     vocab_size: int = Field(gt=0, le=10_000_000)
     tied_embeddings: bool = False
@@ -39,22 +39,22 @@ class ModelSpec(BaseModel):
 
     # Mixture of Experts (n_experts = 0: dense)
     n_experts: int = Field(default=0, ge=0, le=100_000)
-    n_active_experts: int = Field(default=0, ge=0)
-    n_shared_experts: int = Field(default=0, ge=0)
-    expert_ffn_dim: int | None = Field(default=None, gt=0)
+    n_active_experts: int = Field(default=0, ge=0, le=100_000)
+    n_shared_experts: int = Field(default=0, ge=0, le=100_000)
+    expert_ffn_dim: int | None = Field(default=None, gt=0, le=10_000_000)
     shared_expert_ffn_dim: int | None = Field(
-        default=None, gt=0, description="total width of the shared expert(s); None = S x f_e"
+        default=None, gt=0, le=100_000_000, description="total width of the shared expert(s); None = S x f_e"
     )
-    first_dense_layers: int = Field(default=0, ge=0, description="first_k_dense_replace")
-    moe_layer_freq: int = Field(default=1, ge=1, description="every k-th layer is MoE")
+    first_dense_layers: int = Field(default=0, ge=0, le=10_000, description="first_k_dense_replace")
+    moe_layer_freq: int = Field(default=1, ge=1, le=10_000, description="every k-th layer is MoE")
 
     # Attention variant
     attention: Literal["gqa", "mla"] = "gqa"
-    q_lora_rank: int | None = Field(default=None, ge=0, description="MLA; 0/None = full-rank Q")
-    kv_lora_rank: int | None = Field(default=None, gt=0)
-    qk_nope_head_dim: int | None = Field(default=None, ge=0)
-    qk_rope_head_dim: int | None = Field(default=None, ge=0)
-    v_head_dim: int | None = Field(default=None, gt=0)
+    q_lora_rank: int | None = Field(default=None, ge=0, le=1_000_000, description="MLA; 0/None = full-rank Q")
+    kv_lora_rank: int | None = Field(default=None, gt=0, le=1_000_000)
+    qk_nope_head_dim: int | None = Field(default=None, ge=0, le=100_000)
+    qk_rope_head_dim: int | None = Field(default=None, ge=0, le=100_000)
+    v_head_dim: int | None = Field(default=None, gt=0, le=100_000)
 
     @model_validator(mode="after")
     def _check(self) -> ModelSpec:

@@ -14,7 +14,6 @@ licence terms and a readable chain of reasons.
 from __future__ import annotations
 
 import datetime as dt
-import json
 from functools import lru_cache
 from typing import Any, Literal, NamedTuple
 
@@ -22,8 +21,10 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from core.catalog import Accelerator, suggest
 from core.errors import InputError
+from core.jsonread import parse_json
 from core.resources import resource
 from core.scenario import AccessMode, PolicySettings, Pool, Scenario
+from core.units import IsoDate
 
 RuleStatus = Literal["in_force", "rescinded", "draft", "hypothetical", "foreign_measure", "reading"]
 Outcome = Literal["allowed", "notify", "discouraged", "license", "presumption_of_denial", "prohibited"]
@@ -318,9 +319,17 @@ class CountryGroups(_Strict):
 
 
 @lru_cache(maxsize=1)
+def _read_catalog(path: Any) -> Any:
+    """A bundled policy file, read as strictly as a user's file (duplicate keys, NaN refused)."""
+    try:
+        return parse_json(path.read_text(encoding="utf-8"))
+    except InputError as e:
+        raise e.in_file(path.name) from None
+
+
 def load_country_groups() -> CountryGroups:
     path = resource("catalog", "country_groups.json")
-    return CountryGroups.model_validate(json.loads(path.read_text(encoding="utf-8")))
+    return CountryGroups.model_validate(_read_catalog(path))
 
 
 def in_group(country: str, group_id: str, on: dt.date | None = None) -> bool:
@@ -374,10 +383,10 @@ class LicenceTerms(_Strict):
 class Caps(_Strict):
     """AI Diffusion (R6) Tier-2 caps, counted in H100-equivalents of TPP."""
 
-    h100_tpp: float = Field(default=15832, gt=0)
-    lpp_h100e_per_customer: float = Field(gt=0)
-    country_h100e: float = Field(gt=0)
-    country_tpp: float = Field(gt=0)
+    h100_tpp: float = Field(default=15832, gt=0, le=1e9)
+    lpp_h100e_per_customer: float = Field(gt=0, le=1e12)
+    country_h100e: float = Field(gt=0, le=1e12)
+    country_tpp: float = Field(gt=0, le=1e18)
 
 
 class Rule(_Strict):
@@ -385,8 +394,8 @@ class Rule(_Strict):
     short: str = Field(min_length=1, description="short name for reasons, e.g. 'Oct 2023 rule'")
     title: str = Field(min_length=1)
     source: str = Field(min_length=1, description="citation (rules.md key and sources)")
-    effective: dt.date
-    ends: dt.date | None = None
+    effective: IsoDate
+    ends: IsoDate | None = None
     status: RuleStatus
     jurisdiction: Literal["US", "MY", "CN"]
     chips: Cond | None = Field(default=None, description="None = every chip")
@@ -456,7 +465,7 @@ class PolicyRegime(_Strict):
     description: str = ""
     rules: list[Rule] = Field(default_factory=list)
     hypothetical: list[str] = Field(default_factory=list)
-    hypothetical_from: dt.date | None = None
+    hypothetical_from: IsoDate | None = None
 
     def rule(self, rule_id: str) -> Rule:
         for r in self.rules:
@@ -499,7 +508,7 @@ def _check_tokens(rule: Rule, groups: dict[str, CountryGroup]) -> None:
 def load_rules() -> dict[str, Rule]:
     """Every rule in the rules file, predicates inlined, by id."""
     path = resource("catalog", "policies", "rules.json")
-    data = RulesFile.model_validate(json.loads(path.read_text(encoding="utf-8")))
+    data = RulesFile.model_validate(_read_catalog(path))
     groups = load_country_groups().groups
     out: dict[str, Rule] = {}
     for r in data.rules:
@@ -520,7 +529,7 @@ def load_rules() -> dict[str, Rule]:
 @lru_cache(maxsize=1)
 def _load_regimes_cached() -> dict[str, PolicyRegime]:
     path = resource("catalog", "policies", "regimes.json")
-    specs = _RegimesFile.model_validate(json.loads(path.read_text(encoding="utf-8"))).regimes
+    specs = _RegimesFile.model_validate(_read_catalog(path)).regimes
     library = load_rules()
     by_id = {s.id: s for s in specs}
 

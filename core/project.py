@@ -14,17 +14,19 @@ import json
 import math
 import os
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from core.atomic import write_atomic
-from core.errors import InputError
-from core.scenario import Scenario
+from core.errors import InputError, loc_path, validation_error
+from core.jsonread import MAX_DEPTH, parse_json, read_json_file
+from core.scenario import NAME_CHARS, NOTES_CHARS, Scenario
 
 SCHEMA_VERSION = 1
 MAX_BYTES = 50 * 1024 * 1024
+MAX_SCENARIOS = 2_000
+MAX_REGIMES = 500
 
 
 class Project(BaseModel):
@@ -39,24 +41,44 @@ class Project(BaseModel):
     # instead of pydantic silently writing null.
     model_config = ConfigDict(extra="forbid", allow_inf_nan=False, ser_json_inf_nan="constants")
 
-    schema_version: int = Field(default=SCHEMA_VERSION, description="file format version")
-    name: str = Field(min_length=1)
-    marking: str = Field(
-        default="", description="protective marking printed on exports, e.g. OFFICIAL-SENSITIVE"
+    schema_version: int = Field(
+        default=SCHEMA_VERSION, ge=0, le=SCHEMA_VERSION, description="file format version"
     )
-    notes: str = ""
-    scenarios: list[Scenario] = Field(min_length=1)
+    name: str = Field(min_length=1, max_length=NAME_CHARS)
+    marking: str = Field(
+        default="", max_length=NAME_CHARS,
+        description="protective marking printed on exports, e.g. OFFICIAL-SENSITIVE",
+    )
+    notes: str = Field(default="", max_length=NOTES_CHARS)
+    scenarios: list[Scenario] = Field(min_length=1, max_length=MAX_SCENARIOS)
     regimes: list[dict[str, Any]] = Field(
-        default_factory=list, description="user-edited policy regimes (validated by core.policy)"
+        default_factory=list, max_length=MAX_REGIMES,
+        description="user-edited policy regimes (validated by core.policy)",
     )
 
     @field_validator("regimes")
     @classmethod
     def _finite_regimes(cls, regimes: list[dict[str, Any]]) -> list[dict[str, Any]]:
-        hit = _find_nonfinite(regimes)
+        hit = _regime_problem(regimes)
         if hit:
-            raise ValueError(f"{loc_path(hit[0])}: {hit[1]} is not allowed; numbers must be finite")
+            raise ValueError(f"{loc_path(hit[0])}: {hit[1]}")
         return regimes
+
+
+def _regime_problem(regimes: list[dict[str, Any]]) -> tuple[tuple, str] | None:
+    """Path and problem of the first NaN/Infinity or over-deep level in free-form regime data
+    (files are checked while parsing; this catches values built in code)."""
+    stack: list[tuple[Any, tuple[Any, ...]]] = [(r, (i,)) for i, r in enumerate(regimes)]
+    while stack:
+        node, path = stack.pop()
+        if isinstance(node, float) and not math.isfinite(node):
+            return path, f"{node!r} is not allowed; numbers must be finite"
+        if isinstance(node, dict | list):
+            if len(path) > MAX_DEPTH - 2:
+                return path, f"nested more than {MAX_DEPTH} levels deep"
+            items = node.items() if isinstance(node, dict) else enumerate(node)
+            stack.extend((v, (*path, k)) for k, v in items)
+    return None
 
 
 # ---- migrations ---------------------------------------------------------------------------
@@ -64,22 +86,23 @@ class Project(BaseModel):
 
 def migrate_v0_to_v1(data: dict[str, Any]) -> dict[str, Any]:
     """v0 (pre-release files): ``version`` instead of ``schema_version``; pools had ``chip`` and
-    ``gpus`` instead of ``accelerator`` and ``count``; scenarios had no ``hq`` (it was always CN)."""
+    ``gpus`` instead of ``accelerator`` and ``count``; scenarios had no ``hq`` (it was always CN).
+    Anything of the wrong type is left as it is, for validation to report with its path.
+    """
     out = {k: v for k, v in data.items() if k != "version"}
-    scenarios = []
-    for sc in out.get("scenarios", []):
-        if isinstance(sc, dict):
-            sc = dict(sc)
-            sc.setdefault("hq", "CN")
-            fleet = []
-            for pool in sc.get("fleet", []):
-                if isinstance(pool, dict):
-                    pool = {_V0_POOL_KEYS.get(k, k): v for k, v in pool.items()}
-                fleet.append(pool)
-            if "fleet" in sc:
-                sc["fleet"] = fleet
-        scenarios.append(sc)
-    if "scenarios" in out:
+    if isinstance(out.get("scenarios"), list):
+        scenarios = []
+        for sc in out["scenarios"]:
+            if isinstance(sc, dict):
+                sc = dict(sc)
+                sc.setdefault("hq", "CN")
+                if isinstance(sc.get("fleet"), list):
+                    sc["fleet"] = [
+                        {_V0_POOL_KEYS.get(k, k): v for k, v in pool.items()}
+                        if isinstance(pool, dict) else pool
+                        for pool in sc["fleet"]
+                    ]
+            scenarios.append(sc)
         out["scenarios"] = scenarios
     out["schema_version"] = 1
     return out
@@ -119,163 +142,87 @@ def migrate(data: dict[str, Any]) -> dict[str, Any]:
 
 # ---- error messages -----------------------------------------------------------------------
 
-
-def loc_path(loc: tuple[str | int, ...]) -> str:
-    """``('scenarios', 2, 'fleet', 0, 'count')`` -> ``scenarios[2].fleet[0].count``."""
-    out = ""
-    for part in loc:
-        if isinstance(part, int):
-            out += f"[{part}]"
-        else:
-            out += f".{part}" if out else str(part)
-    return out
-
-
-def _problem(err: dict[str, Any]) -> str:
-    kind, ctx, given = err["type"], err.get("ctx") or {}, err.get("input")
-    simple = {
-        "greater_than": "must be > {gt}",
-        "greater_than_equal": "must be >= {ge}",
-        "less_than": "must be < {lt}",
-        "less_than_equal": "must be <= {le}",
-        "string_too_short": "must have at least {min_length} character(s)",
-        "string_too_long": "must have at most {max_length} character(s)",
-        "too_short": "needs at least {min_length} item(s)",
-        "too_long": "may have at most {max_length} item(s)",
-        "literal_error": "must be one of {expected}",
-    }
-    if kind in simple:
-        return simple[kind].format(**ctx)
-    if kind == "missing":
-        return "is required"
-    if kind == "extra_forbidden":
-        return "unknown field (not part of the project format; check the spelling)"
-    if kind == "finite_number":
-        return "must be a finite number (NaN and Infinity are not allowed)"
-    if kind in ("int_parsing", "int_type", "int_from_float"):
-        return f"must be a whole number, got {given!r}"
-    if kind in ("float_parsing", "float_type"):
-        return f"must be a number, got {given!r}"
-    msg = str(err.get("msg", kind))
-    msg = msg.removeprefix("Value error, ")
-    return msg[:1].lower() + msg[1:]
-
-
-def validation_to_input_error(exc: ValidationError, prefix: str = "") -> InputError:
-    """The first pydantic error as ``InputError(path, problem)``, plus "(and N more)"."""
-    errors = exc.errors()
-    first = errors[0]
-    path = loc_path(tuple(first["loc"]))
-    if prefix:
-        path = f"{prefix}.{path}" if path else prefix
-    problem = _problem(dict(first))
-    if len(errors) > 1:
-        problem += f" (and {len(errors) - 1} more)"
-    return InputError(path, problem)
+# The translator lives in core.errors (one for the loader, the CLI and the GUI); these names stay
+# importable from here for older callers.
+validation_to_input_error = validation_error
 
 
 # ---- parsing ------------------------------------------------------------------------------
 
 
-class _NonFinite:
-    """Placeholder for NaN/Infinity (or an overflowing number) found while parsing."""
-
-    def __init__(self, text: str):
-        self.text = text
-
-
-def _parse_float(text: str) -> float | _NonFinite:
-    value = float(text)
-    return value if math.isfinite(value) else _NonFinite(text)
-
-
-def _find_nonfinite(node: Any, path: tuple[str | int, ...] = ()) -> tuple[tuple, str] | None:
-    """Path and text of the first NaN/Infinity (a parse placeholder or a float) under ``node``."""
-    if isinstance(node, _NonFinite):
-        return path, node.text
-    if isinstance(node, float) and not math.isfinite(node):
-        return path, repr(node)
-    if isinstance(node, dict):
-        items: Any = node.items()
-    elif isinstance(node, list):
-        items = enumerate(node)
-    else:
-        return None
-    for key, child in items:
-        hit = _find_nonfinite(child, (*path, key))
-        if hit:
-            return hit
-    return None
-
-
 def parse_project_text(text: str, where: str = "file") -> dict[str, Any]:
-    """Strict JSON: rejects NaN/Infinity literals (naming their path) and non-object files."""
+    """Strict JSON (see core.jsonread): NaN/Infinity, overflowing or huge numbers, duplicate keys
+    and over-deep nesting are refused naming their path; the file must hold an object."""
     try:
-        data = json.loads(text, parse_constant=_NonFinite, parse_float=_parse_float)
-    except json.JSONDecodeError as e:
-        raise InputError(
-            where, f"not valid JSON at line {e.lineno}, column {e.colno}: {e.msg}"
-        ) from None
-    hit = _find_nonfinite(data)
-    if hit:
-        path, literal = hit
-        raise InputError(
-            loc_path(path) or where,
-            f"{literal} is not allowed; numbers must be finite",
-        )
+        data = parse_json(text)
+    except InputError as e:
+        raise e.in_file(where) from None
     if not isinstance(data, dict):
         raise InputError(
-            where,
-            f"a project file holds a JSON object, but this one holds a {type(data).__name__}",
+            "", f"a project file holds a JSON object, but this one holds a {_json_kind(data)}", where
         )
     return data
 
 
-def project_from_dict(data: dict[str, Any]) -> Project:
-    data = migrate(data)
+def _json_kind(value: Any) -> str:
+    return {dict: "object", list: "list", str: "string", bool: "boolean", int: "number",
+            float: "number", type(None): "null"}.get(type(value), type(value).__name__)
+
+
+def project_from_dict(data: dict[str, Any], source: str | None = None) -> Project:
+    """Migrate and validate a raw project dict. Strict: ``"12"``, ``false`` or ``4096.0`` where a
+    whole number belongs, or ``20250701`` where a date belongs, are refused with their path."""
     try:
-        return Project.model_validate(data)
+        data = migrate(data)
+        return Project.model_validate(data, strict=True)
     except ValidationError as e:
-        raise validation_to_input_error(e) from None
+        raise validation_error(e, source=source) from None
+    except InputError as e:
+        raise (e.in_file(source) if source else e) from None
 
 
 def load_project(path: str | os.PathLike[str]) -> Project:
     """Read, migrate and validate a project file. Never writes to it."""
-    p = Path(path)
-    try:
-        size = p.stat().st_size
-    except OSError as e:
-        raise InputError(p.name, f"cannot open: {e.strerror or e}") from None
-    if not p.is_file():  # a folder, a device (/dev/zero), a pipe: never read it (it may not end)
-        raise InputError(p.name, "not a regular file")
+    data = read_json_file(path, MAX_BYTES, "project file")
+    name = str(path)
+    if not isinstance(data, dict):
+        raise InputError(
+            "", f"a project file holds a JSON object, but this one holds a {_json_kind(data)}", name
+        )
+    project = project_from_dict(data, name)
+    _check_saveable(project, name)
+    return project
+
+
+def _check_saveable(project: Project, source: str) -> None:
+    """What opens must save: refuse now a project whose saved form would exceed the open limit
+    (a file written compactly, with defaults left out, grows when saved in full)."""
+    # the compact form is what project_to_text falls back to; ASCII, so chars == bytes
+    size = len(json.dumps(project.model_dump(mode="json"), separators=(",", ":"), allow_nan=False)) + 1
     if size > MAX_BYTES:
         raise InputError(
-            p.name,
-            f"file is {size / 1024 / 1024:.1f} MB; project files are limited to "
-            f"{MAX_BYTES // 1024 // 1024} MB",
+            "", f"this project would take {size / 1024 / 1024:.1f} MB when saved, over the "
+            f"{MAX_BYTES // 1024 // 1024} MB limit of a project file; split it into smaller projects",
+            source,
         )
-    try:
-        with p.open("rb") as fh:  # read at most the limit, whatever stat said
-            raw = fh.read(MAX_BYTES + 1)
-    except OSError as e:
-        raise InputError(p.name, f"cannot read: {e.strerror or e}") from None
-    if len(raw) > MAX_BYTES:
-        raise InputError(p.name, f"file is larger than {MAX_BYTES // 1024 // 1024} MB")
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as e:
-        raise InputError(p.name, f"not UTF-8 text (byte {e.start})") from None
-    return project_from_dict(parse_project_text(text, p.name))
 
 
 # ---- saving -------------------------------------------------------------------------------
 
 
 def project_to_text(project: Project) -> str:
+    """The file's text: indented for people, or compact when indenting would take the file over
+    the open limit (``MAX_BYTES``), so that whatever opens also saves and opens again."""
+    data = project.model_dump(mode="json")
     try:
-        return json.dumps(project.model_dump(mode="json"), indent=2, allow_nan=False) + "\n"
+        text = json.dumps(data, indent=2, allow_nan=False) + "\n"
+        if len(text) > MAX_BYTES:
+            text = json.dumps(data, separators=(",", ":"), allow_nan=False) + "\n"
     except ValueError as e:  # NaN/inf smuggled into a free-form regime dict
         raise InputError("regimes", f"cannot be saved: {e}") from None
+    except RecursionError:
+        raise InputError("regimes", f"cannot be saved: nested more than {MAX_DEPTH} levels deep") from None
+    return text
 
 
 def save_project(project: Project, path: str | os.PathLike[str], *, private: bool = False) -> None:

@@ -13,9 +13,9 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from core.errors import InputError
+from core.errors import InputError, validation_error
 from core.policy import PolicyRegime, Rule, get_regime
-from core.project import Project, validation_to_input_error
+from core.project import Project
 
 EDITABLE = ("outcome", "effective", "ends", "grandfathers_prior_holdings", "approval_likelihood",
             "revenue_share_pct", "tariff_pct")
@@ -27,10 +27,9 @@ def project_regimes(project: Project) -> dict[str, PolicyRegime]:
     out: dict[str, PolicyRegime] = {}
     for i, raw in enumerate(project.regimes):
         try:
-            reg = PolicyRegime.model_validate(raw)
+            reg = PolicyRegime.model_validate(raw, strict=True)
         except ValidationError as exc:
-            inner = validation_to_input_error(exc)
-            raise InputError(f"regimes[{i}].{inner.field}".rstrip("."), inner.problem) from None
+            raise validation_error(exc, prefix=f"regimes[{i}]") from None
         out[reg.id] = reg
     return out
 
@@ -107,7 +106,7 @@ def edit_rule(project: Project, regime_id: str, rule_id: str, **changes: Any) ->
     try:
         new_rule = Rule.model_validate(data)
     except ValidationError as exc:
-        raise validation_to_input_error(exc, prefix=f"rule {rule_id}") from None
+        raise validation_error(exc, prefix=f"rule {rule_id}") from None
     rules = [new_rule if r.id == rule_id else r for r in regime.rules]
     new_regime = regime.model_copy(update={"rules": rules})
     regimes = list(project.regimes)

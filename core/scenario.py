@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from core.model import ModelSpec
 from core.training import PhysicsOptions, TrainingSpec
+from core.units import IsoDate
+
+NAME_CHARS = 200  # names, ids, markings: one line on a slide
+NOTES_CHARS = 20_000  # free text notes
+MAX_POOLS = 1_000
 
 AccessMode = Literal["own", "stockpile", "lease", "domestic"]
 
@@ -20,17 +24,20 @@ class _Strict(BaseModel):
 class Pool(_Strict):
     """A group of identical accelerators at one site, held one way."""
 
-    name: str = ""
-    accelerator: str = Field(min_length=1, description="catalog id, e.g. H100-SXM")
+    name: str = Field(default="", max_length=NAME_CHARS)
+    accelerator: str = Field(min_length=1, max_length=NAME_CHARS, description="catalog id, e.g. H100-SXM")
     count: int = Field(gt=0, le=10_000_000)
-    site: str = Field(default="US", min_length=1, description="site id or ISO country code")
+    site: str = Field(default="US", min_length=1, max_length=NAME_CHARS,
+                      description="site id or ISO country code")
     access: AccessMode = "own"
-    acquired: dt.date | None = Field(default=None, description="when the chips were obtained")
+    acquired: IsoDate | None = Field(default=None, description="when the chips were obtained")
     licence_granted: bool = Field(
         default=False,
         description="the chips were exported under a granted licence (export rules then count as satisfied)")
-    price_per_hour_usd: float | None = Field(default=None, gt=0, description="lease price override")
-    unit_price_usd: float | None = Field(default=None, gt=0, description="purchase price override")
+    price_per_hour_usd: float | None = Field(
+        default=None, gt=0, le=1_000, description="lease price override, USD per accelerator-hour")
+    unit_price_usd: float | None = Field(
+        default=None, gt=0, le=10_000_000, description="purchase price override, USD per accelerator")
     network_gbs: float | None = Field(
         default=None, gt=0, le=10_000,
         description="scale-out network per accelerator, GB/s per direction, where the site's "
@@ -38,13 +45,14 @@ class Pool(_Strict):
 
 
 class Constraints(_Strict):
-    deadline_days: float | None = Field(default=None, gt=0)
-    budget_usd: float | None = Field(default=None, gt=0)
-    site_power_mw: float | None = Field(default=None, gt=0, description="overrides the site's budget")
+    deadline_days: float | None = Field(default=None, gt=0, le=36_500, description="at most 100 years")
+    budget_usd: float | None = Field(default=None, gt=0, le=1e13, description="at most 10 trillion USD")
+    site_power_mw: float | None = Field(
+        default=None, gt=0, le=100_000, description="overrides the site's budget; at most 100 GW")
 
 
 class CostSettings(_Strict):
-    useful_life_years: float = Field(default=4.0, gt=0, le=20, description="years the hardware is written off over (assumption; 3-5 is typical, docs/physics.md)")
+    useful_life_years: float = Field(default=4.0, ge=0.25, le=20, description="years the hardware is written off over (assumption; 3-5 is typical, docs/physics.md)")
     system_multiplier: float = Field(
         default=1.6, ge=1, le=5, description="server+network+facility share per chip price (assumption; 1.4-2x is typical, docs/physics.md)"
     )
@@ -66,18 +74,20 @@ class CostSettings(_Strict):
 
 
 class PolicySettings(_Strict):
-    regime: str = Field(default="in-force", description="policy regime id (preset or project regime)")
-    hypothetical_from: dt.date | None = Field(
+    regime: str = Field(default="in-force", max_length=NAME_CHARS,
+                        description="policy regime id (preset or project regime)")
+    hypothetical_from: IsoDate | None = Field(
         default=None, description="when a hypothetical rule takes effect; None = the scenario date"
     )
-    disabled_rules: list[str] = Field(default_factory=list)
+    disabled_rules: list[str] = Field(default_factory=list, max_length=1_000)
     compare_regime: str | None = Field(
-        default=None, description="regime the policy-impact chart compares this one with; None = "
-        "no controls for the rules in force, the rules in force for any other regime")
+        default=None, max_length=200,
+        description="regime the policy-impact chart compares this one with; None = no controls "
+        "for the rules in force, the rules in force for any other regime")
     count_pending_licences: bool = Field(
         default=False, description="count chips that need a licence as usable (weighted by likelihood)"
     )
-    end_user_listed_since: dt.date | None = Field(
+    end_user_listed_since: IsoDate | None = Field(
         default=None, description="the end user is on the Entity List since this date (None = not listed)"
     )
     end_user_listed_owner_pct: float = Field(
@@ -86,14 +96,15 @@ class PolicySettings(_Strict):
 
 
 class Scenario(_Strict):
-    name: str = Field(min_length=1)
-    date: dt.date = Field(description="the date the rules are evaluated at and the run starts")
+    name: str = Field(min_length=1, max_length=NAME_CHARS)
+    date: IsoDate = Field(description="the date the rules are evaluated at and the run starts")
     hq: str = Field(default="CN", min_length=2, max_length=2, description="end user's headquarters, ISO")
-    notes: str = ""
-    preset: str | None = Field(default=None, description="model preset the architecture came from")
+    notes: str = Field(default="", max_length=NOTES_CHARS)
+    preset: str | None = Field(default=None, max_length=NAME_CHARS,
+                               description="model preset the architecture came from")
     model: ModelSpec
     training: TrainingSpec
-    fleet: list[Pool] = Field(min_length=1)
+    fleet: list[Pool] = Field(min_length=1, max_length=MAX_POOLS)
     policy: PolicySettings = Field(default_factory=PolicySettings)
     constraints: Constraints = Field(default_factory=Constraints)
     cost: CostSettings = Field(default_factory=CostSettings)

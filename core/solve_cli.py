@@ -69,7 +69,9 @@ def cmd_solve(args: Any) -> int:
     max_count = args.max_count or MAX_COUNT
     out = _solve_project(args, max_count) if args.project else _solve_bare(args, max_count)
     if args.json:
-        print(json.dumps(out, indent=2, allow_nan=False, default=str))
+        from core.cli import json_text
+
+        print(json_text(out))
     else:
         print(_text(out))
     return 0

@@ -15,7 +15,7 @@ class TrainingSpec(BaseModel):
     tokens: float = Field(gt=0, le=1e16, description="training tokens")
     seq_len: int = Field(default=4096, gt=0, le=10_000_000)
     global_batch_tokens: int | None = Field(
-        default=None, gt=0, description="tokens per optimizer step; None = chosen by the planner"
+        default=None, gt=0, le=1_000_000_000_000, description="tokens per optimizer step; None = chosen by the planner"
     )
     precision: Precision = "bf16"
 
@@ -35,21 +35,22 @@ class PhysicsOptions(BaseModel):
     failures_per_gpu_day: float = Field(
         default=419 / (16384 * 54),
         ge=0,
+        le=1,
         description="unexpected interruptions per GPU-day: Llama 3 (Dubey 2024, table 5) "
         "419 interruptions in 54 days on 16,384 H100s = 4.7e-4",
     )
     restart_minutes: float = Field(
-        default=10.0, ge=0, description="lost time per interruption (detect, restart, reload); assumption "
+        default=10.0, ge=0, le=10_080, description="lost time per interruption (detect, restart, reload); assumption "
         "chosen so the Llama 3 16K-H100 case gives ~89% goodput vs the paper's >90% effective time"
     )
     checkpoint_write_s: float = Field(
-        default=20.0, ge=0, description="blocking time of one (asynchronous) checkpoint write; assumption"
+        default=20.0, ge=0, le=86_400, description="blocking time of one (asynchronous) checkpoint write; assumption"
     )
     framework_allowance_gb: float = Field(
-        default=4.0, ge=0, description="framework buffers, fragmentation, NCCL buffers (assumption: a few GB, docs/physics.md)"
+        default=4.0, ge=0, le=1_000, description="framework buffers, fragmentation, NCCL buffers (assumption: a few GB, docs/physics.md)"
     )
     usable_hbm_fraction: float = Field(
-        default=0.95, gt=0, le=1, description="share of nominal HBM the allocator can hand out"
+        default=0.95, ge=0.1, le=1, description="share of nominal HBM the allocator can hand out"
     )
     comm_overlap_dp: float = Field(
         default=0.8, ge=0, le=1, description="share of the data-parallel all-reduce hidden under backward"
@@ -58,12 +59,12 @@ class PhysicsOptions(BaseModel):
         default=0.5, ge=0, le=1, description="share of MoE all-to-all hidden under compute"
     )
     link_efficiency: float = Field(
-        default=0.7, gt=0, le=1, description="achieved / nominal bandwidth of collectives (NCCL bus bandwidth)"
+        default=0.7, ge=0.01, le=1, description="achieved / nominal bandwidth of collectives (NCCL bus bandwidth)"
     )
     kernel_efficiency: float | None = Field(
-        default=None, gt=0, le=1,
+        default=None, ge=0.01, le=1,
         description="overrides the catalog's kernel efficiency (software maturity of the stack)")
     fp8_speedup_cap: float = Field(
-        default=1.5, ge=1, description="end-to-end gain of FP8 over BF16 is capped here (DeepSeek-V3, "
+        default=1.5, ge=1, le=4, description="end-to-end gain of FP8 over BF16 is capped here (DeepSeek-V3, "
         "NVIDIA Transformer Engine reports ~1.3-1.5x in practice, not the 2x peak ratio)"
     )

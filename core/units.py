@@ -2,10 +2,32 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 import re
+from typing import Annotated, Any
 
-from core.errors import InputError
+from pydantic import BeforeValidator
+
+from core.errors import InputError, one_line
+
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _iso_date(value: Any) -> dt.date:
+    """Only a real date or the text ``YYYY-MM-DD``: no integers (``20250701`` is not a date),
+    no timestamps, no padding."""
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return value
+    if isinstance(value, str) and _ISO_DATE.fullmatch(value):
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            raise ValueError(f"{value!r} is not a real date") from None
+    raise ValueError(f"expected a date YYYY-MM-DD, got {one_line(repr(value), 60)}")
+
+
+IsoDate = Annotated[dt.date, BeforeValidator(_iso_date)]
 
 _SUFFIX = {"": 1.0, "K": 1e3, "M": 1e6, "B": 1e9, "G": 1e9, "T": 1e12, "P": 1e15}
 _NUM = re.compile(r"^\s*([-+]?[0-9]*\.?[0-9]+(?:[eE][+-]?[0-9]+)?)\s*([kKmMbBgGtTpP]?)\s*$")

@@ -152,7 +152,7 @@ def test_non_regular_files_are_refused_not_read(capsys, tmp_path, target):
     assert "not a regular file" in capsys.readouterr().err
     assert main(["estimate", "--model-config", path, "--tokens", "1T", "--accelerator", "H100-SXM",
                  "--count", "8"]) == 2
-    assert "is not a file" in capsys.readouterr().err
+    assert "not a regular file" in capsys.readouterr().err
 
 
 def test_policy_summary_and_reasons_use_one_wording(capsys):

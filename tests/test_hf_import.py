@@ -148,7 +148,8 @@ def test_malformed_json_names_file_and_position(tmp_path):
     p.write_text('{\n  "hidden_size": 4096,\n  "num_hidden_layers": 32\n  "vocab_size": 10\n}')
     with pytest.raises(InputError) as e:
         load_hf_config(p)
-    assert str(p) in e.value.problem and "line 4, column 3" in e.value.problem
+    assert e.value.source == str(p) and str(p) in str(e.value)
+    assert "line 4, column 3" in e.value.problem
 
 
 def test_oversize_file_refused(tmp_path):
@@ -157,7 +158,7 @@ def test_oversize_file_refused(tmp_path):
         fh.truncate(MAX_CONFIG_BYTES + 1)
     with pytest.raises(InputError) as e:
         load_hf_config(p)
-    assert str(p) in e.value.problem and "10 MB" in e.value.problem
+    assert str(p) in str(e.value) and "10.0 MB" in e.value.problem
 
 
 @pytest.mark.parametrize(
@@ -172,7 +173,7 @@ def test_other_bad_files(tmp_path, content, match):
 
 
 def test_missing_file(tmp_path):
-    with pytest.raises(InputError, match="cannot read"):
+    with pytest.raises(InputError, match="cannot open"):
         load_hf_config(tmp_path / "nope.json")
 
 

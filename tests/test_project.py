@@ -104,7 +104,7 @@ def test_migration_from_v0():
 def test_truncated_json(tmp_path):
     text = json.dumps(project_dict(), indent=2)
     err = load_error(tmp_path, text[: len(text) // 2])
-    assert err.field == "p.json"
+    assert err.field == "" and err.source is not None and err.source.endswith("p.json")
     assert "not valid JSON at line" in err.problem and "column" in err.problem
 
 
@@ -151,14 +151,16 @@ def test_nan_string(tmp_path):
     d["scenarios"][0]["training"]["tokens"] = "NaN"
     err = load_error(tmp_path, d)
     assert err.field == "scenarios[0].training.tokens"
-    assert "finite" in err.problem
+    assert err.problem == "must be a number, got 'NaN'"  # strict: no text where a number belongs
 
 
 def test_negative_count(tmp_path):
     d = project_dict()
     d["scenarios"][0]["fleet"][0]["count"] = -5
     err = load_error(tmp_path, d)
-    assert str(err) == "scenarios[0].fleet[0].count: must be > 0"
+    assert err.field == "scenarios[0].fleet[0].count"
+    assert str(err) == f"{err.source}: scenarios[0].fleet[0].count: must be > 0, got -5"
+    assert err.source is not None and err.source.endswith("p.json")
 
 
 def test_several_errors_report_the_first_and_a_count(tmp_path):
@@ -209,8 +211,8 @@ def test_file_over_50_mb_refused_before_reading(tmp_path, monkeypatch):
     monkeypatch.setattr(Path, "read_bytes", lambda self: pytest.fail("read a huge file"))
     with pytest.raises(InputError) as e:
         load_project(p)
-    assert e.value.field == "huge.json"
-    assert "50.0 MB" in e.value.problem and "limited to 50 MB" in e.value.problem
+    assert e.value.source is not None and e.value.source.endswith("huge.json")
+    assert "50.0 MB" in e.value.problem and "limited to 50.0 MB" in e.value.problem
 
 
 def test_missing_file(tmp_path):

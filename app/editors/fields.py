@@ -15,9 +15,8 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QLabel, QLineEdit, QWidget
 
 from app.plain import PLAIN, tip
-from app.sources import describe_error
 from app.theme import ERROR_COLOUR
-from core.errors import InputError
+from core.errors import InputError, validation_error
 from core.scenario import Scenario
 from core.units import human, parse_count
 
@@ -44,7 +43,8 @@ def with_values(scenario: Scenario, updates: dict[Path, Any], field: str = "") -
     try:
         return Scenario.model_validate(data)
     except ValidationError as e:
-        raise InputError(field, describe_error(e)) from None
+        err = validation_error(e)  # the one translator: reads as the loader and the CLI read
+        raise InputError(field or err.field, err.problem) from None
 
 
 def get_value(scenario: Scenario, path: Path) -> Any:

@@ -101,7 +101,7 @@ def test_invalid_count_is_marked_and_last_result_kept(qtbot, window):
     field = w.fleet_editor.field_at(("fleet", 0, "count"))
     type_into(qtbot, field, "0")
     qtbot.wait(300)
-    assert field.error and "greater than 0" in field.error
+    assert field.error and "must be > 0" in field.error
     assert "2px solid" in field.styleSheet()
     assert field.toolTip() == field.error
     assert field.text() == "0", "invalid text is not reset"
@@ -254,3 +254,34 @@ def test_every_scenario_gets_its_verdict_without_being_opened(qtbot, window):
     for i in range(n):
         tip = w.scenarios.list.item(i).toolTip().lower()
         assert "not evaluated" not in tip, (i, tip)
+
+
+def test_count_zero_reads_the_same_in_the_editor_the_loader_and_the_cli(qtbot, window, tmp_path, capsys):
+    """One translator (core.errors): the field, the file loader and the CLI say the same words."""
+    import json
+
+    import pytest
+
+    from core.cli import main
+    from core.errors import InputError
+    from core.project import load_project
+
+    w = window
+    field = w.fleet_editor.field_at(("fleet", 0, "count"))
+    type_into(qtbot, field, "0")
+    qtbot.wait(300)
+    gui_problem = field.error
+
+    data = w.project.model_dump(mode="json")
+    data["scenarios"][0]["fleet"][0]["count"] = 0
+    path = tmp_path / "zero.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    with pytest.raises(InputError) as e:
+        load_project(path)
+    assert e.value.field == "scenarios[0].fleet[0].count"
+    assert e.value.problem == gui_problem == "must be > 0, got 0"
+
+    assert main(["evaluate", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert err == f"chokepoint: error: {path}: scenarios[0].fleet[0].count: {gui_problem}\n"
+    assert w.fleet_editor.error_line.text().endswith(gui_problem)
