@@ -9,7 +9,6 @@ scenario.
 from __future__ import annotations
 
 import datetime as dt
-import json
 from typing import Any
 
 from core.errors import InputError
