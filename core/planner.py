@@ -164,6 +164,57 @@ def enumerate_candidates(
                       gridv[:, 3], pruned_layouts=pruned, row=row, layouts=base)
 
 
+@dataclass(frozen=True)
+class FixedLayout:
+    """A parallel layout given by the user instead of searched: TP × PP × DP (× EP inside DP),
+    optionally the micro-batch and interleaving depth. Used to predict a run at its published
+    layout (throughput benchmarks); context parallelism is folded into DP by the caller. ZeRO
+    stage and recomputation are still chosen by the planner (the fastest that fits)."""
+
+    tp: int
+    pp: int
+    dp: int
+    ep: int = 1
+    micro_batch: int | None = None
+    interleave: int | None = None
+
+    @property
+    def chips(self) -> int:
+        return self.tp * self.pp * self.dp
+
+    def problem(self, model: ModelSpec, count: int) -> tuple[str, str] | None:
+        """(field, message) when the layout cannot be used for this model and fleet."""
+        for name in ("tp", "pp", "dp", "ep"):
+            if getattr(self, name) < 1:
+                return f"layout.{name}", f"must be >= 1, got {getattr(self, name)}"
+        if self.chips > count:
+            return "layout", f"TP×PP×DP = {self.chips:,} chips, more than the {count:,} given"
+        if self.pp > model.n_layers:
+            return "layout.pp", f"{self.pp} stages for {model.n_layers} layers"
+        if self.ep > 1 and (not model.is_moe or self.dp % self.ep or model.n_experts % self.ep):
+            return "layout.ep", f"EP {self.ep} must divide DP {self.dp} and the expert count"
+        if self.interleave and self.interleave > 1 and (
+                self.pp == 1 or math.ceil(model.n_layers / self.pp) < self.interleave):
+            return "layout.interleave", f"{self.interleave} virtual stages need a pipeline with as many layers"
+        return None
+
+
+def fixed_candidates(model: ModelSpec, layout: FixedLayout) -> Candidates:
+    """The plan grid (micro-batch, ZeRO, recompute, interleaving) crossed into one given layout;
+    a micro-batch or interleaving depth the layout names is used alone."""
+    piped = layout.pp > 1
+    per_stage = math.ceil(model.n_layers / layout.pp)
+    vs = ([layout.interleave] if layout.interleave else
+          [v for v in (INTERLEAVE if piped else (1,)) if v <= per_stage])
+    bs = [layout.micro_batch] if layout.micro_batch else list(MICRO_BATCHES)
+    grid = np.array([(v, b, z, r) for v in vs for b in bs for z in (range(2) if piped else range(4))
+                     for r in range(3)], dtype=np.int64)
+    n = len(grid)
+    full = np.repeat(np.array([[layout.tp, layout.pp, layout.dp, layout.ep]], dtype=np.int64), n, axis=0)
+    return Candidates(full[:, 0], full[:, 1], full[:, 2], full[:, 3], grid[:, 0], grid[:, 1], grid[:, 2],
+                      grid[:, 3], row=np.zeros(n, dtype=np.int64), layouts=full[:1].copy())
+
+
 @dataclass
 class Evaluated:
     """Per-candidate arrays: memory parts (bytes), time parts (s), and validity."""
