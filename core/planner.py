@@ -24,6 +24,7 @@ from typing import Literal
 import numpy as np
 
 from core.catalog import Accelerator
+from core.maturity import efficiency_factor
 from core.model import ModelSpec
 from core.training import PhysicsOptions, TrainingSpec
 
@@ -351,7 +352,8 @@ def evaluate_candidates(
 
     # ---- time ---------------------------------------------------------------------------------
     peak = chip.peak_tflops("bf16") * 1e12
-    eff = opts.kernel_efficiency or chip.v("kernel_efficiency") or 0.5
+    eff = opts.kernel_efficiency or min(
+        0.98, (chip.v("kernel_efficiency") or 0.5) * efficiency_factor(opts.maturity, chip.id))
     if precision == "fp8":
         ratio = chip.need("fp8_tflops", "FP8 training") / chip.peak_tflops("bf16")
         peak *= min(ratio, opts.fp8_speedup_cap)
@@ -362,6 +364,9 @@ def evaluate_candidates(
     #   g_m = M/(M+R). Dense layers see M = b·s tokens per micro-batch; each routed expert sees
     #   M = b·s·k·e/E (its share of the tokens of the e expert-parallel ranks it serves): this
     #   is what makes expert parallelism pay for its all-to-all.
+    # Routed experts are GEMMs of width f_e (sharded f_e/t under tensor parallelism): the same
+    # tile/wave quantisation applies with x_e = min(d, f_e)/t, which is what makes dozens of small
+    # experts (f_e of 512-2048) slower per FLOP than one wide MLP (issue 10; docs/physics.md).
     hbm_bw = (chip.v("hbm_tbs") or 1.0) * 1e12
     weight_bytes = 1.0 if precision == "fp8" else 2.0
     ridge = peak * weight_bytes / (2.0 * hbm_bw)  # tokens at which 2·M FLOPs/weight meet the roofline
@@ -380,7 +385,9 @@ def evaluate_candidates(
     if model.is_moe:
         # 1/g_m for experts: 1 + R / (b·s·k·e/E)
         L_inv_e = ridge * model.n_experts / (s * model.n_active_experts * L_ep)
-        inv_gm_exp = 1.0 + L_inv_e[row] / b
+        L_xe = min(d, float(model.expert_ffn_dim or d)) / L_tp
+        L_width_e = L_gw / (L_xe / (L_xe + 128.0))  # expert g_w relative to the layer's d/t one
+        inv_gm_exp = (1.0 + L_inv_e[row] / b) * L_width_e[row]
     else:
         inv_gm_exp = inv_gm_dense
     matmul_token = ((dense_f * re_layers + emb_f) * inv_gm_dense + exp_f * re_layers * inv_gm_exp

@@ -153,6 +153,12 @@ def _option(scenario: Scenario, chips: list[Accelerator], verdicts: list[Any], i
     if scenario.physics.kernel_efficiency:
         opt.reasons.append(f"kernel efficiency {scenario.physics.kernel_efficiency:.0%} (scenario input; "
                            f"catalog {chip.v('kernel_efficiency') or 0:.0%})")
+    elif scenario.physics.maturity != "typical":
+        from core.maturity import efficiency_factor
+
+        opt.reasons.append(f"software maturity {scenario.physics.maturity}: kernel efficiency × "
+                           f"{efficiency_factor(scenario.physics.maturity, chip.id):.2f} of the catalog's "
+                           "typical value (resources/catalog/maturity.json)")
     est = estimate(scenario.model, scenario.training, chip, usable_count, scenario.physics)
     opt.estimate = est
     opt.reasons.extend(est.reasons)
@@ -281,8 +287,11 @@ def result_dict(scenario: Scenario, result: ScenarioResult) -> dict:
 def estimate_cli(args, model, preset, chip, training, scenario_mode: bool) -> dict:
     """What ``chokepoint estimate`` prints: the physics result, plus policy and cost when any of
     the scenario flags (--site, --access, --hq, --policy, --date, ...) is given."""
+    from core.training import PhysicsOptions
+
+    physics = PhysicsOptions(maturity=getattr(args, "maturity", None) or "typical")
     if not scenario_mode:
-        return estimate(model, training, chip, args.count).cli_dict()
+        return estimate(model, training, chip, args.count, physics).cli_dict()
     import datetime as dt
 
     from core.scenario import PolicySettings, Pool
@@ -305,7 +314,7 @@ def estimate_cli(args, model, preset, chip, training, scenario_mode: bool) -> di
                 access=args.access or "own", acquired=day(args.acquired, "--acquired"),
                 price_per_hour_usd=args.price_per_hour)
     scenario = Scenario(name="estimate", date=day(args.date, "--date") or dt.date.today(), hq=hq,
-                        model=model, training=training, fleet=[pool],
+                        model=model, training=training, fleet=[pool], physics=physics,
                         policy=PolicySettings(regime=args.policy or "in-force"))
     result = evaluate_scenario(scenario)
     out = result_dict(scenario, result)
