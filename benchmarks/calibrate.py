@@ -71,7 +71,11 @@ def calibrate() -> dict:
     gsd_all = math.exp(statistics.stdev(math.log(x) for x in all_ratios))
     gsd = {fam: (res["by_family"][fam]["gsd_cv"] or gsd_all) for fam in ("ampere", "hopper")}
     gsd["other"] = gsd_all
-    return {"fit": fit, "result": res, "first_port_factor": port_mfu / typ_mfu, "port_mfu": port_mfu,
+    prod = [r for r in rows if r["kind"] == "production"]
+    gsd_prod = {fam: validate._gsd([r["ratio_cv"] for r in prod if r["family"] == fam]) or gsd[fam]
+                for fam in ("ampere", "hopper")}
+    gsd_prod["other"] = validate._gsd([r["ratio_cv"] for r in prod]) or gsd_all
+    return {"gsd_production": gsd_prod,"fit": fit, "result": res, "first_port_factor": port_mfu / typ_mfu, "port_mfu": port_mfu,
             "typical_mfu": typ_mfu, "gsd": gsd, "gsd_all": gsd_all}
 
 
@@ -97,7 +101,8 @@ def maturity_json(cal: dict, today: str) -> dict:
                    "legacy": "median of the implied efficiency of the pre-2023 production runs over the typical value"
                    }[setting]
             source = f"benchmarks/calibrate.py fit on resources/validation ({how}); runs: {', '.join(runs)}"
-        entry = {"factor": round(factor, 3), "gsd": round(cal["gsd"][fam], 3), "source": source, "date": today,
+        entry = {"factor": round(factor, 3), "gsd": round(cal["gsd"][fam], 3),
+                 "gsd_production_runs": round(cal["gsd_production"][fam], 3), "source": source, "date": today,
                  "estimate": True}
         if fam != "other":
             entry["kernel_efficiency"] = round(fit["typical"][fam] * factor, 3)
@@ -117,6 +122,7 @@ def maturity_json(cal: dict, today: str) -> dict:
             "method": "leave-one-lab-out: every constant refitted without the held-out lab's runs",
             "runs": cv["runs"], "labs": cv["labs"],
             "median_abs_error": round(cv["median_abs_error_cv"], 4),
+            "coverage_p10_p90": round(cv["coverage_p10_p90"], 4),
             "naive_median_abs_error": round(cv["baseline_median_abs_error"], 4),
             "by_family": {f: round(res["by_family"][f]["median_abs_error_cv"], 4)
                           for f in ("ampere", "hopper") if res["by_family"][f]["runs"]},
