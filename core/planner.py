@@ -433,9 +433,10 @@ def evaluate_candidates(
 
     if model.is_moe:
         # all-to-all dispatch + combine, fwd + bwd, of k copies of each token's d-vector; the
-        # share of peers outside the scale-up domain rides the scale-out network.
+        # share of remote peers outside the scale-up domain rides the scale-out network.
         L_moe_layers = np.ceil(model.n_moe_layers / L_pp)
-        L_inter = np.clip(1.0 - domain / (L_tp * L_ep), 0.0, 1.0)
+        # of the e-1 peers a rank sends to, those outside its domain (domain/t EP ranks share one)
+        L_inter = np.clip((L_ep - domain / L_tp) / np.maximum(L_ep - 1.0, 1.0), 0.0, 1.0)
         L_per_byte = (1.0 - L_inter) / up_bw + L_inter / out_bw
         L_a2a = (4.0 * L_moe_layers * (s / L_tp) * model.n_active_experts * d * 2.0 * (L_ep - 1) / L_ep
                  * L_per_byte * (1.0 - opts.comm_overlap_ep))

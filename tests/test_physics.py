@@ -309,3 +309,20 @@ def test_small_routed_experts_pay_the_narrow_gemm_penalty_by_hand():
     # + activation 2·f_e + permutation 4·k·d
     ew = 3 * 2 * (10 * 1024 + 2 * (8 * 128 + 8 * 128) + 2 * 128 + 4 * 1024) / 2e12
     assert ev.t_compute[0] == pytest.approx(512 * (mm + ew), rel=1e-4)
+
+
+def test_moe_dispatch_all_to_all_by_hand():
+    # One MoE layer, d = 1024, top-1, EP 2 inside an 8-chip scale-up domain, b = 1, s = 512.
+    # Dispatch + combine, forward + backward: 4 all-to-alls of k·s·d bf16 values, of which
+    # (e-1)/e leave the chip: 4 · 512 · 1024 · 2 B · 1/2 = 2,097,152 B per micro-batch, over
+    # 400/2 GB/s per direction × 0.7 link efficiency = 140 GB/s, half hidden under compute.
+    moe = ModelSpec(name="tiny-moe", n_layers=1, d_model=1024, n_heads=8, ffn_dim=4096, gated_mlp=False,
+                    vocab_size=1000, tied_embeddings=True, n_experts=4, n_active_experts=1, expert_ffn_dim=128)
+    training = TrainingSpec(tokens=1e9, seq_len=512, global_batch_tokens=1024)
+    ev = evaluate_candidates(moe, training, chip(), one(dp=2, ep=2), 1024, "bf16", PhysicsOptions())
+    assert ev.micro_batches[0] == 1
+    assert ev.t_ep[0] == pytest.approx(2_097_152 / 140e9 * 0.5, rel=1e-5)
+    # EP across two 1-chip domains: the same bytes ride the 50 GB/s × 0.7 scale-out link instead
+    ev2 = evaluate_candidates(moe, training, chip(scaleup_domain=fig(1)), one(dp=2, ep=2), 1024, "bf16",
+                              PhysicsOptions())
+    assert ev2.t_ep[0] == pytest.approx(2_097_152 / 35e9 * 0.5, rel=1e-5)
