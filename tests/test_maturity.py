@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from pydantic import ValidationError
 
@@ -66,3 +68,22 @@ def test_unknown_setting_is_refused_naming_the_field():
     assert exc.value.field == "maturity"
     with pytest.raises(ValidationError):
         PhysicsOptions(maturity="heroic")
+
+
+def test_cli_maturity_flag(capsys):
+    from core.cli import main
+
+    args = ["estimate", "--model", "llama-3.1-8b", "--tokens", "1e12", "--accelerator", "H100-SXM",
+            "--count", "256", "--json"]
+    days = {}
+    for m in ("frontier", "typical"):
+        assert main([*args, "--maturity", m]) == 0
+        days[m] = json.loads(capsys.readouterr().out)["wall_clock_days"]
+    assert main(args) == 0  # the default is typical
+    assert json.loads(capsys.readouterr().out)["wall_clock_days"] == days["typical"]
+    assert days["frontier"] < days["typical"]
+    with pytest.raises(SystemExit) as exc:
+        main([*args, "--maturity", "heroic"])
+    assert exc.value.code == 2
+    err = capsys.readouterr().err
+    assert "--maturity" in err and len(err.strip().splitlines()) == 1
