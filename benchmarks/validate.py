@@ -16,11 +16,12 @@ median over the range is the prediction and the min-max is reported as its sprea
 
 Three predictors are compared on the same runs:
 
-* the model: the planner's physics with the kernel efficiency of the run's software-maturity
-  class (``frontier`` / ``typical`` / ``first-port``, from its stack, see runs_inputs.json)
-  and chip family; these few constants are fitted on the runs (median over each class's runs
-  of the efficiency that reproduces it), and the headline figure is **leave-one-lab-out**:
-  every constant is refitted without the held-out lab's runs, then that lab is predicted;
+* the model: the planner's physics with the kernel efficiency of the run's chip family and
+  software-maturity class (``typical``: a 2023+ stack, runs published 2023 or later; ``legacy``:
+  before), times one benchmark factor for throughput benchmarks. These few constants are
+  medians over runs of the efficiency that reproduces each run, and the headline figure is
+  **leave-one-lab-out**: every constant is refitted without the held-out lab's runs, then that
+  lab is predicted;
 * the naive rule ``6·N·D / (peak_bf16 × 40%)``, N = active parameters of the model;
 * the plain model: the same physics with one efficiency (half of peak on the matrix work) at
   a standard layout (TP 8, the smallest PP that fits, the rest DP).
