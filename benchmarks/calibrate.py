@@ -5,10 +5,10 @@
     PYTHONPATH=. python benchmarks/calibrate.py --loo    # leave-one-lab-out errors per run
 
 The fit is ``benchmarks/validate.py``'s (see its docstring): per chip family, the ``typical``
-kernel efficiency is the median over the production runs of a 2023+ stack of the efficiency
-that reproduces each run; ``legacy`` (pre-2023 stacks) is a factor on it, the median over those
-runs; ``frontier`` is the upper quartile of the 2023+ runs over their median (a well-tuned
-stack); ``first-port`` is an estimate from the only first-port runs with a figure (ORNL's
+kernel efficiency is the median over labs (each lab's median first) of the efficiency that
+reproduces each production run of a 2023+ stack; ``legacy`` (pre-2023 stacks) is a factor on
+it, the median over those labs; ``frontier`` is the upper quartile over labs of the 2023+ runs
+over the typical value (a well-tuned stack); ``first-port`` is an estimate from the only first-port runs with a figure (ORNL's
 MI250X port, whose chip is not in the catalog, so it is compared by MFU, not predicted). The
 spread of each family is the geometric SD of predicted / reported GPU-hours under
 leave-one-lab-out cross-validation, the input of a Monte Carlo range.
@@ -97,8 +97,8 @@ def maturity_json(cal: dict, today: str) -> dict:
             fams = {x["run_id"]: x["family"] for x in res["runs"]}
             runs = [r for r in runs if fam == "other" or fams[r] == fam]
             how = {"typical": "1 by definition: the catalog's kernel efficiency is the typical value",
-                   "frontier": "upper quartile over median of the implied efficiency of the 2023+ production runs",
-                   "legacy": "median of the implied efficiency of the pre-2023 production runs over the typical value"
+                   "frontier": "upper quartile over labs of the 2023+ production runs' implied efficiency over the typical value",
+                   "legacy": "median over labs of the pre-2023 production runs' implied efficiency over the typical value"
                    }[setting]
             source = f"benchmarks/calibrate.py fit on resources/validation ({how}); runs: {', '.join(runs)}"
         entry = {"factor": round(factor, 3), "gsd": round(cal["gsd"][fam], 3),
@@ -161,8 +161,8 @@ def apply(cal: dict) -> None:
         for cid in spec["calibrate"]:
             by_id[cid]["kernel_efficiency"] = {
                 "value": value, "source": "X01: calibrated, docs/validation.md", "date": today, "estimate": True,
-                "note": (f"Calibrated for the {label} family with benchmarks/calibrate.py: the median over the "
-                         f"2023+ production runs ({', '.join(runs)}) of the efficiency that reproduces each run. "
+                "note": (f"Calibrated for the {label} family with benchmarks/calibrate.py: the median over labs "
+                         f"of the efficiency that reproduces each 2023+ production run ({', '.join(runs)}). "
                          "It is the 'typical' software-maturity setting; resources/catalog/maturity.json scales "
                          "it for a frontier, legacy or first-port stack."),
             }

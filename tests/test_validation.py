@@ -12,9 +12,9 @@ import pytest
 from benchmarks import validate
 from core.catalog import get_accelerator
 
-# Leave-one-lab-out median |error| on GPU-hours measured when this test was written: 22.5 %
+# Leave-one-lab-out median |error| on GPU-hours measured when this test was written: 19.8 %
 # (naive rule 22.0 %). The target is 15 %; this bound only catches a regression.
-MEASURED_BOUND = 0.25
+MEASURED_BOUND = 0.22
 
 
 @pytest.fixture(scope="module")
@@ -72,7 +72,7 @@ def test_p10_p90_band_uses_other_labs_spread(result):
         assert r["in_p10_p90"] == inside
     cov = result["overall"]["coverage_p10_p90"]
     assert cov == pytest.approx(sum(r["in_p10_p90"] for r in rows) / len(rows))
-    assert 0.7 <= cov <= 0.9  # measured 84 %; the calibration target is 80 % ± 10 %
+    assert 0.7 <= cov <= 0.9  # measured 82.5 %; the calibration target is 80 % ± 10 %
 
 
 def test_count_ranges_report_a_spread(result):
