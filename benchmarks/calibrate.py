@@ -46,8 +46,8 @@ FAMILIES = {
 # First-port runs: ORNL's port of Megatron-DeepSpeed to Frontier's MI250X (runs_extra.csv).
 FIRST_PORT_RUNS = ("frontier-175b-1024-mi250x", "frontier-1t-3072-mi250x")
 LABELS = {
-    "typical": "a 2023+ training stack as the median lab ran it (the default; fitted on 2023+ production runs)",
-    "frontier": "a well-tuned 2023+ stack (upper quartile of the 2023+ production runs)",
+    "typical": "a 2023+ training stack as the median lab ran it (the default; median over labs of the 2023+ production runs)",
+    "frontier": "a well-tuned 2023+ stack (upper quartile over labs of the 2023+ production runs)",
     "legacy": "a pre-2023 stack (fitted on runs published before 2023)",
     "first-port": "a first port of a stack to a new chip (estimate from ORNL's MI250X port)",
 }
