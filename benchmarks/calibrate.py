@@ -152,7 +152,9 @@ def apply(cal: dict) -> None:
         before = by_id[spec["calibrate"][0]]["kernel_efficiency"]["value"]
         for cid in spec["rescale"]:
             fig = by_id[cid]["kernel_efficiency"]
-            ratio = fig["value"] / before
+            head = fig["note"].split(" × the calibrated", 1)[0]
+            # the ratio already written (rounded values would drift a little on every --apply)
+            ratio = float(head) if head.replace(".", "", 1).isdigit() else fig["value"] / before
             basis = fig["note"].split(marker)[-1]
             fig.update(value=round(value * ratio, 3), source="X01: scaled from calibration", date=today,
                        note=f"{ratio:.3f} × the calibrated {label} figure, {marker}{basis}")
