@@ -88,6 +88,14 @@ def build_parser() -> argparse.ArgumentParser:
     est.add_argument("--seq-len", type=_positive(int), default=None)
     est.add_argument("--global-batch-tokens", type=_count("--global-batch-tokens"), default=None)
     est.add_argument("--precision", choices=("bf16", "fp8"), default="bf16")
+    from core.maturity import DEFAULT_MATURITY, MATURITY_NAMES
+
+    est.add_argument(
+        "--maturity", choices=MATURITY_NAMES, default=DEFAULT_MATURITY,
+        help="software maturity of the training stack (default %(default)s): frontier = a well-tuned 2023+ "
+        "stack; typical = a 2023+ stack as the median lab runs it; legacy = a pre-2023 stack; first-port = "
+        "a first port to a new chip. Factors and spreads per chip family in resources/catalog/maturity.json, "
+        "fitted on docs/validation.md's runs")
     est.add_argument("--site", default=None, help="site id (MY-Johor, CN-West, ...) or ISO country")
     est.add_argument("--access", choices=("own", "stockpile", "lease", "domestic"), default=None)
     est.add_argument("--hq", default=None, help="end user's headquarters, ISO country code")

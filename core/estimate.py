@@ -20,10 +20,12 @@ from core.model import ModelSpec
 from core.planner import (
     GB,
     RECOMPUTE,
+    FixedLayout,
     RecomputeMode,
     default_global_batch_tokens,
     enumerate_candidates,
     evaluate_candidates,
+    fixed_candidates,
     goodput,
 )
 from core.training import PhysicsOptions, TrainingSpec
@@ -168,11 +170,17 @@ def estimate(
     count: int,
     options: PhysicsOptions | None = None,
     keep: int = 5,
+    layout: FixedLayout | None = None,
 ) -> EstimateResult:
-    """Search the parallel plans for ``count`` × ``chip`` and return the fastest that fits."""
+    """Search the parallel plans for ``count`` × ``chip`` and return the fastest that fits.
+    With ``layout`` the TP/PP/DP/EP split (and micro-batch / interleaving if it names them) is
+    taken as given and only ZeRO and recomputation are searched: a published run is then
+    predicted at its own layout."""
     opts = options or PhysicsOptions()
     if count <= 0:
         raise InputError("count", f"must be > 0, got {count}")
+    if layout is not None and (bad := layout.problem(model, count)) is not None:
+        raise InputError(*bad)
     reasons: list[str] = []
     precision = training.precision
     if precision == "fp8" and not chip.supports_fp8:
@@ -194,7 +202,8 @@ def estimate(
         training_flops=flops_token * training.tokens,
     )
     hbm_bytes = chip.need("hbm_gb", "the memory fit") * GB * opts.usable_hbm_fraction
-    cand = enumerate_candidates(model, chip, count, hbm_bytes, max_dp=max(1, gbt // training.seq_len))
+    cand = (fixed_candidates(model, layout) if layout is not None else
+            enumerate_candidates(model, chip, count, hbm_bytes, max_dp=max(1, gbt // training.seq_len)))
     if len(cand) == 0:
         if cand.pruned_layouts:
             reasons.append(_explain_no_fit(model, chip, count, hbm_bytes, None, 0))

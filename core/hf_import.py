@@ -4,7 +4,8 @@ How the import decides (also in docs/models.md):
 
 * **Family** from ``model_type`` (else ``architectures[0]``): GPT-2, OPT, BLOOM, Falcon,
   GPT-NeoX/GPT-J and similar use a plain 2-matrix GELU/ReLU MLP of width ``4·d`` unless the
-  config gives one; Llama/Mistral/Qwen/DeepSeek/Gemma/OLMo-2/SmolLM3 and other gate_proj
+  config gives one, as do the squared-ReLU families (Nemotron, Persimmon; ``hidden_act`` relu2
+  is never gated); Llama/Mistral/Qwen/DeepSeek/Gemma/OLMo-2/SmolLM3 and other gate_proj
   families use a gated 3-matrix MLP. An unknown family is gated when ``hidden_act`` is
   silu/swish/*glu, plain when it is gelu/relu, and gated when nothing says.
 * **Keys** are read under their family names (``n_embd``/``n_embed``/``hidden_size``, ...).
@@ -42,12 +43,13 @@ MAX_LAYERS = 10_000  # ModelSpec's bound on n_layers
 PLAIN_FAMILIES = {
     "gpt2", "opt", "bloom", "falcon", "rw", "refinedweb", "refinedwebmodel", "gpt_neox",
     "gptj", "gpt_neo", "gpt_bigcode", "mpt", "codegen", "phi", "starcoder2", "xglm",
+    "nemotron", "persimmon",  # squared-ReLU MLPs: up_proj -> relu2 -> down_proj, no gate
 }  # fmt: skip
 GATED_FAMILIES = {
     "llama", "mistral", "mixtral", "qwen2", "qwen2_moe", "qwen3", "qwen3_moe", "qwen",
     "deepseek_v2", "deepseek_v3", "gemma", "gemma2", "gemma3", "gemma3_text", "olmo2",
     "olmo", "olmoe", "smollm3", "phi3", "internlm2", "yi", "baichuan", "granite",
-    "granitemoe", "cohere", "stablelm", "nemotron", "glm4", "glm4_moe",
+    "granitemoe", "cohere", "stablelm", "glm4", "glm4_moe",
 }  # fmt: skip
 TIED_BY_DEFAULT = {
     "gpt2", "opt", "bloom", "falcon", "rw", "gemma", "gemma2", "gemma3", "gemma3_text",
@@ -55,6 +57,7 @@ TIED_BY_DEFAULT = {
 }  # fmt: skip
 GATED_ACTS = ("silu", "swish", "swiglu", "geglu", "reglu")
 PLAIN_ACTS = ("gelu", "relu", "quick_gelu", "gelu_new", "gelu_fast", "gelu_pytorch_tanh")
+SQUARED_RELU_ACTS = ("relu2", "relu_squared", "squared_relu", "squared-relu")  # never gated
 
 # canonical key -> aliases in the order they are looked up (first one is named when missing)
 ALIASES = {
@@ -127,6 +130,8 @@ def _bool(cfg: dict, key: str, default: bool) -> bool:
 def _gated(cfg: dict, family: str) -> bool:
     act = cfg.get("hidden_act", cfg.get("activation_function", cfg.get("hidden_activation")))
     act = act.lower() if isinstance(act, str) else ""
+    if act in SQUARED_RELU_ACTS:
+        return False
     if family in PLAIN_FAMILIES:
         return "glu" in act  # e.g. a GLU variant declared explicitly
     if family in GATED_FAMILIES:

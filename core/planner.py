@@ -24,6 +24,7 @@ from typing import Literal
 import numpy as np
 
 from core.catalog import Accelerator
+from core.maturity import efficiency_factor
 from core.model import ModelSpec
 from core.training import PhysicsOptions, TrainingSpec
 
@@ -164,6 +165,57 @@ def enumerate_candidates(
                       gridv[:, 3], pruned_layouts=pruned, row=row, layouts=base)
 
 
+@dataclass(frozen=True)
+class FixedLayout:
+    """A parallel layout given by the user instead of searched: TP × PP × DP (× EP inside DP),
+    optionally the micro-batch and interleaving depth. Used to predict a run at its published
+    layout (throughput benchmarks); context parallelism is folded into DP by the caller. ZeRO
+    stage and recomputation are still chosen by the planner (the fastest that fits)."""
+
+    tp: int
+    pp: int
+    dp: int
+    ep: int = 1
+    micro_batch: int | None = None
+    interleave: int | None = None
+
+    @property
+    def chips(self) -> int:
+        return self.tp * self.pp * self.dp
+
+    def problem(self, model: ModelSpec, count: int) -> tuple[str, str] | None:
+        """(field, message) when the layout cannot be used for this model and fleet."""
+        for name in ("tp", "pp", "dp", "ep"):
+            if getattr(self, name) < 1:
+                return f"layout.{name}", f"must be >= 1, got {getattr(self, name)}"
+        if self.chips > count:
+            return "layout", f"TP×PP×DP = {self.chips:,} chips, more than the {count:,} given"
+        if self.pp > model.n_layers:
+            return "layout.pp", f"{self.pp} stages for {model.n_layers} layers"
+        if self.ep > 1 and (not model.is_moe or self.dp % self.ep or model.n_experts % self.ep):
+            return "layout.ep", f"EP {self.ep} must divide DP {self.dp} and the expert count"
+        if self.interleave and self.interleave > 1 and (
+                self.pp == 1 or math.ceil(model.n_layers / self.pp) < self.interleave):
+            return "layout.interleave", f"{self.interleave} virtual stages need a pipeline with as many layers"
+        return None
+
+
+def fixed_candidates(model: ModelSpec, layout: FixedLayout) -> Candidates:
+    """The plan grid (micro-batch, ZeRO, recompute, interleaving) crossed into one given layout;
+    a micro-batch or interleaving depth the layout names is used alone."""
+    piped = layout.pp > 1
+    per_stage = math.ceil(model.n_layers / layout.pp)
+    vs = ([layout.interleave] if layout.interleave else
+          [v for v in (INTERLEAVE if piped else (1,)) if v <= per_stage])
+    bs = [layout.micro_batch] if layout.micro_batch else list(MICRO_BATCHES)
+    grid = np.array([(v, b, z, r) for v in vs for b in bs for z in (range(2) if piped else range(4))
+                     for r in range(3)], dtype=np.int64)
+    n = len(grid)
+    full = np.repeat(np.array([[layout.tp, layout.pp, layout.dp, layout.ep]], dtype=np.int64), n, axis=0)
+    return Candidates(full[:, 0], full[:, 1], full[:, 2], full[:, 3], grid[:, 0], grid[:, 1], grid[:, 2],
+                      grid[:, 3], row=np.zeros(n, dtype=np.int64), layouts=full[:1].copy())
+
+
 @dataclass
 class Evaluated:
     """Per-candidate arrays: memory parts (bytes), time parts (s), and validity."""
@@ -300,7 +352,8 @@ def evaluate_candidates(
 
     # ---- time ---------------------------------------------------------------------------------
     peak = chip.peak_tflops("bf16") * 1e12
-    eff = opts.kernel_efficiency or chip.v("kernel_efficiency") or 0.5
+    eff = opts.kernel_efficiency or min(
+        0.98, (chip.v("kernel_efficiency") or 0.5) * efficiency_factor(opts.maturity, chip.id))
     if precision == "fp8":
         ratio = chip.need("fp8_tflops", "FP8 training") / chip.peak_tflops("bf16")
         peak *= min(ratio, opts.fp8_speedup_cap)
@@ -311,6 +364,9 @@ def evaluate_candidates(
     #   g_m = M/(M+R). Dense layers see M = b·s tokens per micro-batch; each routed expert sees
     #   M = b·s·k·e/E (its share of the tokens of the e expert-parallel ranks it serves): this
     #   is what makes expert parallelism pay for its all-to-all.
+    # Routed experts are GEMMs of width f_e (sharded f_e/t under tensor parallelism): the same
+    # tile/wave quantisation applies with x_e = min(d, f_e)/t, which is what makes dozens of small
+    # experts (f_e of 512-2048) slower per FLOP than one wide MLP (issue 10; docs/physics.md).
     hbm_bw = (chip.v("hbm_tbs") or 1.0) * 1e12
     weight_bytes = 1.0 if precision == "fp8" else 2.0
     ridge = peak * weight_bytes / (2.0 * hbm_bw)  # tokens at which 2·M FLOPs/weight meet the roofline
@@ -329,7 +385,9 @@ def evaluate_candidates(
     if model.is_moe:
         # 1/g_m for experts: 1 + R / (b·s·k·e/E)
         L_inv_e = ridge * model.n_experts / (s * model.n_active_experts * L_ep)
-        inv_gm_exp = 1.0 + L_inv_e[row] / b
+        L_xe = min(d, float(model.expert_ffn_dim or d)) / L_tp
+        L_width_e = L_gw / (L_xe / (L_xe + 128.0))  # expert g_w relative to the layer's d/t one
+        inv_gm_exp = (1.0 + L_inv_e[row] / b) * L_width_e[row]
     else:
         inv_gm_exp = inv_gm_dense
     matmul_token = ((dense_f * re_layers + emb_f) * inv_gm_dense + exp_f * re_layers * inv_gm_exp
@@ -375,9 +433,10 @@ def evaluate_candidates(
 
     if model.is_moe:
         # all-to-all dispatch + combine, fwd + bwd, of k copies of each token's d-vector; the
-        # share of peers outside the scale-up domain rides the scale-out network.
+        # share of remote peers outside the scale-up domain rides the scale-out network.
         L_moe_layers = np.ceil(model.n_moe_layers / L_pp)
-        L_inter = np.clip(1.0 - domain / (L_tp * L_ep), 0.0, 1.0)
+        # of the e-1 peers a rank sends to, those outside its domain (domain/t EP ranks share one)
+        L_inter = np.clip((L_ep - domain / L_tp) / np.maximum(L_ep - 1.0, 1.0), 0.0, 1.0)
         L_per_byte = (1.0 - L_inter) / up_bw + L_inter / out_bw
         L_a2a = (4.0 * L_moe_layers * (s / L_tp) * model.n_active_experts * d * 2.0 * (L_ep - 1) / L_ep
                  * L_per_byte * (1.0 - opts.comm_overlap_ep))

@@ -210,6 +210,12 @@ def _option(scenario: Scenario, chips: list[Accelerator], verdicts: list[Any], i
     if scenario.physics.kernel_efficiency:
         opt.reasons.append(f"kernel efficiency {scenario.physics.kernel_efficiency:.0%} (scenario input; "
                            f"catalog {chip.v('kernel_efficiency') or 0:.0%})")
+    elif scenario.physics.maturity != "typical":
+        from core.maturity import efficiency_factor
+
+        opt.reasons.append(f"software maturity {scenario.physics.maturity}: kernel efficiency × "
+                           f"{efficiency_factor(scenario.physics.maturity, chip.id):.2f} of the catalog's "
+                           "typical value (resources/catalog/maturity.json)")
     est = estimate(scenario.model, scenario.training, chip, usable_count, scenario.physics)
     opt.estimate = est
     opt.reasons.extend(est.reasons)
@@ -347,13 +353,14 @@ def result_dict(scenario: Scenario, result: ScenarioResult, samples: int = DEFAU
 def estimate_cli(args, model, chip, training, scenario_mode: bool) -> dict:
     """What ``chokepoint estimate`` prints: the physics result, plus policy and cost when any of
     the scenario flags (--site, --access, --hq, --policy, --date, ...) is given."""
-    samples, seed = getattr(args, "samples", DEFAULT_SAMPLES), getattr(args, "seed", 0)
-    if not scenario_mode:
-        from core.training import PhysicsOptions
+    from core.training import PhysicsOptions
 
-        est = estimate(model, training, chip, args.count)
+    samples, seed = getattr(args, "samples", DEFAULT_SAMPLES), getattr(args, "seed", 0)
+    physics = PhysicsOptions(maturity=getattr(args, "maturity", None) or "typical")
+    if not scenario_mode:
+        est = estimate(model, training, chip, args.count, physics)
         out = est.cli_dict()
-        band = estimate_uncertainty(est, PhysicsOptions(), samples=samples, seed=seed)
+        band = estimate_uncertainty(est, physics, samples=samples, seed=seed)
         out["uncertainty"] = None if band is None else band.model_dump(mode="json")
         return out
     import datetime as dt
@@ -378,7 +385,7 @@ def estimate_cli(args, model, chip, training, scenario_mode: bool) -> dict:
                 access=args.access or "own", acquired=day(args.acquired, "--acquired"),
                 price_per_hour_usd=args.price_per_hour)
     scenario = Scenario(name="estimate", date=day(args.date, "--date") or dt.date.today(), hq=hq,
-                        model=model, training=training, fleet=[pool],
+                        model=model, training=training, fleet=[pool], physics=physics,
                         policy=PolicySettings(regime=args.policy or "in-force"))
     result = evaluate_scenario(scenario)
     out = result_dict(scenario, result, samples=samples, seed=seed)

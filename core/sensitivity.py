@@ -112,7 +112,7 @@ def tornado(scenario: Any, project: Any = None) -> Tornado:
         chip = get_accelerator(best.accelerator)
         eff = scenario.physics.kernel_efficiency or chip.v("kernel_efficiency")
         if eff:
-            sigma, source = efficiency_sigma(None, getattr(scenario.physics, "maturity", None))
+            sigma, source = efficiency_sigma(chip.id, getattr(scenario.physics, "maturity", None))
             f = math.exp(Z90 * sigma)
             lo_eff, hi_eff = eff / f, min(1.0, eff * f)
             bar("software efficiency", f"×{1 / f:.2f}", f"×{hi_eff / eff:.2f}",

@@ -143,7 +143,6 @@ def solve_scenario(scenario: Any, project: Any = None, deadline_days: float | No
                            "verdict": result.verdict, "options": []}
     if deadline is None:
         out["reason"] = "the scenario has no deadline: set constraints.deadline_days or --deadline"
-    sigma, _ = efficiency_sigma(None, getattr(scenario.physics, "maturity", None))
     meeting: list[dict[str, Any]] = []
     for i, option in enumerate(result.options):
         row: dict[str, Any] = {"option": option.label, "accelerator": option.accelerator,
@@ -152,6 +151,7 @@ def solve_scenario(scenario: Any, project: Any = None, deadline_days: float | No
                                "cost_usd": option.cost_usd}
         if deadline is not None and option.policy_status != "blocked":
             chip = get_accelerator(option.accelerator)
+            sigma, _ = efficiency_sigma(chip.id, getattr(scenario.physics, "maturity", None))
             answer = min_count_for_deadline(scenario.model, scenario.training, chip, deadline,
                                             scenario.physics, confidence, sigma, max_count)
             row["min_count"] = answer.min_count

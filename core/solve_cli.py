@@ -37,6 +37,8 @@ def add_parser(sub: Any, positive: Any, count: Any) -> None:
                    help="meet the deadline at the median estimate or at its P90")
     s.add_argument("--max-count", type=positive(int, 10_000_000), default=None,
                    help="largest fleet searched (default 1,000,000)")
+    s.add_argument("--maturity", default=None,
+                   help="software maturity of the stack (see chokepoint estimate --help)")
     s.add_argument("--json", action="store_true", help="print one JSON object")
 
 
@@ -111,8 +113,14 @@ def _solve_bare(args: Any, max_count: int) -> dict[str, Any]:
                                 if args.global_batch_tokens else None)
     except ValueError as exc:  # pydantic's ValidationError is a ValueError
         raise InputError("--global-batch-tokens", str(exc).splitlines()[-1]) from None
-    physics = PhysicsOptions()
-    sigma, _ = efficiency_sigma(None, None)
+    try:
+        physics = PhysicsOptions(maturity=args.maturity or "typical")
+    except ValueError:
+        from core.maturity import MATURITY_NAMES
+
+        raise InputError("--maturity", f"unknown setting {args.maturity!r}; one of "
+                         + ", ".join(MATURITY_NAMES)) from None
+    sigma, _ = efficiency_sigma(chip.id, physics.maturity)
     answer = min_count_for_deadline(model, training, chip, deadline, physics, args.confidence,
                                     sigma, max_count)
     out: dict[str, Any] = answer.model_dump(mode="json")

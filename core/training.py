@@ -6,6 +6,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from core.maturity import DEFAULT_MATURITY, Maturity
+
 Precision = Literal["bf16", "fp8"]
 
 
@@ -64,6 +66,12 @@ class PhysicsOptions(BaseModel):
     kernel_efficiency: float | None = Field(
         default=None, ge=0.01, le=1,
         description="overrides the catalog's kernel efficiency (software maturity of the stack)")
+    maturity: Maturity = Field(
+        default=DEFAULT_MATURITY,
+        description="software maturity of the training stack: frontier, typical (a 2023+ stack, the "
+        "default), legacy (pre-2023) or first-port; scales the catalog's kernel efficiency by the factor "
+        "fitted on the validation runs (resources/catalog/maturity.json). Ignored when kernel_efficiency "
+        "is set.")
     fp8_speedup_cap: float = Field(
         default=1.5, ge=1, le=4, description="end-to-end gain of FP8 over BF16 is capped here (DeepSeek-V3, "
         "NVIDIA Transformer Engine reports ~1.3-1.5x in practice, not the 2x peak ratio)"

@@ -22,16 +22,13 @@ such in the result, so a reader knows what the band does not cover.
 
 from __future__ import annotations
 
-import json
 import math
-from functools import lru_cache
 from typing import Any
 
 import numpy as np
 from pydantic import BaseModel, Field
 
 from core.planner import goodput
-from core.resources import resource
 
 DEFAULT_SAMPLES = 2000
 # Fallback when resources/catalog/maturity.json has no fitted spread for a chip family: the
@@ -69,22 +66,21 @@ def _band(x: np.ndarray) -> Band:
     return Band(p10=float(p10), p50=float(p50), p90=float(p90))
 
 
-@lru_cache(maxsize=1)
-def _maturity_table() -> dict[str, Any]:
-    path = resource("catalog") / "maturity.json"
+def efficiency_sigma(chip_id: str | None, maturity: str | None = None) -> tuple[float, str]:
+    """(σ of ln F, its source) for a chip and software-maturity setting: the log of the geometric
+    SD of predicted/reported GPU-hours under leave-one-lab-out cross-validation
+    (``resources/catalog/maturity.json``, core.maturity)."""
+    from core.errors import InputError
+    from core.maturity import DEFAULT_MATURITY, family_of, spread_gsd
+
+    name = maturity or DEFAULT_MATURITY
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-
-
-def efficiency_sigma(family: str | None, maturity: str | None = None) -> tuple[float, str]:
-    """(σ of ln F, its source) for a chip family and software maturity setting."""
-    table = _maturity_table()
-    for entry in table.get("spreads", []):
-        if entry.get("family") in (family, "*") and entry.get("maturity") in (maturity, None, "*"):
-            return float(entry["sigma"]), str(entry.get("source", "resources/catalog/maturity.json"))
-    return FALLBACK_SIGMA, FALLBACK_SIGMA_SOURCE
+        gsd = spread_gsd(name, chip_id or "")
+    except (InputError, OSError, KeyError, ValueError):
+        return FALLBACK_SIGMA, FALLBACK_SIGMA_SOURCE
+    family = family_of(chip_id or "")
+    return math.log(gsd), (f"cross-validated spread ×{gsd:.2f} (geometric SD) for {family} chips, "
+                           f"'{name}' stack, resources/catalog/maturity.json")
 
 
 def simulate(
@@ -167,13 +163,13 @@ def simulate(
         p_licence=approval, inputs=inputs, fixed=fixed)
 
 
-def estimate_uncertainty(est: Any, physics: Any, samples: int = DEFAULT_SAMPLES, seed: int = 0,
-                         family: str | None = None) -> Uncertainty | None:
+def estimate_uncertainty(est: Any, physics: Any, samples: int = DEFAULT_SAMPLES,
+                         seed: int = 0) -> Uncertainty | None:
     """Bands for a bare ``core.estimate.EstimateResult`` (no cost, no policy); None when it has
     no plan."""
     if est.plan is None or est.step_time is None or est.steps is None:
         return None
-    sigma, source = efficiency_sigma(family, getattr(physics, "maturity", None))
+    sigma, source = efficiency_sigma(est.accelerator, getattr(physics, "maturity", None))
     return simulate(step_s=est.step_time.total, steps=est.steps, chips_used=est.plan.chips_used,
                     physics=physics, sigma=sigma, sigma_source=source, samples=samples, seed=seed)
 
@@ -204,7 +200,7 @@ def option_uncertainty(scenario: Any, result: Any, index: int | None = None,
         likelihoods = [result.policy[i].get("approval_likelihood") for i in option.pools
                        if result.policy[i].get("status") == "needs_license"]
         approval = math.prod(float(p) for p in likelihoods if p is not None)
-    sigma, source = efficiency_sigma(None, getattr(scenario.physics, "maturity", None))
+    sigma, source = efficiency_sigma(option.accelerator, getattr(scenario.physics, "maturity", None))
     limits = scenario.constraints
     return simulate(
         step_s=est.step_time.total, steps=est.steps, chips_used=est.plan.chips_used,

@@ -26,6 +26,8 @@ KNOWN = {
     "bloom-560m": (559.2e6, 559.2e6),  # HF parameter count of bigscience/bloom-560m
     "falcon-7b": (6.92e9, 6.92e9),  # HF parameter count of tiiuae/falcon-7b
     "pythia-12b": (11_846_072_320, 11_846_072_320),  # Pythia paper Table 1
+    # Nemotron-4 15B report (arXiv:2402.16819): 12.5B non-embedding + 3.2B embedding parameters
+    "nemotron-4-15b": (15.7e9, 15.7e9),
 }
 
 
@@ -181,3 +183,21 @@ def test_name_defaults():
     assert spec_from_hf_config(fixture("gpt2")).name == "imported"
     assert spec_from_hf_config(fixture("gpt2"), name="g").name == "g"
     assert load_hf_config(FIXTURES / "gpt2.json").name == "hf"
+
+
+@pytest.mark.parametrize(("name", "gated"), [("llama-3.1-8b", True), ("qwen3-32b", True), ("nemotron-4-15b", False),
+                                             ("pythia-12b", False), ("falcon-7b", False)])
+def test_gated_and_plain_families_within_one_percent(name, gated):
+    spec = load_hf_config(FIXTURES / f"{name}.json")
+    assert spec.gated_mlp is gated
+    assert spec.total_params() == pytest.approx(KNOWN[name][0], rel=0.01)
+
+
+def test_squared_relu_is_never_gated_whatever_the_family():
+    cfg = fixture("nemotron-4-15b")
+    # an unknown family name with the squared-ReLU activation: still a plain MLP
+    spec = spec_from_hf_config({**cfg, "model_type": "some_new_family", "architectures": ["X"]})
+    assert spec.gated_mlp is False
+    # as a gated MLP the count would be ~31 % too high (the bug this guards against)
+    gated = spec.model_copy(update={"gated_mlp": True})
+    assert gated.total_params() > 1.3 * KNOWN["nemotron-4-15b"][0]

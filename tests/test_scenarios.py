@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from core.catalog import get_accelerator
 from core.cli import main
 from core.presets import get_preset
 from core.project import load_project
@@ -176,6 +177,10 @@ def test_pool_network_and_kernel_efficiency_are_scenario_inputs():
         Pool(accelerator="H100-SXM", count=1024, site="US", access="lease", network_gbs=3.125)]})).best
     assert thin.wall_clock_days > ref.wall_clock_days
     assert any("3.125 GB/s per chip (scenario input" in r for r in thin.reasons)
-    slow = evaluate_scenario(base.model_copy(update={"physics": PhysicsOptions(kernel_efficiency=0.35)})).best
-    assert slow.wall_clock_days > ref.wall_clock_days * 1.5  # half the catalog's 0.707
-    assert any("kernel efficiency 35% (scenario input" in r for r in slow.reasons)
+    half = round(get_accelerator("H100-SXM").v("kernel_efficiency") / 2, 2)
+    slow = evaluate_scenario(base.model_copy(update={"physics": PhysicsOptions(kernel_efficiency=half)})).best
+    assert slow.wall_clock_days > ref.wall_clock_days * 1.5  # half the catalog's typical value
+    assert any(f"kernel efficiency {half:.0%} (scenario input" in r for r in slow.reasons)
+    old = evaluate_scenario(base.model_copy(update={"physics": PhysicsOptions(maturity="legacy")})).best
+    assert old.wall_clock_days > ref.wall_clock_days
+    assert any("software maturity legacy" in r for r in old.reasons)

@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import csv
 import json
+import math
+import statistics
 
 import pytest
 
 from benchmarks import validate
 from core.catalog import get_accelerator
 
-# The target: median absolute error on GPU-hours <= 15% (no per-run tuning; kernel
-# efficiency calibrated per chip family). Measured: 12.6% (naive baseline 34.4%).
-MEASURED_BOUND = 0.15
+# Leave-one-lab-out median |error| on GPU-hours measured when this test was written: 19.8 %
+# (naive rule 22.0 %). The target is 15 %; this bound only catches a regression.
+MEASURED_BOUND = 0.22
 
 
 @pytest.fixture(scope="module")
@@ -20,77 +22,94 @@ def result() -> dict:
     return validate.run_validation()
 
 
-def _csv_rows() -> list[dict[str, str]]:
-    with validate.RUNS_CSV.open(newline="", encoding="utf-8") as fh:
-        return list(csv.DictReader(fh))
+def _ids(path) -> list[str]:
+    with path.open(newline="", encoding="utf-8") as fh:
+        return [r["run_id"] for r in csv.DictReader(fh)]
 
 
-def test_every_run_predicted_or_listed_with_reason(result):
-    ids = [r["run_id"] for r in _csv_rows()]
+def test_every_run_of_both_tables_predicted_or_listed_with_reason(result):
+    ids = _ids(validate.RUNS_CSV) + _ids(validate.EXTRA_CSV)
+    assert len(ids) == len(set(ids)) == 86
     predicted = {r["run_id"] for r in result["runs"]}
     skipped = {n["run_id"]: n["reason"] for n in result["not_predicted"]}
     assert not predicted & set(skipped)
     assert predicted | set(skipped) == set(ids)
     assert all(len(reason.strip()) > 20 for reason in skipped.values())
+    assert len(result["runs_in_median"]) >= 40
 
 
-def test_inputs_cover_csv_and_carry_sources():
+def test_inputs_carry_sources():
     inputs = json.loads(validate.INPUTS_JSON.read_text(encoding="utf-8"))["runs"]
-    assert set(inputs) == {r["run_id"] for r in _csv_rows()}
+    assert set(inputs) == set(_ids(validate.RUNS_CSV) + _ids(validate.EXTRA_CSV))
     for rid, spec in inputs.items():
         if not spec["predict"]:
             assert spec["skip_reason"], rid
             continue
         for key in ("model", "tokens", "accelerator", "num_chips", "seq_len", "global_batch_tokens",
-                    "precision", "gpu_hours_reported", "mfu_reported"):
+                    "precision", "maturity"):
             assert spec[key]["source"], (rid, key)
+        rep = spec.get("reported") or spec["gpu_hours_reported"]
+        assert rep["source"], rid
+        if spec["num_chips"]["value"] is None:  # predicted over a stated range of counts
+            assert len(spec["num_chips"]["range"]) >= 2, rid
 
 
-def test_median_error_within_measured_bound(result):
-    assert result["median_abs_error"] is not None
-    assert result["median_abs_error"] <= MEASURED_BOUND
-    assert validate.TARGET == 0.15
+def test_leave_one_lab_out_refits_without_the_lab(result):
+    # the held-out lab's runs never feed its own constants
+    for lab, params in result["cv_fits"].items():
+        own = {r["run_id"] for r in result["runs"] if r["lab"] == lab}
+        for cls_runs in params["runs"].values():
+            assert not own & set(cls_runs), lab
+    errs = [abs(r["error_cv"]) for r in result["runs"] if r["in_median"]]
+    assert result["overall"]["median_abs_error_cv"] == pytest.approx(statistics.median(errs))
+    assert result["overall"]["median_abs_error_cv"] <= MEASURED_BOUND
 
 
-def test_baseline_is_six_n_d_over_forty_percent_of_peak(result):
-    rows = {r["run_id"]: r for r in _csv_rows()}
-    inputs = json.loads(validate.INPUTS_JSON.read_text(encoding="utf-8"))["runs"]
-    for run in result["runs"]:
-        row = rows[run["run_id"]]
-        n = float(row["active_params"] if row["dense_or_moe"].lower().startswith("moe") else row["total_params"])
-        d = inputs[run["run_id"]]["tokens"]["value"]
-        peak = get_accelerator(run["accelerator"]).v("bf16_tflops") * 1e12
-        expected = 6 * n * d / (peak * 0.40) / 3600
-        assert run["baseline_gpu_hours"] == pytest.approx(expected, rel=1e-12)
-        if run["reported_gpu_hours"]:
-            assert run["baseline_error"] == pytest.approx(
-                (expected - run["reported_gpu_hours"]) / run["reported_gpu_hours"])
-    counted = [r for r in result["runs"] if r["in_median"]]
-    errs = sorted(abs(r["baseline_error"]) for r in counted)
-    mid = len(errs) // 2
-    median = errs[mid] if len(errs) % 2 else (errs[mid - 1] + errs[mid]) / 2
-    assert result["baseline_median_abs_error"] == pytest.approx(median)
+def test_p10_p90_band_uses_other_labs_spread(result):
+    rows = [r for r in result["runs"] if r["in_median"]]
+    for r in rows:
+        inside = abs(math.log(r["ratio_cv"])) <= validate.Z90 * math.log(r["band_gsd"])
+        assert r["in_p10_p90"] == inside
+    cov = result["overall"]["coverage_p10_p90"]
+    assert cov == pytest.approx(sum(r["in_p10_p90"] for r in rows) / len(rows))
+    assert 0.7 <= cov <= 0.9  # measured 82.5 %; the calibration target is 80 % ± 10 %
 
 
-def test_deepseek_uses_active_params_for_baseline(result):
+def test_count_ranges_report_a_spread(result):
+    ranged = [r for r in result["runs"] if isinstance(r["chips"], list)]
+    assert len(ranged) >= 10
+    for r in ranged:
+        lo, hi = r["spread_cv"]
+        assert lo <= r["error_cv"] + 1e-9 and r["error_cv"] <= hi + 1e-9, r["run_id"]
+
+
+def test_naive_rule_is_six_n_d_over_forty_percent_of_peak(result):
     run = next(r for r in result["runs"] if r["run_id"] == "deepseek-v3")
-    expected = 6 * 37e9 * 14.8e12 / (989e12 * 0.4) / 3600
-    assert run["baseline_gpu_hours"] == pytest.approx(expected)
+    runs, _ = validate.load_runs()
+    model = next(x for x in runs if x.run_id == "deepseek-v3").model
+    expected = 6 * model.active_params() * 14.8e12 / (989e12 * 0.4) / 3600
+    assert run["baseline_error"] == pytest.approx(expected / run["reported"] - 1)
 
 
-def test_every_outlier_is_explained(result):
-    for o in result["outliers"]:
-        assert o["explanation"] != "NO EXPLANATION RECORDED", o["run_id"]
+def test_throughput_runs_compare_rates():
+    runs, _ = validate.load_runs()
+    run = next(x for x in runs if x.run_id == "dgxc-llama3.1-70b-bf16-512")
+    res = validate.predict(run, 512, 0.5)
+    assert (res.plan.tp, res.plan.pp, res.plan.dp, res.plan.interleave) == (4, 4, 32, 5)  # published
+    rate = res.tokens_per_s / res.plan.chips_used
+    assert validate.ratio_of(run, res) == pytest.approx(1100.3 / rate)
+    assert get_accelerator(run.chip.id).id == "H100-SXM"
 
 
-def test_markdown_lists_every_run(result):
+def test_markdown_leads_with_cross_validation_and_lists_every_run(result):
     text = validate.render_markdown(result)
-    for row in _csv_rows():
-        assert f"**{row['run_id']}**" in text or f"| {row['run_id']} |" in text
-    assert "Median absolute error" in text
+    head = text.split("## The efficiency model")[0]
+    assert "leave-one-lab-out" in head and "Naive" in head and "Plain" in head
+    for rid in _ids(validate.RUNS_CSV) + _ids(validate.EXTRA_CSV):
+        assert f"**{rid}**" in text or f"| {rid} |" in text
 
 
 def test_cli_json_exits_zero(capsys):
     assert validate.main(["--json", "--no-write"]) == 0
     out = json.loads(capsys.readouterr().out)
-    assert {"runs", "median_abs_error", "baseline_median_abs_error"} <= set(out)
+    assert {"runs", "overall", "by_family", "by_arch", "median_abs_error"} <= set(out)

@@ -235,15 +235,16 @@ def test_copy_regime_and_edit_a_rule_changes_the_verdict_and_undoes(qtbot, windo
 def test_kernel_efficiency_and_pool_network_fields(qtbot, window):
     w = window
     before = days(w)
-    type_into(qtbot, w.model_editor.field_at(("physics", "kernel_efficiency")), "0.3")
+    # well under half the catalog's typical figure (0.49 on H100 since the maturity fit)
+    type_into(qtbot, w.model_editor.field_at(("physics", "kernel_efficiency")), "0.2")
     wait_idle(qtbot, w)
-    assert w.scenario.physics.kernel_efficiency == 0.3
+    assert w.scenario.physics.kernel_efficiency == 0.2
     assert days(w) > before * 1.5
     field = w.fleet_editor.field_at(("fleet", 0, "network_gbs"))
     assert field is not None
     type_into(qtbot, w.model_editor.field_at(("physics", "kernel_efficiency")), "2")
     wait_idle(qtbot, w)
-    assert w.scenario.physics.kernel_efficiency == 0.3  # refused: must be <= 1; last value kept
+    assert w.scenario.physics.kernel_efficiency == 0.2  # refused: must be <= 1; last value kept
 
 
 def test_every_scenario_gets_its_verdict_without_being_opened(qtbot, window):

@@ -1,0 +1,54 @@
+"""A layout given by the caller (published runs are predicted at their own layout)."""
+
+from __future__ import annotations
+
+import pytest
+
+from core.catalog import get_accelerator
+from core.errors import InputError
+from core.estimate import estimate
+from core.planner import FixedLayout
+from core.presets import preset_spec
+from core.training import TrainingSpec
+
+H100 = get_accelerator("H100-SXM")
+TRAIN = TrainingSpec(tokens=1e12, seq_len=4096, global_batch_tokens=4096 * 512)
+
+
+def test_forcing_the_searched_best_layout_gives_the_same_result():
+    model = preset_spec("llama-3.1-70b")
+    free = estimate(model, TRAIN, H100, 512)
+    p = free.plan
+    forced = estimate(model, TRAIN, H100, 512, layout=FixedLayout(p.tp, p.pp, p.dp, p.ep))
+    assert (forced.plan.tp, forced.plan.pp, forced.plan.dp) == (p.tp, p.pp, p.dp)
+    assert forced.step_time.total == pytest.approx(free.step_time.total, rel=1e-6)
+
+
+def test_forced_layout_is_used_even_off_the_search_grid_and_is_not_faster():
+    model = preset_spec("llama-3.1-70b")
+    free = estimate(model, TRAIN, H100, 576)
+    # PP 9 is not a power of two: the search never tries it
+    forced = estimate(model, TRAIN, H100, 576, layout=FixedLayout(tp=8, pp=9, dp=8, micro_batch=1))
+    assert forced.verdict == "feasible"
+    assert (forced.plan.tp, forced.plan.pp, forced.plan.dp, forced.plan.micro_batch) == (8, 9, 8, 1)
+    assert forced.plan.chips_used == 576
+    assert forced.wall_clock_days >= free.wall_clock_days * (1 - 1e-6)
+
+
+def test_interleave_and_expert_parallel_are_honoured():
+    model = preset_spec("mixtral-8x7b")
+    res = estimate(model, TRAIN, H100, 64, layout=FixedLayout(tp=1, pp=4, dp=16, ep=8, micro_batch=1,
+                                                              interleave=8))
+    assert (res.plan.pp, res.plan.ep, res.plan.interleave, res.plan.micro_batch) == (4, 8, 8, 1)
+
+
+@pytest.mark.parametrize(("layout", "field"), [
+    (FixedLayout(tp=8, pp=8, dp=16), "layout"),            # 1,024 chips > 512
+    (FixedLayout(tp=0, pp=1, dp=8), "layout.tp"),
+    (FixedLayout(tp=1, pp=1, dp=8, ep=4), "layout.ep"),    # dense model
+    (FixedLayout(tp=1, pp=1, dp=8, interleave=2), "layout.interleave"),
+])
+def test_bad_layout_names_the_field(layout, field):
+    with pytest.raises(InputError) as exc:
+        estimate(preset_spec("llama-3.1-70b"), TRAIN, H100, 512, layout=layout)
+    assert exc.value.field == field
