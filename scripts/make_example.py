@@ -88,13 +88,27 @@ def build() -> Project:
                   "~$28k per chip as reported by one low-reliability secondary source (kocka.news, 2025) "
                   "- an assumption. No sourced TDP: energy is left out of this route's cost.",
         ),
+        scenario(
+            "6 Every route, then Malaysia/Thailand close", dt.date(2026, 6, 1),
+            [Pool(name="Johor lease", accelerator="H100-SXM", count=4096, site="MY-Johor", access="lease"),
+             Pool(name="H800 stockpile", accelerator="H800-SXM", count=2048, site="CN", access="stockpile",
+                  acquired=dt.date(2023, 6, 1), unit_price_usd=30000),
+             Pool(name="Ascend cluster", accelerator="Ascend-910C", count=4096, site="CN-West",
+                  access="domestic", acquired=dt.date(2025, 6, 1), unit_price_usd=28000)],
+            regime=closed.id, compare_regime="in-force",
+            notes="The lab holds all three routes at once: the Johor lease, the pre-ban H800 "
+                  "stockpile and a smaller Ascend cluster (4,096; illustrative). Under the rules in "
+                  "force it trains on the fastest; with the two hypotheticals enacted the lease is "
+                  "blocked and it falls back on the rest. The Policy impact chart compares the two.",
+        ),
     ]
     return Project(
         name="The Southeast Asia route",
         marking="",
         notes="How long and at what cost can a China-headquartered lab train a Qwen3-235B-class MoE "
               "(36T tokens) if the leasing route through Malaysia and Thailand closes? Five routes, "
-              "one scenario each. Deadline: 180 days (illustrative).",
+              "one scenario each, and a sixth holding all of them to show the fallback when the "
+              "lease closes. Deadline: 180 days (illustrative).",
         scenarios=scenarios,
         regimes=[closed.model_dump(mode="json")],
     )

@@ -131,7 +131,7 @@ def test_pptx_deck(exported):
             pic = sh[f"Chart {list(CHARTS)[i - 1]}"]
             assert pic.image.content_type == "image/png" and pic.image.size[0] >= 1920
     assert shapes[1 + list(CHARTS).index("memory")]["Footnote"].text_frame.text == per_scenario
-    assert "5 scenarios" in shapes[1 + list(CHARTS).index("cost")]["Footnote"].text_frame.text
+    assert f"{len(charts.scenarios)} scenarios" in shapes[1 + list(CHARTS).index("cost")]["Footnote"].text_frame.text
 
 
 def test_4k_png_is_rendered_not_scaled(tmp_path):

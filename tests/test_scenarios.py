@@ -39,9 +39,12 @@ def test_example_tells_the_story(example_results):
     verdicts = [r.verdict for r in results]
     # 1 lease in Johor mid-2025: allowed (red flag only); 2 after MY/TH licence + remote access act:
     # blocked; 3 grandfathered H800 stockpile: usable; 4 H20: needs the Aug 2025 licence;
-    # 5 domestic Ascend: usable.
-    assert verdicts == ["feasible", "infeasible", "feasible", "needs_license", "feasible"]
-    lease, closed, stock, h20, ascend = results
+    # 5 domestic Ascend: usable; 6 every route under the closed regime: falls back on the Ascend.
+    assert verdicts == ["feasible", "infeasible", "feasible", "needs_license", "feasible",
+                        "feasible"]
+    lease, closed, stock, h20, ascend, every = results
+    assert every.best.accelerator != "H100-SXM"  # the lease is blocked: a fallback route
+    assert any(o.accelerator == "H100-SXM" and o.policy_status == "blocked" for o in every.options)
     assert closed.best is None and closed.options[0].policy_status == "blocked"
     assert any("if it were allowed" in r for r in closed.reasons)
     assert stock.best.accelerator == "H800-SXM"
@@ -102,7 +105,7 @@ def test_more_expensive_lease_never_cheaper():
 def test_evaluate_cli_json(capsys):
     assert main(["evaluate", str(EXAMPLE), "--json"]) == 0
     data = json.loads(capsys.readouterr().out)
-    assert len(data["scenarios"]) == 5
+    assert len(data["scenarios"]) == 6
     first = data["scenarios"][0]
     for key in ("verdict", "reasons", "cost_usd", "cost_breakdown", "policy", "plan", "wall_clock_days"):
         assert key in first

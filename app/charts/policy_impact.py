@@ -27,15 +27,12 @@ class PolicyImpactChart(Chart):
                                    colour=self.theme.muted, justify="center"))
             return [], []
         i = a.impact
-        rows = [(f"Before ({i.before.label}): {i.before.option or 'no compliant route'}", i.before),
-                (f"After ({i.after.label}): {i.after.option or 'no compliant route'}", i.after)]
+        rows = [(f"Before: {i.before.label}", i.before), (f"After: {i.after.label}", i.after)]
+        # one above the other: two short bars each, and room for both axis titles at any width
         days = self.new_plot(body, "Days to train (wall-clock)", row=0, col=0)
-        cost = self.new_plot(body, "Cost, USD millions", row=0, col=1)
-        body.layout.setColumnStretchFactor(0, 3)
-        body.layout.setColumnStretchFactor(1, 2)
-        self.category_axis(days, [elide(name, 70) for name, _ in rows], width_chars=48)
-        cost.getAxis("left").setStyle(showValues=False, tickLength=0)
-        cost.getAxis("left").setWidth(2)
+        cost = self.new_plot(body, "Cost, USD millions", row=1, col=0)
+        for plot in (days, cost):
+            self.category_axis(plot, [elide(name, 40) for name, _ in rows], width_chars=30)
         for p in (days, cost):
             p.showGrid(x=True, alpha=0.25)
         dmax = cmax = 0.0
@@ -57,16 +54,18 @@ class PolicyImpactChart(Chart):
                 cmax = max(cmax, route.cost_usd / 1e6)
             else:
                 self.label_at(cost, 0, y, "  not computed")
-        days.setXRange(0, max(dmax, 1e-6) * 1.75, padding=0)
-        cost.setXRange(0, max(cmax, 1e-6) * 1.7, padding=0)
+        days.setXRange(0, max(dmax, 1e-6) * 1.3, padding=0)
+        cost.setXRange(0, max(cmax, 1e-6) * 1.3, padding=0)
         for p in (days, cost):
             p.setYRange(-0.6, len(rows) - 0.4, padding=0)
-        cost.setYLink(days)
-        notes = []
+        notes = [f"Route before: {i.before.option or 'none allowed'}. "
+                 f"Route after: {i.after.option or 'none allowed'}."]
         if i.delta_days is not None:
+            dc = i.delta_cost_usd
             notes.append(f"Difference: {i.delta_days:+,.0f} days"
-                         + (f", {fmt_usd(i.delta_cost_usd)}" if i.delta_cost_usd is not None
-                            else "") + f"; feasibility {i.feasibility}.")
+                         + ("" if dc is None else
+                            f", {'+' if dc >= 0 else '−'}{fmt_usd(abs(dc))}")
+                         + f"; feasibility {i.feasibility}.")
         return [], notes
 
     def hover_text(self, _plot_index, _x, y):

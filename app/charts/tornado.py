@@ -34,12 +34,12 @@ class TornadoChart(Chart):
         tor = a.tornado
         bars = tor.bars
         n = len(bars)
+        # days above cost: each keeps the full width for its bars and its axis title
         days = self.new_plot(body, "Days to train", row=0, col=0)
-        cost = self.new_plot(body, "Cost, USD millions", row=0, col=1)
-        self.category_axis(days, [elide(f"{b.input} ({b.low_label} – {b.high_label})", 48)
-                                  for b in bars], width_chars=40)
-        cost.getAxis("left").setStyle(showValues=False, tickLength=0)
-        cost.getAxis("left").setWidth(2)
+        cost = self.new_plot(body, "Cost, USD millions", row=1, col=0)
+        labels = [elide(f"{b.input} ({b.low_label} – {b.high_label})", 48) for b in bars]
+        for plot in (days, cost):
+            self.category_axis(plot, labels, width_chars=40)
         self._bars = bars
         base_days: float = tor.base_days or 0.0
         base_cost: float = (tor.base_cost or 0.0) / 1e6
@@ -70,7 +70,6 @@ class TornadoChart(Chart):
                 t.foreground, max(1.5, t.line_width * 0.6), Qt.PenStyle.DashLine)))
             plot.setYRange(-0.6, n - 0.4, padding=0)
             plot.showGrid(x=True, alpha=0.25)
-        cost.setYLink(days)
         legend = [(self.swatch("box", LOW), "input at its low end"),
                   (self.swatch("box", HIGH), "input at its high end"),
                   (self.swatch("rule", t.foreground, style=Qt.PenStyle.DashLine), "base case")]

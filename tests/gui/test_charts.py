@@ -16,9 +16,11 @@ def charted(window, qtbot):
 
 def test_chart_tabs_fill_from_the_worker(charted):
     panel = charted.results.charts
-    assert panel.tabs.count() == 6
-    assert [panel.tabs.tabText(i) for i in range(6)] == [
-        "Time vs count", "Cost", "Comparison", "Memory", "Step time", "Policy timeline"]
+    assert panel.tabs.count() == 9
+    assert [panel.tabs.tabText(i) for i in range(9)] == [
+        "Time vs count", "Cost", "Comparison", "Memory", "Step time", "Policy timeline",
+        "Policy impact", "Sensitivity", "Cost vs time"]
+    assert panel.charts.answers is not None and panel.charts.answers.tornado.bars
     assert panel.charts.scenario.name == charted.scenario.name
     assert len(panel.charts.comparison) == len(charted.project.scenarios)
     assert panel.export_button.isEnabled()
@@ -78,7 +80,7 @@ def test_marking_is_undoable_and_reaches_the_deck(charted, qtbot, tmp_path):
     wait_idle(qtbot, w)
     deck = w.export_deck(str(tmp_path / "d.pptx"))
     slides = list(Presentation(str(deck)).slides)
-    assert len(slides) == 7
+    assert len(slides) == 10  # the summary and one slide per chart
     assert all({s.name: s for s in slide.shapes}["Marking top"].text_frame.text
                == "OFFICIAL-SENSITIVE" for slide in slides)
     w.document.undo_stack.undo()
