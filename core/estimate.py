@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from core.catalog import Accelerator
 from core.errors import InputError
+from core.memo import memoised
 from core.model import ModelSpec
 from core.planner import (
     GB,
@@ -160,6 +161,7 @@ def _recompute(mode: int, fraction: float) -> RecomputeMode:
     return RECOMPUTE[mode]
 
 
+@memoised(maxsize=1024)
 def estimate(
     model: ModelSpec,
     training: TrainingSpec,
@@ -168,7 +170,10 @@ def estimate(
     options: PhysicsOptions | None = None,
     keep: int = 5,
 ) -> EstimateResult:
-    """Search the parallel plans for ``count`` × ``chip`` and return the fastest that fits."""
+    """Search the parallel plans for ``count`` × ``chip`` and return the fastest that fits.
+
+    Memoised on all of its arguments (core/memo.py): a project asks for the same fleet many times.
+    ``estimate.uncached(...)`` runs the search regardless; ``estimate.memo.clear()`` forgets."""
     opts = options or PhysicsOptions()
     if count <= 0:
         raise InputError("count", f"must be > 0, got {count}")
