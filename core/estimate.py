@@ -20,11 +20,14 @@ from core.model import ModelSpec
 from core.planner import (
     GB,
     RECOMPUTE,
+    Evaluated,
     RecomputeMode,
+    cross_grid,
     default_global_batch_tokens,
-    enumerate_candidates,
+    enumerate_layouts,
     evaluate_candidates,
     goodput,
+    time_floor,
 )
 from core.training import PhysicsOptions, TrainingSpec
 from core.units import human, human_bytes
@@ -121,7 +124,13 @@ class EstimateResult(BaseModel):
     mtbf_hours: float | None = None
     checkpoint_interval_min: float | None = None
     wall_clock_days: float | None = None
-    gpu_hours: float | None = None
+    gpu_hours: float | None = Field(
+        default=None, description="GPU-hours of the chips the plan uses (chips_used × wall-clock); idle "
+        "chips are not counted here but in gpu_hours_idle")
+    chips_used: int | None = Field(default=None, description="chips the plan trains on")
+    chips_idle: int | None = Field(default=None, description="chips of the fleet the plan leaves idle")
+    gpu_hours_idle: float | None = Field(
+        default=None, description="GPU-hours the idle chips are held for during the run")
     it_power_mw: float | None = None
     energy_mwh: float | None = Field(default=None, description="accelerator energy at TDP (IT, no PUE)")
     candidates_evaluated: int = 0
@@ -152,6 +161,41 @@ def _explain_no_fit(model: ModelSpec, chip: Accelerator, count: int, usable: flo
                 f"{usable / GB:.0f} GB usable per chip")
     return (f"no parallel plan fits in {usable / GB:.0f} GB usable HBM per {chip.id}: "
             f"the leanest of {n_plans:,} plans needs {leanest / GB:.1f} GB per chip")
+
+
+def _search(
+    model: ModelSpec, training: TrainingSpec, chip: Accelerator, count: int, layouts: np.ndarray, pruned: int,
+    gbt: int, precision: str, opts: PhysicsOptions,
+) -> tuple[Evaluated, np.ndarray, np.ndarray]:
+    """Evaluate the plans that can be the best of ``layouts``; return them, which are valid, and
+    each one's wall-clock seconds per sequence (step time / sequences / goodput: the run's days
+    are that × the sequences to train on).
+
+    A first pass over the widest layouts of each (tp, pp) gives a plan to beat; then only the
+    layouts whose floor (``time_floor``) is no slower than it are costed in full. The
+    result is the best over every layout, whatever the fleet size."""
+
+    def run(lay: np.ndarray, n_pruned: int) -> tuple[Evaluated, np.ndarray, np.ndarray]:
+        ev = evaluate_candidates(model, training, chip, cross_grid(model, lay, n_pruned), gbt, precision, opts)
+        chips = ev.cand.tp * ev.cand.pp * ev.cand.dp
+        used, inverse = np.unique(chips, return_inverse=True)
+        gp = np.array([goodput(int(c), 0.0, 0.0, opts)[0] for c in used])[inverse]
+        rank = ev.t_step.astype(np.float64) / ev.global_seqs.astype(np.float64) / gp
+        return ev, ev.fits & ev.batch_ok, rank
+
+    # per (tp, pp): its widest data-parallel width, and its widest power of two (room for experts)
+    _, group = np.unique(layouts[:, 0] * 100_000 + layouts[:, 1], return_inverse=True)
+    dp = layouts[:, 2]
+    widest = np.zeros(len(layouts), dtype=bool)
+    for mask in (np.ones(len(layouts), dtype=bool), (dp & (dp - 1)) == 0):
+        top = np.zeros(int(group.max()) + 1, dtype=np.int64)
+        np.maximum.at(top, group[mask], dp[mask])
+        widest |= mask & (dp == top[group])
+    _, ok, rank = run(layouts[widest], 0)
+    if ok.any():
+        floor = time_floor(model, training, chip, layouts, gbt, precision, opts)
+        layouts = layouts[floor <= float(rank[ok].min()) * (1.0 + 1e-3)]  # float32 margin
+    return run(layouts, pruned)
 
 
 def _recompute(mode: int, fraction: float) -> RecomputeMode:
@@ -198,32 +242,33 @@ def estimate(
         training_flops=flops_token * training.tokens,
     )
     hbm_bytes = chip.need("hbm_gb", "the memory fit") * GB * opts.usable_hbm_fraction
-    cand = enumerate_candidates(model, chip, count, hbm_bytes, max_dp=max(1, gbt // training.seq_len))
-    if len(cand) == 0:
-        if cand.pruned_layouts:
+    max_dp = max(1, gbt // training.seq_len)
+    layouts, pruned = enumerate_layouts(model, chip, count, hbm_bytes, max_dp)
+    if len(layouts) == 0:
+        if pruned:
             reasons.append(_explain_no_fit(model, chip, count, hbm_bytes, None, 0))
         else:
             reasons.append(f"{count} × {chip.id} cannot host any parallel layout of {model.name}")
         return EstimateResult(verdict="infeasible", reasons=reasons, **base)
-    ev = evaluate_candidates(model, training, chip, cand, gbt, precision, opts)
-    ok = ev.fits & ev.batch_ok
+    ev, ok, rank = _search(model, training, chip, count, layouts, pruned, gbt, precision, opts)
     n_ok = int(ok.sum())
     if n_ok == 0:
         if not ev.fits.any():
             reasons.append(_explain_no_fit(model, chip, count, hbm_bytes, float(np.min(ev.mem_total)),
-                                           len(cand)))
+                                           len(ev.cand)))
         else:
             reasons.append(
                 f"the global batch of {gbt:,} tokens ({gbt // training.seq_len:,} sequences) is too "
                 f"small to give every data-parallel rank a sequence on {count:,} chips"
             )
         return EstimateResult(verdict="infeasible", reasons=reasons,
-                              candidates_evaluated=len(cand), **base)
+                              candidates_evaluated=len(ev.cand), **base)
 
     idx = np.flatnonzero(ok)
-    # Fastest wall-clock per token first; among ties prefer fewer chips, then less memory.
+    # Fastest wall-clock per token (goodput included) first; among ties prefer fewer chips, then
+    # less memory.
     order = idx[np.lexsort((ev.mem_total[idx], ev.cand.tp[idx] * ev.cand.pp[idx] * ev.cand.dp[idx],
-                            np.round(ev.t_step[idx] / ev.global_seqs[idx], 12)))]
+                            np.round(rank[idx], 12)))]
     best = int(order[0])
 
     def plan_at(i: int) -> Plan:
@@ -285,14 +330,19 @@ def estimate(
         total=float(ev.t_step[best]),
     )
     chips_used = plan.chips_used
-    if chips_used < count:
-        reasons.append(f"{count - chips_used:,} of {count:,} chips left idle: no plan uses them all "
-                       f"with a global batch of {plan.global_batch_tokens:,} tokens")
+    idle = count - chips_used
+    hours = wall_s / 3600.0
+    if idle:
+        reasons.append(
+            f"{idle:,} of {count:,} chips idle: the fastest plan found uses {chips_used:,} "
+            f"(TP{plan.tp}×PP{plan.pp}×DP{plan.dp}; data-parallel widths are tried at round numbers and at "
+            f"divisors of the batch's {gbt // training.seq_len:,} sequences, and a wider plan is used only "
+            f"where it is faster). GPU-hours count the {chips_used:,} chips used; the idle ones are held "
+            f"{human(idle * hours)} GPU-hours more")
     if plan.global_batch_tokens > gbt * 1.001:
         reasons.append(f"global batch rounded up from {gbt:,} to {plan.global_batch_tokens:,} tokens "
                        "(whole micro-batches on every rank)")
     tdp = chip.v("tdp_w")
-    hours = wall_s / 3600.0
     it_mw = chips_used * tdp / 1e6 if tdp else None
     if tdp is None:
         reasons.append(f"{chip.id} has no sourced TDP: energy not computed")
@@ -311,9 +361,12 @@ def estimate(
         checkpoint_interval_min=tau / 60.0,
         wall_clock_days=wall_s / 86400.0,
         gpu_hours=chips_used * hours,
+        chips_used=chips_used,
+        chips_idle=idle,
+        gpu_hours_idle=idle * hours,
         it_power_mw=it_mw,
         energy_mwh=None if it_mw is None else it_mw * hours,
-        candidates_evaluated=len(cand),
+        candidates_evaluated=len(ev.cand),
         candidates_fitting=n_ok,
         **base,
     )
