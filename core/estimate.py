@@ -171,9 +171,9 @@ def _search(
     each one's wall-clock seconds per sequence (step time / sequences / goodput: the run's days
     are that × the sequences to train on).
 
-    A first pass over the widest layouts of each (tp, pp) gives a plan to beat; then only the
-    layouts whose floor (``time_floor``) is no slower than it are costed in full. The
-    result is the best over every layout, whatever the fleet size."""
+    The layouts with the lowest floor (``time_floor``) are costed first, to find a valid plan to
+    beat; then every layout whose floor does not exceed that plan is costed in full. The result
+    is the best over every layout, whatever the fleet size."""
 
     def run(lay: np.ndarray, n_pruned: int) -> tuple[Evaluated, np.ndarray, np.ndarray]:
         ev = evaluate_candidates(model, training, chip, cross_grid(model, lay, n_pruned), gbt, precision, opts)
@@ -183,19 +183,15 @@ def _search(
         rank = ev.t_step.astype(np.float64) / ev.global_seqs.astype(np.float64) / gp
         return ev, ev.fits & ev.batch_ok, rank
 
-    # per (tp, pp): its widest data-parallel width, and its widest power of two (room for experts)
-    _, group = np.unique(layouts[:, 0] * 100_000 + layouts[:, 1], return_inverse=True)
-    dp = layouts[:, 2]
-    widest = np.zeros(len(layouts), dtype=bool)
-    for mask in (np.ones(len(layouts), dtype=bool), (dp & (dp - 1)) == 0):
-        top = np.zeros(int(group.max()) + 1, dtype=np.int64)
-        np.maximum.at(top, group[mask], dp[mask])
-        widest |= mask & (dp == top[group])
-    _, ok, rank = run(layouts[widest], 0)
-    if ok.any():
-        floor = time_floor(model, training, chip, layouts, gbt, precision, opts)
-        layouts = layouts[floor <= float(rank[ok].min()) * (1.0 + 1e-3)]  # float32 margin
-    return run(layouts, pruned)
+    floor = time_floor(model, training, chip, layouts, gbt, precision, opts)
+    order = np.argsort(floor, kind="stable")
+    start, size = 0, 32
+    while start < len(order):  # the most promising layouts first, until one has a valid plan
+        _, ok, rank = run(layouts[order[start:start + size]], 0)
+        if ok.any():
+            return run(layouts[floor <= float(rank[ok].min()) * (1.0 + 1e-3)], pruned)  # float32 margin
+        start, size = start + size, size * 4
+    return run(layouts, pruned)  # no valid plan at all: every layout, for the explanation
 
 
 def _recompute(mode: int, fraction: float) -> RecomputeMode:
