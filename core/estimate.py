@@ -332,8 +332,8 @@ def estimate(
         reasons.append(
             f"{idle:,} of {count:,} chips idle: the fastest plan found uses {chips_used:,} "
             f"(TP{plan.tp}×PP{plan.pp}×DP{plan.dp}; data-parallel widths are tried at round numbers and at "
-            f"divisors of the batch's {gbt // training.seq_len:,} sequences, and a wider plan is used only "
-            f"where it is faster). GPU-hours count the {chips_used:,} chips used; the idle ones are held "
+            f"divisors of the batch's {gbt // training.seq_len:,} sequences, and no wider plan tried was "
+            f"faster). GPU-hours count the {chips_used:,} chips used; the idle ones are held "
             f"{human(idle * hours)} GPU-hours more")
     if plan.global_batch_tokens > gbt * 1.001:
         reasons.append(f"global batch rounded up from {gbt:,} to {plan.global_batch_tokens:,} tokens "
