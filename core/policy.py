@@ -587,8 +587,13 @@ def evaluate_pool(
     date: dt.date,
     regime: PolicyRegime | str = "in-force",
     settings: PolicySettings | None = None,
+    chip_tests: dict[tuple[int, int], tuple[bool | None, str]] | None = None,
 ) -> PoolPolicy:
     """Apply a regime's rules to one pool on one date.
+
+    ``chip_tests``, if given, remembers each rule's chip condition per (condition, chip) object
+    across calls: pass one dict per (regime, chips) that stay alive and unchanged meanwhile (the
+    scenario evaluator does, for the pools of one scenario).
 
     Access semantics (rules.md section 2): ``own`` = bought and imported now (``acquired``
     defaults to ``date``); ``stockpile`` = already held, grandfathered by ``acquired`` against
@@ -623,6 +628,14 @@ def evaluate_pool(
     if acquired is None and access == "stockpile":
         reasons.append("stockpile without an acquisition date: not grandfathered under any rule")
 
+    def test_chip(cond: Cond) -> tuple[bool | None, str]:
+        if chip_tests is None:
+            return evaluate_condition(cond, chip)
+        key = (id(cond), id(chip))
+        if key not in chip_tests:
+            chip_tests[key] = evaluate_condition(cond, chip)
+        return chip_tests[key]
+
     hits: list[_Hit] = []
     grandfathered: list[str] = []
     unevaluated: list[str] = []
@@ -645,7 +658,7 @@ def evaluate_pool(
             partial = _only_partial_groups(rule.destinations)
             excluded = matches_place(country, rule.destinations_exclude) or matches_place(hq, rule.hq_exclude)
             if partial and not excluded and access in rule.access and rule.chips is not None:
-                if evaluate_condition(rule.chips, chip)[0]:
+                if test_chip(rule.chips)[0]:
                     reasons.append(
                         f"{tag}: {country} is not in the partial {'/'.join(partial)} list "
                         "(full list not retrieved): treated as not applying"
@@ -655,7 +668,7 @@ def evaluate_pool(
         if rule.chips is None:
             ok, why = True, "all chips"
         else:
-            ok, why = evaluate_condition(rule.chips, chip)
+            ok, why = test_chip(rule.chips)
         if ok is None:
             unevaluated.append(rule.id)
             reasons.append(f"{tag} could not be evaluated: {why}; treated as not applying")

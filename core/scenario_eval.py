@@ -91,11 +91,12 @@ def evaluate_scenario(scenario: Scenario, project: Any = None) -> ScenarioResult
     # computed once here rather than once per pool.
     context = key_part((regime, scenario.hq, scenario.date, scenario.policy))
     chip_keys = {id(c): key_part(c) for c in chips}
+    chip_tests: dict[tuple[int, int], tuple[bool | None, str]] = {}  # rule conditions on these chips
 
     def verdict(pool: Pool, chip: Accelerator) -> PoolPolicy:
         return _POOL_VERDICTS.get((context, chip_keys[id(chip)], key_part(pool)),
                                   lambda: evaluate_pool(pool, chip, scenario.hq, scenario.date, regime,
-                                                        scenario.policy))
+                                                        scenario.policy, chip_tests))
 
     verdicts = [verdict(pool, chip) for pool, chip in zip(scenario.fleet, chips, strict=True)]
     groups: dict[tuple[str, str], list[int]] = {}
