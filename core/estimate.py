@@ -164,34 +164,58 @@ def _explain_no_fit(model: ModelSpec, chip: Accelerator, count: int, usable: flo
 
 
 def _search(
-    model: ModelSpec, training: TrainingSpec, chip: Accelerator, count: int, layouts: np.ndarray, pruned: int,
-    gbt: int, precision: str, opts: PhysicsOptions,
+    model: ModelSpec, training: TrainingSpec, chip: Accelerator, layouts: np.ndarray, pruned: int,
+    gbt: int, precision: str, opts: PhysicsOptions, keep: int,
 ) -> tuple[Evaluated, np.ndarray, np.ndarray]:
     """Evaluate the plans that can be the best of ``layouts``; return them, which are valid, and
     each one's wall-clock seconds per sequence (step time / sequences / goodput: the run's days
     are that × the sequences to train on).
 
-    The layouts with the lowest floor (``time_floor``) are costed first, to find a valid plan to
-    beat; then every layout whose floor does not exceed that plan is costed in full. The result
-    is the best over every layout, whatever the fleet size."""
+    A few promising layouts (lowest floor, ``time_floor``) are costed first, until ``keep`` + 1 of
+    them have a valid plan; then every layout and micro-batch size whose floor does not exceed the
+    plan of the (keep + 1)-th is costed in full. The best plan and the ``keep`` next layouts are
+    therefore those of a search over every layout, whatever the fleet size."""
 
-    def run(lay: np.ndarray, n_pruned: int) -> tuple[Evaluated, np.ndarray, np.ndarray]:
-        ev = evaluate_candidates(model, training, chip, cross_grid(model, lay, n_pruned), gbt, precision, opts)
+    def run(lay: np.ndarray, n_pruned: int, micro_batches: np.ndarray | None = None,
+            ) -> tuple[Evaluated, np.ndarray, np.ndarray]:
+        ev = evaluate_candidates(model, training, chip, cross_grid(model, lay, n_pruned, micro_batches), gbt,
+                                 precision, opts)
         chips = ev.cand.tp * ev.cand.pp * ev.cand.dp
         used, inverse = np.unique(chips, return_inverse=True)
         gp = np.array([goodput(int(c), 0.0, 0.0, opts)[0] for c in used])[inverse]
         rank = ev.t_step.astype(np.float64) / ev.global_seqs.astype(np.float64) / gp
         return ev, ev.fits & ev.batch_ok, rank
 
-    floor = time_floor(model, training, chip, layouts, gbt, precision, opts)
+    floors = time_floor(model, training, chip, layouts, gbt, precision, opts)  # (layout, micro-batch)
+    floor = floors.min(axis=1)
     order = np.argsort(floor, kind="stable")
+    # the most promising layout of every (tp, pp) (the floor misses memory and data-parallel
+    # traffic, so the overall lowest can all be poor), then more by floor until one is valid
+    _, group = np.unique(layouts[:, 0] * 100_000 + layouts[:, 1], return_inverse=True)
+    first = np.zeros(len(layouts), dtype=bool)
+    first[order[np.unique(group[order], return_index=True)[1]]] = True
+    first[order[:32]] = True
+    # Bound: the best plan of the (keep + 1)-th best layout found so far; a layout whose floor is
+    # above it can be neither the best nor one of the ``keep`` alternatives shown.
+    best_of = np.full(len(layouts), np.inf)
+    tried = first
     start, size = 0, 32
-    while start < len(order):  # the most promising layouts first, until one has a valid plan
-        _, ok, rank = run(layouts[order[start:start + size]], 0)
-        if ok.any():
-            return run(layouts[floor <= float(rank[ok].min()) * (1.0 + 1e-3)], pruned)  # float32 margin
+    while tried.any():
+        ev, ok, rank = run(layouts[tried], 0)
+        assert ev.cand.row is not None
+        np.minimum.at(best_of, np.flatnonzero(tried)[ev.cand.row[ok]], rank[ok])
+        found = np.sort(best_of[np.isfinite(best_of)])
+        if len(found) > keep:
+            hopeful = floors <= float(found[keep]) * (1.0 + 1e-3)  # float32 margin
+            keep_rows = hopeful.any(axis=1)
+            if keep_rows.any():  # always, the floors being floors
+                return run(layouts[keep_rows], pruned, hopeful[keep_rows])
+            break
         start, size = start + size, size * 4
-    return run(layouts, pruned)  # no valid plan at all: every layout, for the explanation
+        tried = np.zeros(len(layouts), dtype=bool)
+        tried[order[start:start + size]] = True
+        tried &= ~first
+    return run(layouts, pruned)  # few layouts have a valid plan: cost them all (and explain none)
 
 
 def _recompute(mode: int, fraction: float) -> RecomputeMode:
@@ -246,7 +270,7 @@ def estimate(
         else:
             reasons.append(f"{count} × {chip.id} cannot host any parallel layout of {model.name}")
         return EstimateResult(verdict="infeasible", reasons=reasons, **base)
-    ev, ok, rank = _search(model, training, chip, count, layouts, pruned, gbt, precision, opts)
+    ev, ok, rank = _search(model, training, chip, layouts, pruned, gbt, precision, opts, keep)
     n_ok = int(ok.sum())
     if n_ok == 0:
         if not ev.fits.any():

@@ -154,8 +154,10 @@ def enumerate_layouts(
     return base, n_layouts - len(base)
 
 
-def cross_grid(model: ModelSpec, base: np.ndarray, pruned: int = 0) -> Candidates:
-    """Every layout of ``base`` crossed with the micro-batch / ZeRO / recompute / interleave grid."""
+def cross_grid(model: ModelSpec, base: np.ndarray, pruned: int = 0,
+               micro_batches: np.ndarray | None = None) -> Candidates:
+    """Every layout of ``base`` crossed with the micro-batch / ZeRO / recompute / interleave grid
+    (only the micro-batch sizes ``micro_batches[layout, i]`` allows for ``MICRO_BATCHES[i]``)."""
     rows_idx, grid_cols = [], []
     for piped in (False, True):
         sel = np.flatnonzero((base[:, 1] > 1) == piped)
@@ -166,6 +168,8 @@ def cross_grid(model: ModelSpec, base: np.ndarray, pruned: int = 0) -> Candidate
         g = np.tile(np.arange(len(grid)), len(sel))
         # at least one layer per virtual stage
         keep = np.ceil(model.n_layers / base[r, 1]) >= grid[g, 0]
+        if micro_batches is not None:
+            keep &= micro_batches[r, np.searchsorted(MICRO_BATCHES, grid[g, 1])]
         rows_idx.append(r[keep])
         grid_cols.append(grid[g[keep]])
     if not rows_idx:
@@ -462,19 +466,28 @@ def time_floor(
     model: ModelSpec, training: TrainingSpec, chip: Accelerator, layouts: np.ndarray, global_batch_tokens: int,
     precision: str, opts: PhysicsOptions,
 ) -> np.ndarray:
-    """Per (tp, pp, dp, ep) layout, a floor on the step time per sequence of any of its plans:
-    compute, tensor-parallel, expert all-to-all and pipeline transfers at the grid point where
-    each is least (the largest micro-batch, no recomputation, no interleaving; per sequence the
-    transfers do not depend on the micro-batch). Bubble, data-parallel and optimizer time are
-    >= 0 and goodput <= 1, so no plan of the layout is faster. Used to skip layouts that cannot
-    beat a plan already found."""
+    """Per (tp, pp, dp, ep) layout and micro-batch size (columns in ``MICRO_BATCHES`` order), a
+    floor on the step time per sequence of any of its plans: compute, tensor-parallel, expert
+    all-to-all and pipeline transfers where each is least (no recomputation, no interleaving; per
+    sequence the transfers do not depend on the number of micro-batches), and the pipeline bubble
+    at the deepest interleaving the layers allow. Data-parallel and optimizer time are >= 0 and
+    goodput <= 1, so no such plan is faster. Used to skip what cannot beat a plan already found."""
     n = len(layouts)
-    ones = np.ones(n, dtype=np.int64)
-    probe = Candidates(layouts[:, 0], layouts[:, 1], layouts[:, 2], layouts[:, 3], ones,
-                       ones * max(MICRO_BATCHES), ones * 0, ones * 0, row=np.arange(n), layouts=layouts)
+    pp = layouts[:, 1].astype(np.float64)
+    per_stage = np.ceil(model.n_layers / pp)
+    v_max = np.ones(n)
+    for v in INTERLEAVE:
+        v_max = np.where((pp > 1) & (per_stage >= v), float(v), v_max)
+    k = len(MICRO_BATCHES)
+    row = np.tile(np.arange(n), k)  # every layout once per micro-batch size, in one evaluation
+    b = np.repeat(np.array(MICRO_BATCHES, dtype=np.int64), n)
+    zeros = np.zeros(n * k, dtype=np.int64)
+    probe = Candidates(layouts[row, 0], layouts[row, 1], layouts[row, 2], layouts[row, 3], zeros + 1, b, zeros,
+                       zeros, row=row, layouts=layouts)
     ev = evaluate_candidates(model, training, chip, probe, global_batch_tokens, precision, opts)
-    work = (ev.t_compute.astype(np.float64) + ev.t_tp + ev.t_ep + ev.t_pp)
-    return work / ev.global_seqs.astype(np.float64)
+    work = ev.t_compute.astype(np.float64) + ev.t_tp + ev.t_ep + ev.t_pp
+    bubble = (np.tile(pp, k) - 1.0) / (np.tile(v_max, k) * ev.micro_batches.astype(np.float64))
+    return (work * (1.0 + bubble) / ev.global_seqs.astype(np.float64)).reshape(k, n).T
 
 
 def goodput(chips: int, run_days_ideal: float, checkpoint_bytes_per_chip: float, opts: PhysicsOptions,

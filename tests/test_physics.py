@@ -9,6 +9,7 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
+import core.estimate as estimate_module
 from core.catalog import Accelerator, Figure, get_accelerator
 from core.errors import InputError
 from core.estimate import estimate
@@ -225,6 +226,23 @@ def test_more_chips_never_slower(pair, count, extra, batch, precision):
     if small.verdict == "feasible":
         assert big.verdict == "feasible"
         assert big.wall_clock_days <= small.wall_clock_days * (1 + 1e-9)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.sampled_from(PAIRS), st.integers(1, 20_000), st.sampled_from([None, 4 * 2**20]))
+def test_pruned_search_equals_costing_every_layout(pair, count, batch):
+    """The floor that skips layouts never skips the best plan or one of the alternatives shown:
+    with the floor at zero (nothing skipped) the answer is the same."""
+    model_id, chip_id, tokens = pair
+    args = (preset_spec(model_id), TrainingSpec(tokens=tokens, seq_len=4096, global_batch_tokens=batch),
+            get_accelerator(chip_id), count)
+    pruned = estimate.uncached(*args)
+    with pytest.MonkeyPatch.context() as m:
+        m.setattr(estimate_module, "time_floor", lambda *a: np.zeros((len(a[3]), 3)))
+        full = estimate.uncached(*args)
+    assert full.candidates_evaluated >= pruned.candidates_evaluated
+    assert pruned.model_dump(exclude={"candidates_evaluated", "candidates_fitting"}) == \
+        full.model_dump(exclude={"candidates_evaluated", "candidates_fitting"})
 
 
 def test_idle_chips_are_reported_apart_from_the_ones_used():
