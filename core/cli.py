@@ -219,8 +219,10 @@ def _summary(o: dict) -> str:
             f"recompute {p['recompute']}, {p['precision'].upper()} "
             f"({p['chips_used']:,} chips, global batch {human(p['global_batch_tokens'])} tokens)",
             f"Wall-clock: {o['wall_clock_days']:.1f} days{_range(o, 'wall_clock_days', '{:.0f}')}   "
-            f"GPU-hours: {human(o['gpu_hours'])}{_range(o, 'gpu_hours', None)}   "
-            f"MFU: {o['mfu'] * 100:.1f}%   goodput: {o['goodput'] * 100:.1f}%",
+            f"GPU-hours: {human(o['gpu_hours'])}{_range(o, 'gpu_hours', None)} "
+            f"(of the {p['chips_used']:,} chips used"
+            + (f"; {o['chips_idle']:,} idle: {human(o['gpu_hours_idle'])} more)   " if o.get("chips_idle") else ")   ")
+            + f"MFU: {o['mfu'] * 100:.1f}%   goodput: {o['goodput'] * 100:.1f}%",
             f"Memory per accelerator: {o['memory_per_gpu_gb']:.1f} GB of {o['memory']['usable_hbm_gb']:.1f} GB usable "
             f"(weights {o['memory']['weights_gb']:.1f}, grads {o['memory']['gradients_gb']:.1f}, "
             f"optimizer {o['memory']['optimizer_gb']:.1f}, activations {o['memory']['activations_gb']:.1f}, "

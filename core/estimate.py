@@ -16,17 +16,21 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from core.catalog import Accelerator
 from core.errors import InputError
+from core.memo import memoised
 from core.model import ModelSpec
 from core.planner import (
     GB,
     RECOMPUTE,
+    Evaluated,
     FixedLayout,
     RecomputeMode,
+    cross_grid,
     default_global_batch_tokens,
-    enumerate_candidates,
+    enumerate_layouts,
     evaluate_candidates,
     fixed_candidates,
     goodput,
+    time_floor,
 )
 from core.training import PhysicsOptions, TrainingSpec
 from core.units import human, human_bytes
@@ -123,7 +127,13 @@ class EstimateResult(BaseModel):
     mtbf_hours: float | None = None
     checkpoint_interval_min: float | None = None
     wall_clock_days: float | None = None
-    gpu_hours: float | None = None
+    gpu_hours: float | None = Field(
+        default=None, description="GPU-hours of the chips the plan uses (chips_used × wall-clock); idle "
+        "chips are not counted here but in gpu_hours_idle")
+    chips_used: int | None = Field(default=None, description="chips the plan trains on")
+    chips_idle: int | None = Field(default=None, description="chips of the fleet the plan leaves idle")
+    gpu_hours_idle: float | None = Field(
+        default=None, description="GPU-hours the idle chips are held for during the run")
     it_power_mw: float | None = None
     energy_mwh: float | None = Field(default=None, description="accelerator energy at TDP (IT, no PUE)")
     candidates_evaluated: int = 0
@@ -156,6 +166,68 @@ def _explain_no_fit(model: ModelSpec, chip: Accelerator, count: int, usable: flo
             f"the leanest of {n_plans:,} plans needs {leanest / GB:.1f} GB per chip")
 
 
+def _rank(model: ModelSpec, training: TrainingSpec, chip: Accelerator, cand: Any, gbt: int,
+          precision: str, opts: PhysicsOptions) -> tuple[Evaluated, np.ndarray, np.ndarray]:
+    """Cost ``cand`` in full: the evaluation, which plans are valid, and each one's wall-clock
+    seconds per sequence (step time / sequences / goodput)."""
+    ev = evaluate_candidates(model, training, chip, cand, gbt, precision, opts)
+    chips = ev.cand.tp * ev.cand.pp * ev.cand.dp
+    used, inverse = np.unique(chips, return_inverse=True)
+    gp = np.array([goodput(int(c), opts)[0] for c in used])[inverse]
+    rank = ev.t_step.astype(np.float64) / ev.global_seqs.astype(np.float64) / gp
+    return ev, ev.fits & ev.batch_ok, rank
+
+
+def _search(
+    model: ModelSpec, training: TrainingSpec, chip: Accelerator, layouts: np.ndarray, pruned: int,
+    gbt: int, precision: str, opts: PhysicsOptions, keep: int,
+) -> tuple[Evaluated, np.ndarray, np.ndarray]:
+    """Evaluate the plans that can be the best of ``layouts``; return them, which are valid, and
+    each one's wall-clock seconds per sequence (step time / sequences / goodput: the run's days
+    are that × the sequences to train on).
+
+    A few promising layouts (lowest floor, ``time_floor``) are costed first, until ``keep`` + 1 of
+    them have a valid plan; then every layout and micro-batch size whose floor does not exceed the
+    plan of the (keep + 1)-th is costed in full. The best plan and the ``keep`` next layouts are
+    therefore those of a search over every layout, whatever the fleet size."""
+
+    def run(lay: np.ndarray, n_pruned: int, micro_batches: np.ndarray | None = None,
+            ) -> tuple[Evaluated, np.ndarray, np.ndarray]:
+        return _rank(model, training, chip, cross_grid(model, lay, n_pruned, micro_batches), gbt,
+                     precision, opts)
+
+    floors = time_floor(model, training, chip, layouts, gbt, precision, opts)  # (layout, micro-batch)
+    floor = floors.min(axis=1)
+    order = np.argsort(floor, kind="stable")
+    # the most promising layout of every (tp, pp) (the floor misses memory and data-parallel
+    # traffic, so the overall lowest can all be poor), then more by floor until one is valid
+    _, group = np.unique(layouts[:, 0] * 100_000 + layouts[:, 1], return_inverse=True)
+    first = np.zeros(len(layouts), dtype=bool)
+    first[order[np.unique(group[order], return_index=True)[1]]] = True
+    first[order[:32]] = True
+    # Bound: the best plan of the (keep + 1)-th best layout found so far; a layout whose floor is
+    # above it can be neither the best nor one of the ``keep`` alternatives shown.
+    best_of = np.full(len(layouts), np.inf)
+    tried = first
+    start, size = 0, 32
+    while tried.any():
+        ev, ok, rank = run(layouts[tried], 0)
+        assert ev.cand.row is not None
+        np.minimum.at(best_of, np.flatnonzero(tried)[ev.cand.row[ok]], rank[ok])
+        found = np.sort(best_of[np.isfinite(best_of)])
+        if len(found) > keep:
+            hopeful = floors <= float(found[keep]) * (1.0 + 1e-3)  # float32 margin
+            keep_rows = hopeful.any(axis=1)
+            if keep_rows.any():  # always, the floors being floors
+                return run(layouts[keep_rows], pruned, hopeful[keep_rows])
+            break
+        start, size = start + size, size * 4
+        tried = np.zeros(len(layouts), dtype=bool)
+        tried[order[start:start + size]] = True
+        tried &= ~first
+    return run(layouts, pruned)  # few layouts have a valid plan: cost them all (and explain none)
+
+
 def _recompute(mode: int, fraction: float) -> RecomputeMode:
     """'full' when every layer is recomputed, 'partial' when only some had to be."""
     if mode == 2 and fraction < 0.999:
@@ -163,6 +235,7 @@ def _recompute(mode: int, fraction: float) -> RecomputeMode:
     return RECOMPUTE[mode]
 
 
+@memoised(maxsize=1024)
 def estimate(
     model: ModelSpec,
     training: TrainingSpec,
@@ -175,7 +248,10 @@ def estimate(
     """Search the parallel plans for ``count`` × ``chip`` and return the fastest that fits.
     With ``layout`` the TP/PP/DP/EP split (and micro-batch / interleaving if it names them) is
     taken as given and only ZeRO and recomputation are searched: a published run is then
-    predicted at its own layout."""
+    predicted at its own layout.
+
+    Memoised on all of its arguments (core/memo.py): a project asks for the same fleet many times.
+    ``estimate.uncached(...)`` runs the search regardless; ``estimate.memo.clear()`` forgets."""
     opts = options or PhysicsOptions()
     if count <= 0:
         raise InputError("count", f"must be > 0, got {count}")
@@ -202,33 +278,40 @@ def estimate(
         training_flops=flops_token * training.tokens,
     )
     hbm_bytes = chip.need("hbm_gb", "the memory fit") * GB * opts.usable_hbm_fraction
-    cand = (fixed_candidates(model, layout) if layout is not None else
-            enumerate_candidates(model, chip, count, hbm_bytes, max_dp=max(1, gbt // training.seq_len)))
-    if len(cand) == 0:
-        if cand.pruned_layouts:
-            reasons.append(_explain_no_fit(model, chip, count, hbm_bytes, None, 0))
-        else:
-            reasons.append(f"{count} × {chip.id} cannot host any parallel layout of {model.name}")
-        return EstimateResult(verdict="infeasible", reasons=reasons, **base)
-    ev = evaluate_candidates(model, training, chip, cand, gbt, precision, opts)
-    ok = ev.fits & ev.batch_ok
+    if layout is not None:
+        fixed = fixed_candidates(model, layout)
+        if len(fixed) == 0:
+            reasons.append(f"{count} × {chip.id} cannot host the layout given for {model.name}")
+            return EstimateResult(verdict="infeasible", reasons=reasons, **base)
+        ev, ok, rank = _rank(model, training, chip, fixed, gbt, precision, opts)
+    else:
+        max_dp = max(1, gbt // training.seq_len)
+        layouts, pruned = enumerate_layouts(model, chip, count, hbm_bytes, max_dp)
+        if len(layouts) == 0:
+            if pruned:
+                reasons.append(_explain_no_fit(model, chip, count, hbm_bytes, None, 0))
+            else:
+                reasons.append(f"{count} × {chip.id} cannot host any parallel layout of {model.name}")
+            return EstimateResult(verdict="infeasible", reasons=reasons, **base)
+        ev, ok, rank = _search(model, training, chip, layouts, pruned, gbt, precision, opts, keep)
     n_ok = int(ok.sum())
     if n_ok == 0:
         if not ev.fits.any():
             reasons.append(_explain_no_fit(model, chip, count, hbm_bytes, float(np.min(ev.mem_total)),
-                                           len(cand)))
+                                           len(ev.cand)))
         else:
             reasons.append(
                 f"the global batch of {gbt:,} tokens ({gbt // training.seq_len:,} sequences) is too "
                 f"small to give every data-parallel rank a sequence on {count:,} chips"
             )
         return EstimateResult(verdict="infeasible", reasons=reasons,
-                              candidates_evaluated=len(cand), **base)
+                              candidates_evaluated=len(ev.cand), **base)
 
     idx = np.flatnonzero(ok)
-    # Fastest wall-clock per token first; among ties prefer fewer chips, then less memory.
+    # Fastest wall-clock per token (goodput included) first; among ties prefer fewer chips, then
+    # less memory.
     order = idx[np.lexsort((ev.mem_total[idx], ev.cand.tp[idx] * ev.cand.pp[idx] * ev.cand.dp[idx],
-                            np.round(ev.t_step[idx] / ev.global_seqs[idx], 12)))]
+                            np.round(rank[idx], 12)))]
     best = int(order[0])
 
     def plan_at(i: int) -> Plan:
@@ -290,14 +373,19 @@ def estimate(
         total=float(ev.t_step[best]),
     )
     chips_used = plan.chips_used
-    if chips_used < count:
-        reasons.append(f"{count - chips_used:,} of {count:,} chips left idle: no plan uses them all "
-                       f"with a global batch of {plan.global_batch_tokens:,} tokens")
+    idle = count - chips_used
+    hours = wall_s / 3600.0
+    if idle:
+        reasons.append(
+            f"{idle:,} of {count:,} chips idle: the fastest plan found uses {chips_used:,} "
+            f"(TP{plan.tp}×PP{plan.pp}×DP{plan.dp}; data-parallel widths are tried at round numbers and at "
+            f"divisors of the batch's {gbt // training.seq_len:,} sequences, and no wider plan tried was "
+            f"faster). GPU-hours count the {chips_used:,} chips used; the idle ones are held "
+            f"{human(idle * hours)} GPU-hours more")
     if plan.global_batch_tokens > gbt * 1.001:
         reasons.append(f"global batch rounded up from {gbt:,} to {plan.global_batch_tokens:,} tokens "
                        "(whole micro-batches on every rank)")
     tdp = chip.v("tdp_w")
-    hours = wall_s / 3600.0
     it_mw = chips_used * tdp / 1e6 if tdp else None
     if tdp is None:
         reasons.append(f"{chip.id} has no sourced TDP: energy not computed")
@@ -317,9 +405,12 @@ def estimate(
         checkpoint_interval_min=tau / 60.0 if math.isfinite(tau) else None,
         wall_clock_days=wall_s / 86400.0,
         gpu_hours=chips_used * hours,
+        chips_used=chips_used,
+        chips_idle=idle,
+        gpu_hours_idle=idle * hours,
         it_power_mw=it_mw,
         energy_mwh=None if it_mw is None else it_mw * hours,
-        candidates_evaluated=len(cand),
+        candidates_evaluated=len(ev.cand),
         candidates_fitting=n_ok,
         **base,
     )

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Literal
 
 import numpy as np
@@ -64,21 +65,31 @@ def _pow2_upto(n: int) -> list[int]:
     return out
 
 
-def _dp_choices(dp_max: int, dp_cap: int | None = None) -> list[int]:
-    """Data-parallel widths tried: the widest useful one (what the fleet allows, capped by the
-    sequences in a global batch: wider ranks would get no sequence), and the powers of two and
-    3·2^k down to an eighth of it (narrower ones only leave chips idle: they help only when the
-    batch or a scale-up domain boundary caps the width, which these already cover)."""
-    top = min(dp_max, dp_cap) if dp_cap else dp_max
-    vals = {top}
+# Data-parallel widths are "round": at most this many significant binary digits (1-31, then 16 per
+# octave: 32, 34, ..., 62, 64, 68, ...), so a width is never more than 1/16 below the widest usable.
+SIGNIFICANT_BITS = 5
+
+
+@lru_cache(maxsize=4096)
+def dp_widths(top: int, batch_seqs: int | None = None) -> tuple[int, ...]:
+    """Data-parallel widths tried when at most ``top`` ranks fit: the round numbers up to it and
+    the divisors of the sequences in a global batch (they split it exactly). The same set for
+    every fleet, cut at ``top``: a larger fleet tries every plan a smaller one does (leaving the
+    extra chips idle), so adding chips can never make the best plan slower."""
+    if batch_seqs:
+        top = min(top, batch_seqs)
+    out = {n for n in range(1, min(top, 2**SIGNIFICANT_BITS - 1) + 1)}
     k = 1
-    while k <= top:
-        if 8 * k >= top:
-            vals.add(k)
-        if top >= 3 * k >= top / 8:
-            vals.add(3 * k)
+    while k << SIGNIFICANT_BITS <= 2 * top:
+        out.update(m * k for m in range(2 ** (SIGNIFICANT_BITS - 1), 2**SIGNIFICANT_BITS) if m * k <= top)
         k *= 2
-    return sorted(vals)
+    if batch_seqs:
+        d = 1
+        while d * d <= batch_seqs:
+            if batch_seqs % d == 0:
+                out.update(x for x in (d, batch_seqs // d) if x <= top)
+            d += 1
+    return tuple(sorted(out))
 
 
 @dataclass
@@ -116,20 +127,19 @@ def _state_lower_bound(model: ModelSpec, base: np.ndarray) -> np.ndarray:
     return w + g + o
 
 
-def enumerate_candidates(
+def enumerate_layouts(
     model: ModelSpec, chip: Accelerator, count: int, hbm_bytes: float = float("inf"),
     max_dp: int | None = None,
-) -> Candidates:
-    """All plans for ``count`` chips. Layouts whose model states alone exceed ``hbm_bytes`` even
-    fully sharded are dropped before the micro-batch/ZeRO/recompute grid is crossed in."""
+) -> tuple[np.ndarray, int]:
+    """The (tp, pp, dp, ep) layouts of at most ``count`` chips, as an (R, 4) array, and how many
+    were dropped because their model states alone exceed ``hbm_bytes`` even fully sharded."""
     domain = int(chip.v("scaleup_domain") or 1)
     tps = [t for t in _pow2_upto(min(domain, 64)) if model.n_heads % t == 0]
     pps = [p for p in _pow2_upto(min(model.n_layers, 128))]
     tpd = [(tp, pp, dp) for tp in tps for pp in pps if count // (tp * pp) >= 1
-           for dp in _dp_choices(count // (tp * pp), max_dp)]
+           for dp in dp_widths(count // (tp * pp), max_dp)]
     if not tpd:
-        empty = np.zeros(0, dtype=np.int64)
-        return Candidates(empty, empty, empty, empty, empty, empty, empty, empty)
+        return np.zeros((0, 4), dtype=np.int64), 0
     layouts = np.array(tpd, dtype=np.int64)
     if model.is_moe:
         # expert parallelism: a power of two dividing both the data-parallel width and the experts
@@ -142,7 +152,13 @@ def enumerate_candidates(
         base = np.concatenate([layouts, np.ones((len(layouts), 1), dtype=np.int64)], axis=1)  # (R, 4)
     n_layouts = len(base)
     base = base[_state_lower_bound(model, base) <= hbm_bytes]
-    pruned = n_layouts - len(base)
+    return base, n_layouts - len(base)
+
+
+def cross_grid(model: ModelSpec, base: np.ndarray, pruned: int = 0,
+               micro_batches: np.ndarray | None = None) -> Candidates:
+    """Every layout of ``base`` crossed with the micro-batch / ZeRO / recompute / interleave grid
+    (only the micro-batch sizes ``micro_batches[layout, i]`` allows for ``MICRO_BATCHES[i]``)."""
     rows_idx, grid_cols = [], []
     for piped in (False, True):
         sel = np.flatnonzero((base[:, 1] > 1) == piped)
@@ -153,6 +169,8 @@ def enumerate_candidates(
         g = np.tile(np.arange(len(grid)), len(sel))
         # at least one layer per virtual stage
         keep = np.ceil(model.n_layers / base[r, 1]) >= grid[g, 0]
+        if micro_batches is not None:
+            keep &= micro_batches[r, np.searchsorted(MICRO_BATCHES, grid[g, 1])]
         rows_idx.append(r[keep])
         grid_cols.append(grid[g[keep]])
     if not rows_idx:
@@ -501,6 +519,34 @@ def evaluate_candidates(
         fits=fits,
         usable_hbm=hbm,
     )
+
+
+def time_floor(
+    model: ModelSpec, training: TrainingSpec, chip: Accelerator, layouts: np.ndarray, global_batch_tokens: int,
+    precision: str, opts: PhysicsOptions,
+) -> np.ndarray:
+    """Per (tp, pp, dp, ep) layout and micro-batch size (columns in ``MICRO_BATCHES`` order), a
+    floor on the step time per sequence of any of its plans: compute, tensor-parallel, expert
+    all-to-all and pipeline transfers where each is least (no recomputation, no interleaving; per
+    sequence the transfers do not depend on the number of micro-batches), and the pipeline bubble
+    at the deepest interleaving the layers allow. Data-parallel and optimizer time are >= 0 and
+    goodput <= 1, so no such plan is faster. Used to skip what cannot beat a plan already found."""
+    n = len(layouts)
+    pp = layouts[:, 1].astype(np.float64)
+    per_stage = np.ceil(model.n_layers / pp)
+    v_max = np.ones(n)
+    for v in INTERLEAVE:
+        v_max = np.where((pp > 1) & (per_stage >= v), float(v), v_max)
+    k = len(MICRO_BATCHES)
+    row = np.tile(np.arange(n), k)  # every layout once per micro-batch size, in one evaluation
+    b = np.repeat(np.array(MICRO_BATCHES, dtype=np.int64), n)
+    zeros = np.zeros(n * k, dtype=np.int64)
+    probe = Candidates(layouts[row, 0], layouts[row, 1], layouts[row, 2], layouts[row, 3], zeros + 1, b, zeros,
+                       zeros, row=row, layouts=layouts)
+    ev = evaluate_candidates(model, training, chip, probe, global_batch_tokens, precision, opts)
+    work = ev.t_compute.astype(np.float64) + ev.t_tp + ev.t_ep + ev.t_pp
+    bubble = (np.tile(pp, k) - 1.0) / (np.tile(v_max, k) * ev.micro_batches.astype(np.float64))
+    return (work * (1.0 + bubble) / ev.global_seqs.astype(np.float64)).reshape(k, n).T
 
 
 def goodput(chips: int, opts: PhysicsOptions) -> tuple[float, float, float]:

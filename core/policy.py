@@ -665,11 +665,15 @@ def evaluate_pool(
     regime: PolicyRegime | str = "in-force",
     settings: PolicySettings | None = None,
     training_flops: float | None = None,
+    chip_tests: dict[tuple[int, int], tuple[bool | None, str]] | None = None,
 ) -> PoolPolicy:
     """Apply a regime's rules to one pool on one date.
 
     ``training_flops`` is the run's total training operations, for rules keyed on it (4E091);
-    without it such rules are reported as not evaluated.
+    without it such rules are reported as not evaluated. ``chip_tests``, if given, remembers
+    each rule's chip condition per (condition, chip) object across calls: pass one dict per
+    (regime, chips) that stay alive and unchanged meanwhile (the scenario evaluator does, for
+    the pools of one scenario).
 
     Access semantics (rules.md section 2): ``own`` = bought and imported now (``acquired``
     defaults to ``date``); ``stockpile`` = already held, grandfathered by ``acquired`` against
@@ -703,6 +707,14 @@ def evaluate_pool(
         acquired = date
     if acquired is None and access == "stockpile":
         reasons.append("stockpile without an acquisition date: not grandfathered under any rule")
+
+    def test_chip(cond: Cond) -> tuple[bool | None, str]:
+        if chip_tests is None:
+            return evaluate_condition(cond, chip)
+        key = (id(cond), id(chip))
+        if key not in chip_tests:
+            chip_tests[key] = evaluate_condition(cond, chip)
+        return chip_tests[key]
 
     hits: list[_Hit] = []
     grandfathered: list[str] = []
@@ -757,7 +769,7 @@ def evaluate_pool(
         if not _parties_match(rule, country, hq, when):
             excluded_by = _excluded_by(rule, country, when)
             if excluded_by and access in rule.access and rule.chips is not None:
-                if evaluate_condition(rule.chips, chip)[0]:
+                if test_chip(rule.chips)[0]:
                     partial = [t for t in excluded_by if group_is_partial(t)]
                     reasons.append(
                         f"{tag}: {country} is in {'/'.join(t for t in rule.destinations or [] if matches_place(country, [t], when))} "
@@ -768,7 +780,7 @@ def evaluate_pool(
             partial = _only_partial_groups(rule.destinations)
             excluded = matches_place(country, rule.destinations_exclude, when) or matches_place(hq, rule.hq_exclude, when)
             if partial and not excluded and access in rule.access and rule.chips is not None \
-                    and evaluate_condition(rule.chips, chip)[0]:
+                    and test_chip(rule.chips)[0]:
                 reasons.append(
                     f"{tag}: {country} is not in the partial {'/'.join(partial)} list "
                     "(full list not retrieved): treated as not applying"
@@ -778,7 +790,7 @@ def evaluate_pool(
         if rule.chips is None:
             ok, why = True, "all chips"
         else:
-            ok, why = evaluate_condition(rule.chips, chip)
+            ok, why = test_chip(rule.chips)
         if ok and rule.training_flops_gt is not None:
             limit = f"{rule.training_flops_gt:.3g} operations"
             if training_flops is None:

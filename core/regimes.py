@@ -35,8 +35,11 @@ def project_regimes(project: Project) -> dict[str, PolicyRegime]:
 
 
 def regime_for(project: Project | None, regime_id: str) -> PolicyRegime:
-    """A project regime or a preset, by id."""
+    """A project regime or a preset, by id: a copy the caller may edit."""
     extra = project_regimes(project) if project is not None else {}
+    own = extra.get(str(regime_id).strip())
+    if own is not None:  # just validated from the project's JSON: already the caller's own copy
+        return own
     return get_regime(regime_id, extra=extra)
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 import uuid
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, Field
 
@@ -17,11 +17,18 @@ from core.catalog import Accelerator, get_accelerator
 from core.cost import CostResult, estimate_cost, power_check
 from core.errors import InputError
 from core.estimate import EstimateResult, estimate
-from core.scenario import Scenario
+from core.memo import Memo, key_part
+from core.scenario import Pool, Scenario
 from core.sites import Site, get_site
 from core.uncertainty import DEFAULT_SAMPLES, estimate_uncertainty, option_uncertainty
 
+if TYPE_CHECKING:
+    from core.policy import PoolPolicy
+
 Verdict = Literal["feasible", "needs_license", "infeasible"]
+# One pool's policy verdict by (regime, HQ, date, policy settings, pool, chip): all it reads
+# besides the bundled rule and country catalogs.
+_POOL_VERDICTS: Memo[PoolPolicy] = Memo("pool policy verdicts", maxsize=8192)
 
 
 class OptionResult(BaseModel):
@@ -136,10 +143,18 @@ def evaluate_scenario(scenario: Scenario, project: Any = None) -> ScenarioResult
     regime = _regime(scenario, project)
     chips = [get_accelerator(p.accelerator, f"fleet[{i}].accelerator") for i, p in enumerate(scenario.fleet)]
     flops = run_training_flops(scenario)
-    verdicts = [
-        evaluate_pool(pool, chip, scenario.hq, scenario.date, regime, scenario.policy, flops)
-        for pool, chip in zip(scenario.fleet, chips, strict=True)
-    ]
+    # ``regime`` is this call's own copy and the catalog chips are frozen, so their keys are
+    # computed once here rather than once per pool.
+    context = key_part((regime, scenario.hq, scenario.date, scenario.policy, flops))
+    chip_keys = {id(c): key_part(c) for c in chips}
+    chip_tests: dict[tuple[int, int], tuple[bool | None, str]] = {}  # rule conditions on these chips
+
+    def verdict(pool: Pool, chip: Accelerator) -> PoolPolicy:
+        return _POOL_VERDICTS.get((context, chip_keys[id(chip)], key_part(pool)),
+                                  lambda: evaluate_pool(pool, chip, scenario.hq, scenario.date, regime,
+                                                        scenario.policy, flops, chip_tests))
+
+    verdicts = [verdict(pool, chip) for pool, chip in zip(scenario.fleet, chips, strict=True)]
     groups: dict[tuple[str, str], list[int]] = {}
     for i, (pool, chip) in enumerate(zip(scenario.fleet, chips, strict=True)):
         groups.setdefault((chip.id, pool.site.upper()), []).append(i)

@@ -50,6 +50,24 @@ def test_readable_summary(capsys):
     assert "Verdict: FEASIBLE" in out and "Wall-clock" in out and "EP" in out
 
 
+def test_idle_chips_are_named_in_the_summary_and_the_json(capsys):
+    """Issue 10: 3,050 Ascend-910C are never slower than 3,000; the chips the plan leaves idle
+    and their GPU-hours are reported apart from the ones used."""
+    args = ("estimate", "--model", "deepseek-v3", "--tokens", "15e12", "--accelerator", "Ascend-910C")
+    days = {}
+    for n in (3000, 3050):
+        code, out, err = run(capsys, *args, "--count", str(n), "--json")
+        assert code == 0, err
+        data = json.loads(out)
+        days[n] = data["wall_clock_days"]
+        assert data["chips_used"] + data["chips_idle"] == n
+    assert days[3050] <= days[3000]
+    code, out, _ = run(capsys, *args, "--count", "3050")
+    assert code == 0
+    used = json.loads(run(capsys, *args, "--count", "3050", "--json")[1])
+    assert f"(of the {used['chips_used']:,} chips used; {used['chips_idle']:,} idle:" in out
+
+
 def test_model_config_import(capsys, tmp_path):
     cfg = tmp_path / "config.json"
     cfg.write_text(json.dumps({"model_type": "llama", "architectures": ["LlamaForCausalLM"],
