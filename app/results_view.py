@@ -148,12 +148,18 @@ class ResultsView(QWidget):
             headline += f" — {best.label}"
             if best.wall_clock_days is not None and result.verdict != "infeasible":
                 headline += f", {best.wall_clock_days:,.0f} days"
+                band = result.uncertainty
+                if band is not None:
+                    headline += (f" (P10–P90 {band.wall_clock_days.p10:,.0f}–"
+                                 f"{band.wall_clock_days.p90:,.0f})")
+                    if band.p_deadline is not None:
+                        headline += f", {band.p_deadline:.0%} chance to meet the deadline"
         self.figures_box.setTitle("Key figures (chosen option)" if result.verdict != "infeasible"
                                   else "Key figures (if the option were allowed)")
         self.banner.setText(headline)
         self.reasons.setText("<ul style='margin-left:-20px'>" + "".join(
             f"<li>{escape(r)}</li>" for r in result.reasons) + "</ul>" if result.reasons else "")
-        self._fill_figures(best)
+        self._fill_figures(best, result.uncertainty if result.best is not None else None)
         self._fill_options(result)
         self.set_stale(None)
 
@@ -164,13 +170,20 @@ class ResultsView(QWidget):
         self.banner.setStyleSheet(f"QLabel#verdictBanner {{ background: {bg}; color: {fg}; "
                                   f"font-size: 13pt; font-weight: 600; border-radius: 4px; {extra} }}")
 
-    def _fill_figures(self, best) -> None:
+    def _fill_figures(self, best, band=None) -> None:
         est = best.estimate if best is not None else None
+
+        def rng(key: str, show) -> str:
+            b = getattr(band, key, None) if band is not None else None
+            return "" if b is None else f", P10–P90 {show(b.p10)}–{show(b.p90)}"
+
         values = {
             "days": "—" if best is None or best.wall_clock_days is None
-            else f"{best.wall_clock_days:,.1f} days",
-            "gpu_hours": "—" if best is None or best.gpu_hours is None else human(best.gpu_hours),
-            "cost": _money(best.cost_usd if best is not None else None),
+            else f"{best.wall_clock_days:,.1f} days" + rng("wall_clock_days", lambda x: f"{x:,.0f}"),
+            "gpu_hours": "—" if best is None or best.gpu_hours is None
+            else human(best.gpu_hours) + rng("gpu_hours", human),
+            "cost": _money(best.cost_usd if best is not None else None)
+            + ("" if best is None or best.cost_usd is None else rng("cost_usd", _money)),
             "mfu": "—" if est is None or est.mfu is None else f"{est.mfu:.1%}",
             "energy": "—" if best is None or best.energy_mwh is None
             else f"{best.energy_mwh:,.0f} MWh ({best.energy_basis})",

@@ -125,4 +125,13 @@ class ScenarioList(QWidget):
         elif isinstance(outcome, str):
             self.set_verdict(row, "", f"cannot evaluate: {outcome}")
         else:
-            self.set_verdict(row, outcome.verdict, VERDICT_STYLE[outcome.verdict][2])
+            words = VERDICT_STYLE[outcome.verdict][2]
+            best, band = outcome.best, outcome.uncertainty
+            if best is not None and best.wall_clock_days is not None:
+                words += f"\n{best.wall_clock_days:,.0f} days"
+                if band is not None:
+                    words += (f" (P10–P90 {band.wall_clock_days.p10:,.0f}–"
+                              f"{band.wall_clock_days.p90:,.0f})")
+                if best.cost_usd is not None:
+                    words += f", ${best.cost_usd / 1e6:,.1f}M"
+            self.set_verdict(row, outcome.verdict, words)

@@ -13,6 +13,10 @@ from core.scenario import Scenario
 from core.scenario_eval import OptionResult, ScenarioResult
 from core.units import human
 
+RANGES_NOTE = ("Ranges (P10–P90): Monte Carlo over the software-efficiency spread measured by "
+               "leave-one-lab-out cross-validation on published runs, the catalog's lease quotes "
+               "and licence approval; other inputs fixed (docs/validation.md).")
+
 # CLI name -> title, in deck order.
 CHARTS: dict[str, str] = {
     "time-vs-count": "Time to train vs. number of accelerators",
@@ -127,7 +131,7 @@ def project_assumptions_line(scenarios: list[Scenario], results: list[ScenarioRe
     return ("Assumptions — " + f"{len(scenarios)} scenarios; each scenario's figures are its chosen "
             "option (or, when none is allowed, the option it would use, marked hypothetical). "
             f"Model: {'; '.join(models)}. Precision: {precision}. Policy regimes: {', '.join(regimes)}; dates {when}. "
-            "Price basis per scenario as in its own slide or `chokepoint evaluate`.")
+            "Price basis per scenario as in its own slide or `chokepoint evaluate`. " + RANGES_NOTE)
 
 
 def footnote(name: str, scenarios: list[Scenario], results: list[ScenarioResult],

@@ -132,6 +132,20 @@ class ComparisonRow(BaseModel):
     gpu_hours: float | None
     energy_mwh: float | None
     hypothetical: bool
+    days_p10: float | None = None
+    days_p90: float | None = None
+    cost_p10: float | None = None
+    cost_p90: float | None = None
+
+
+def _band_fields(r: ScenarioResult) -> dict[str, float | None]:
+    """P10/P90 of the chosen option's days and cost (none for a hypothetical route)."""
+    u = r.uncertainty if r.best is not None else None
+    if u is None:
+        return {}
+    return {"days_p10": u.wall_clock_days.p10, "days_p90": u.wall_clock_days.p90,
+            "cost_p10": None if u.cost_usd is None else u.cost_usd.p10,
+            "cost_p90": None if u.cost_usd is None else u.cost_usd.p90}
 
 
 def comparison(scenarios: list[Scenario], results: list[ScenarioResult]) -> list[ComparisonRow]:
@@ -143,7 +157,7 @@ def comparison(scenarios: list[Scenario], results: list[ScenarioResult]) -> list
             scenario=s.name, verdict=r.verdict, option=opt.label if opt else "",
             days=opt.wall_clock_days if opt else None, cost_usd=opt.cost_usd if opt else None,
             gpu_hours=opt.gpu_hours if opt else None, energy_mwh=opt.energy_mwh if opt else None,
-            hypothetical=r.best is None))
+            hypothetical=r.best is None, **_band_fields(r)))
     return rows
 
 

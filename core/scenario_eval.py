@@ -20,7 +20,12 @@ from core.estimate import EstimateResult, estimate
 from core.memo import Memo, key_part
 from core.scenario import Pool, Scenario
 from core.sites import Site, get_site
-from core.uncertainty import DEFAULT_SAMPLES, estimate_uncertainty, option_uncertainty
+from core.uncertainty import (
+    DEFAULT_SAMPLES,
+    Uncertainty,
+    estimate_uncertainty,
+    option_uncertainty,
+)
 
 if TYPE_CHECKING:
     from core.policy import PoolPolicy
@@ -62,6 +67,9 @@ class ScenarioResult(BaseModel):
     chosen: int | None = Field(default=None, description="index into options of the chosen option")
     options: list[OptionResult]
     policy: list[dict[str, Any]] = Field(default_factory=list, description="one entry per pool")
+    uncertainty: Uncertainty | None = Field(
+        default=None, description="P10/P50/P90 of the chosen option (core.uncertainty, default "
+        "samples and seed 0); None without one")
 
     @property
     def best(self) -> OptionResult | None:
@@ -183,6 +191,7 @@ def evaluate_scenario(scenario: Scenario, project: Any = None) -> ScenarioResult
          "explanation": v.explanation()}
         for i, v in enumerate(verdicts)
     ]
+    result.uncertainty = option_uncertainty(scenario, result)
     return result
 
 
@@ -356,7 +365,9 @@ def result_dict(scenario: Scenario, result: ScenarioResult, samples: int = DEFAU
         policy=result.policy,
         options=[o.model_dump(mode="json", exclude={"estimate"}) for o in result.options],
     )
-    band = option_uncertainty(scenario, result, samples=samples, seed=seed)
+    band = result.uncertainty if (samples, seed) == (DEFAULT_SAMPLES, 0) and \
+        result.uncertainty is not None else option_uncertainty(scenario, result, samples=samples,
+                                                                seed=seed)
     out["uncertainty"] = None if band is None else band.model_dump(mode="json")
     if scenario.constraints.deadline_days:
         out["p_deadline"] = 0.0 if band is None else band.p_deadline

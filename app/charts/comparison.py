@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
 
@@ -40,14 +41,19 @@ class ComparisonChart(Chart):
             words = verdict_words(r.verdict, r.hypothetical)
             if r.days is not None:
                 add_bar(self, days, 0, y, r.days, colour, r.hypothetical)
-                self.label_at(days, r.days, y, f" {r.days:,.0f} days ", bold=True, opaque=True)
-                dmax = max(dmax, r.days)
+                self._whisker(days, y, r.days_p10, r.days_p90)
+                self.label_at(days, max(r.days, r.days_p90 or 0.0), y, f" {r.days:,.0f} days ",
+                              bold=True, opaque=True)
+                dmax = max(dmax, r.days_p90 or r.days, r.days)
             else:
                 self.label_at(days, 0, y, f"  no plan fits · {words}", bold=True)
             if r.cost_usd is not None:
                 add_bar(self, cost, 0, y, r.cost_usd / 1e6, colour, r.hypothetical)
-                self.label_at(cost, r.cost_usd / 1e6, y, f"  {fmt_usd(r.cost_usd)}", bold=True)
-                cmax = max(cmax, r.cost_usd / 1e6)
+                self._whisker(cost, y, None if r.cost_p10 is None else r.cost_p10 / 1e6,
+                              None if r.cost_p90 is None else r.cost_p90 / 1e6)
+                self.label_at(cost, max(r.cost_usd, r.cost_p90 or 0.0) / 1e6, y,
+                              f"  {fmt_usd(r.cost_usd)}", bold=True)
+                cmax = max(cmax, (r.cost_p90 or r.cost_usd) / 1e6, r.cost_usd / 1e6)
             else:
                 self.label_at(cost, 0, y, "  not computed")
         deadlines = {s.constraints.deadline_days for s in charts.scenarios}
@@ -61,17 +67,29 @@ class ComparisonChart(Chart):
                 t.foreground, max(1.5, t.line_width * 0.6), Qt.PenStyle.DashLine)))
             marker = [(self.swatch("rule", t.foreground, style=Qt.PenStyle.DashLine),
                        f"deadline {d:,.0f} days")]
-        days.setXRange(0, max(dtop, 1e-6) * 1.45, padding=0)
+        days.setXRange(0, max(dtop, 1e-6) * 1.65, padding=0)
         cost.setXRange(0, max(cmax, 1e-6) * 1.6, padding=0)
         for p in (days, cost):
             p.setYRange(-0.6, n - 0.4, padding=0)
         cost.setYLink(days)
         legend = [(self.swatch("box", CHART_VERDICT[v]), VERDICT_STYLE[v][2])
                   for v in ("feasible", "needs_license", "infeasible")]
+        if any(r.days_p10 is not None for r in rows):
+            legend.append((self.swatch("rule", t.foreground), "whiskers: P10–P90"))
         if any(r.hypothetical for r in rows):
             legend.append((self.swatch("box", t.foreground, fill=t.background),
                            "faded, dashed: not allowed (hypothetical)"))
         return legend + marker, []
+
+    def _whisker(self, plot, y: float, lo: float | None, hi: float | None) -> None:
+        """The P10–P90 range of a bar as a horizontal error bar with end caps."""
+        if lo is None or hi is None:
+            return
+        t = self.theme
+        mid = (lo + hi) / 2
+        plot.addItem(pg.ErrorBarItem(x=np.array([mid]), y=np.array([float(y)]),
+                                     width=np.array([hi - lo]), beam=0.25,
+                                     pen=t.pen(t.foreground, max(1.5, t.line_width * 0.5))))
 
     def hover_text(self, _plot_index, _x, y):
         rows = getattr(self, "_rows", [])
@@ -80,7 +98,9 @@ class ComparisonChart(Chart):
         if not 0 <= i < n or abs(y - round(y)) > 0.35:
             return None
         r = rows[i]
-        days = "—" if r.days is None else f"{r.days:,.1f} days"
+        days = "—" if r.days is None else f"{r.days:,.1f} days" + (
+            "" if r.days_p10 is None or r.days_p90 is None
+            else f" (P10–P90 {r.days_p10:,.0f}–{r.days_p90:,.0f})")
         cost = "not computed" if r.cost_usd is None else f"${r.cost_usd:,.0f}"
         gpuh = "—" if r.gpu_hours is None else f"{r.gpu_hours / 1e6:,.2f}M GPU-hours"
         return (f"{r.scenario}\n{r.option}\n{days}, {cost}, {gpuh}\n"

@@ -83,21 +83,26 @@ def _summary_slide(prs, charts: ChartSet, source: str) -> None:
                    project_assumptions_line(charts.scenarios, charts.results), source,
                    charts.marking)
     rows = charts.comparison
-    cols = ["Scenario", "Verdict", "Option (chosen, or hypothetical)", "Days", "Cost", "GPU-hours"]
+    cols = ["Scenario", "Verdict", "Option (chosen, or hypothetical)", "Days (P10–P90)",
+            "Cost (P10–P90)", "GPU-hours"]
     width = SLIDE_W - 2 * MARGIN
     shape = slide.shapes.add_table(len(rows) + 1, len(cols), MARGIN, Inches(PICTURE_TOP), width,
                                    Inches(0.45 * (len(rows) + 1)))
     shape.name = "Comparison table"
     table = shape.table
-    for i, w in enumerate((3.6, 1.9, 3.4, 1.0, 1.2, 1.23)):
+    for i, w in enumerate((3.0, 1.6, 2.9, 1.6, 2.0, 1.23)):
         table.columns[i].width = Inches(w)
     for c, text in enumerate(cols):
         _cell(table.cell(0, c), text, bold=True)
     for r, row in enumerate(rows, start=1):
         verdict = VERDICT_WORDS.get(row.verdict, row.verdict)
         cells = [row.scenario, verdict + (" (hypothetical)" if row.hypothetical else ""),
-                 row.option, "—" if row.days is None else f"{row.days:,.0f}",
-                 "—" if row.cost_usd is None else f"${row.cost_usd / 1e6:,.1f}M",
+                 row.option, "—" if row.days is None else f"{row.days:,.0f}" + (
+                     "" if row.days_p10 is None or row.days_p90 is None
+                     else f" ({row.days_p10:,.0f}–{row.days_p90:,.0f})"),
+                 "—" if row.cost_usd is None else f"${row.cost_usd / 1e6:,.1f}M" + (
+                     "" if row.cost_p10 is None or row.cost_p90 is None
+                     else f" ({row.cost_p10 / 1e6:,.0f}–{row.cost_p90 / 1e6:,.0f})"),
                  "—" if row.gpu_hours is None else f"{row.gpu_hours / 1e6:,.2f}M"]
         for c, text in enumerate(cells):
             _cell(table.cell(r, c), text, align=PP_ALIGN.RIGHT if c >= 3 else PP_ALIGN.LEFT)

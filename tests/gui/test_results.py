@@ -36,7 +36,7 @@ def check_fresh(qtbot, w, tmp_path=None) -> list:
     fresh = [evaluate_scenario(s, w.project) for s in w.project.scenarios]
     for i, r in enumerate(fresh):
         tip = w.scenarios.list.item(i).toolTip()
-        assert tip.endswith(VERDICT_STYLE[r.verdict][2]), (i, tip, r.verdict)
+        assert tip.split("\n")[1] == VERDICT_STYLE[r.verdict][2], (i, tip, r.verdict)
     assert w.results.result == fresh[w.current]
     w.request_charts(force=True)
     qtbot.waitUntil(lambda: w._charts_shown == w._charts_key(), timeout=60000)
@@ -82,3 +82,15 @@ def test_regime_edit_reaches_every_scenario_using_it(qtbot, window, tmp_path):
     assert check_fresh(qtbot, w, tmp_path) == before
     w.document.undo_stack.redo()
     assert check_fresh(qtbot, w) == after
+
+
+def test_results_panel_and_list_show_the_p10_p90_range(qtbot, window):
+    """Issue 10: the range appears wherever the number does (panel, banner, list tooltip)."""
+    w = window
+    band = w.results.result.uncertainty
+    assert band is not None
+    days = w.results.figures["days"].text()
+    assert f"P10–P90 {band.wall_clock_days.p10:,.0f}–{band.wall_clock_days.p90:,.0f}" in days
+    assert "P10–P90" in w.results.figures["cost"].text()
+    assert "P10–P90" in w.results.banner.text()
+    assert "P10–P90" in w.scenarios.list.item(w.current).toolTip()
