@@ -9,6 +9,9 @@ from app.charts.base import Chart
 from app.theme import accelerator_style
 from core.chart_data import ChartSet
 
+# Okabe-Ito: distinguishable in colour-blind vision and in greyscale print
+OPTION_COLOURS = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00")
+
 
 class ParetoChart(Chart):
     name = "pareto"
@@ -30,9 +33,10 @@ class ParetoChart(Chart):
         plot.showGrid(x=True, y=True, alpha=0.25)
         legend = []
         self._points = points
-        for option in dict.fromkeys(p.option for p in points):
+        for k, option in enumerate(dict.fromkeys(p.option for p in points)):
             mine = [p for p in points if p.option == option]
-            colour, symbol = accelerator_style(mine[0].accelerator)
+            _, symbol = accelerator_style(mine[0].accelerator)
+            colour = OPTION_COLOURS[k % len(OPTION_COLOURS)]  # distinct per option on this chart
             allowed = mine[0].status == "usable"
             style = pg.QtCore.Qt.PenStyle.SolidLine if allowed else pg.QtCore.Qt.PenStyle.DotLine
             plot.plot([p.days for p in mine], [p.cost_usd / 1e6 for p in mine],
@@ -41,7 +45,7 @@ class ParetoChart(Chart):
                       symbolBrush=pg.mkBrush(colour if allowed else t.background),
                       symbolPen=t.pen(colour, max(1.5, t.line_width * (0.5 if allowed else 0.9))))
             legend.append((self.swatch("line", colour, symbol=symbol, style=style), option))
-            for p in mine:
+            for p in (mine[0], mine[-1]) if len(mine) > 1 else mine:  # the ends: fewest, all
                 self.label_at(plot, p.days, p.cost_usd / 1e6, f"{p.count:,}", anchor=(0.5, 1.3))
         front = sorted((p for p in points if p.on_frontier), key=lambda p: p.days)
         if len(front) > 1:
@@ -53,7 +57,7 @@ class ParetoChart(Chart):
         ys = [p.cost_usd / 1e6 for p in points]
         plot.setXRange(0, max(xs) * 1.15, padding=0)
         plot.setYRange(0, max(ys) * 1.2, padding=0)
-        return legend, ["Numbers beside the points: chips used. The frontier joins the allowed "
+        return legend, ["Numbers: chips used at each end of an option's line. The frontier joins the allowed "
                         "options no other allowed option beats on both time and cost."]
 
     def hover_text(self, _plot_index, x, y):
