@@ -16,6 +16,10 @@ import time
 import traceback
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from app.document import ProjectDocument
 
 _T0 = time.perf_counter()
 _T0_WALL = time.time()
@@ -57,7 +61,7 @@ def initial_document(path: str | None):
         try:
             return ProjectDocument.open(path), None
         except InputError as e:
-            return ProjectDocument(sources.new_project()), f"Cannot open {Path(path).name}: {e}"
+            return ProjectDocument(sources.new_project()), f"Cannot open {e}"  # names the file
     try:
         example = sources.example_project()
     except InputError as e:
@@ -86,8 +90,9 @@ def app_icon():
 def make_application(argv: Sequence[str] = ()):
     from PySide6.QtWidgets import QApplication
 
-    app = QApplication.instance() or QApplication([sys.argv[0] if sys.argv else "chokepoint",
-                                                   *argv])
+    existing = QApplication.instance()
+    app = existing if isinstance(existing, QApplication) else QApplication(
+        [sys.argv[0] if sys.argv else "chokepoint", *argv])
     app.setApplicationName("chokepoint")
     app.setApplicationDisplayName("Chokepoint")
     app.setDesktopFileName("chokepoint")
@@ -112,7 +117,7 @@ def start_session():
         return None
 
 
-def offer_recovery(ask) -> object | None:
+def offer_recovery(ask) -> ProjectDocument | None:
     """A ProjectDocument from a crashed session's autosave if ``ask(recoverable)`` says yes."""
     from app import state
     from app.document import ProjectDocument
@@ -239,7 +244,11 @@ def smoke_test(out: str, path: str | None = None) -> int:
         window = MainWindow(document, session, interactive=False)
         loop = QEventLoop()
         shown: list = []
-        window.result_shown.connect(lambda r: (shown.append(r), loop.quit()))
+        def on_shown(r) -> None:
+            shown.append(r)
+            loop.quit()
+
+        window.result_shown.connect(on_shown)
         window.show()
         QTimer.singleShot(60_000, loop.quit)
         if not shown:

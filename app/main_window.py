@@ -65,14 +65,14 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.session = session
         self.interactive = interactive  # False in tests/smoke: no modal dialogs
-        self.document: ProjectDocument | None = None
+        self._doc: ProjectDocument | None = None  # set by set_document() below
         self.current = 0
         self._problems: dict[str, str] = {}
         self.store = ResultsStore()
         self.evaluator = LiveEvaluator(self)
         self.evaluator.result_ready.connect(self._on_result)
         self.evaluator.failed.connect(self._on_failed)
-        self.evaluator.busy_changed.connect(lambda b: self.results.set_busy(b))
+        self.evaluator.busy_changed.connect(self._on_busy)
         # the other scenarios, one at a time while the live evaluation is idle, so every entry of
         # the scenario list shows its verdict without being opened
         self.background = LiveEvaluator(self, debounce_ms=0)
@@ -81,7 +81,8 @@ class MainWindow(QMainWindow):
         self.chart_worker = ChartWorker(self)
         self.chart_worker.ready.connect(self._on_charts)
         self.chart_worker.failed.connect(self._on_charts_failed)
-        self._charts_requested = self._charts_shown = None
+        self._charts_requested: tuple[str, int] | None = None
+        self._charts_shown: tuple[str, int] | None = None
         self._charts_timer = QTimer(self, singleShot=True, interval=CHARTS_DELAY_MS)
         self._charts_timer.timeout.connect(lambda: self.request_charts(now=True))
 
@@ -207,7 +208,7 @@ class MainWindow(QMainWindow):
 
     # ---- document ----------------------------------------------------------------------
     def set_document(self, document: ProjectDocument) -> None:
-        old = self.document
+        old = self._doc
         if old is not None:
             old.changed.disconnect(self._on_document_changed)
             old.structure_changed.disconnect(self._on_structure_changed)
@@ -216,7 +217,7 @@ class MainWindow(QMainWindow):
             old.undo_stack.indexChanged.disconnect(self._update_undo_actions)
             old.deleteLater()
         document.setParent(self)
-        self.document = document
+        self._doc = document
         document.changed.connect(self._on_document_changed)
         document.structure_changed.connect(self._on_structure_changed)
         document.selection_requested.connect(self.select_scenario)
@@ -231,6 +232,14 @@ class MainWindow(QMainWindow):
         self._update_undo_actions()
         self.evaluate_now()
         self._autosave_soon()
+
+    def _on_busy(self, busy: bool) -> None:
+        self.results.set_busy(busy)
+
+    @property
+    def document(self) -> ProjectDocument:
+        assert self._doc is not None, "set_document() runs in __init__"
+        return self._doc
 
     @property
     def project(self):
@@ -522,7 +531,7 @@ class MainWindow(QMainWindow):
         try:
             doc = ProjectDocument.open(path)
         except InputError as e:
-            self._warn("Cannot open project", f"{Path(path).name}: {e}")
+            self._warn("Cannot open project", str(e))  # the loader's message names the file
             return False
         self.set_document(doc)
         state.add_recent(path)
@@ -585,8 +594,8 @@ class MainWindow(QMainWindow):
     def _save_geometry(self) -> None:
         with contextlib.suppress(OSError):  # a read-only state folder: the next start is centred
             state.save_ui_state({
-                "geometry": base64.b64encode(bytes(self.saveGeometry())).decode(),
-                "splitter": base64.b64encode(bytes(self.splitter.saveState())).decode(),
+                "geometry": base64.b64encode(self.saveGeometry().data()).decode(),
+                "splitter": base64.b64encode(self.splitter.saveState().data()).decode(),
             })
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt API)

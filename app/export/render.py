@@ -88,9 +88,7 @@ def build_chart(name: str, charts: ChartSet, size: tuple[int, int] = (1920, 1080
 
 def _app() -> QApplication:
     app = QApplication.instance()
-    if app is None:
-        app = QApplication([])
-    return app
+    return app if isinstance(app, QApplication) else QApplication([])
 
 
 def _settle(chart: Chart, w: int, h: int) -> None:
@@ -148,7 +146,7 @@ def _buffer() -> tuple[QByteArray, QBuffer]:
 
 def png_bytes(chart: Chart, width: int = 1920, height: int = 1080) -> bytes:
     data, buf = _buffer()
-    if not render_image(chart, width, height).save(buf, "PNG"):
+    if not render_image(chart, width, height).save(buf, "PNG"):  # type: ignore[call-overload]  # the stub wants bytes; the binding refuses them
         raise InputError("--out", "the PNG could not be encoded")
     buf.close()
     return bytes(data.data())

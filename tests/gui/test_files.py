@@ -44,7 +44,8 @@ def test_open_bad_file_keeps_window(qtbot, window, tmp_path):
     before = w.project
     assert not w.open_path(str(bad))
     assert w.project == before
-    assert "bad.json" in w.statusBar().currentMessage()
+    message = w.statusBar().currentMessage()
+    assert message.count("bad.json") == 1 and "\n" not in message  # one line, the file named once
 
 
 def test_initial_document_bad_file_gives_message_and_empty_project(tmp_path):
