@@ -75,8 +75,11 @@ def min_count_for_deadline(
     def meets(n: int) -> bool:
         return _days(at(n)) <= target
 
+    # No plan beats the chips' peak: below this many chips the target cannot be met at all, so
+    # the search starts there (the answer is still checked below: N meets, N - 1 does not).
+    floor = compute_floor(model, training, chip, target)
     # exponential search for a count that meets the target, then bisection below it
-    hi = 1
+    hi = max(1, min(floor, max_count))
     while not meets(hi):
         if hi >= max_count:
             largest = at(max_count)
@@ -90,8 +93,9 @@ def min_count_for_deadline(
                         f"{target:,.0f} days" + (" at the P90" if confidence == "p90" else "")
                         + (f" ({largest.reasons[0]})" if largest.reasons else "")))
         hi = min(hi * 2, max_count)
-    lo = hi // 2  # fails (or 0)
-    while hi - lo > 1:
+    lo = max(hi // 2, floor - 1) if hi > floor else max(0, floor - 1)  # known or bound to fail
+    lo = min(lo, hi - 1)
+    while hi - lo > 1:  # bisection: lo fails (or is below the floor), hi meets
         mid = (lo + hi) // 2
         if meets(mid):
             hi = mid
@@ -108,6 +112,16 @@ def min_count_for_deadline(
         plan=best.plan, days_with_one_fewer=None if fewer is None else
         (None if math.isinf(_days(fewer)) else _days(fewer)),
         largest_count_searched=max_count, evaluations=len(cache))
+
+
+def compute_floor(model: ModelSpec, training: TrainingSpec, chip: Accelerator,
+                  target_days: float) -> int:
+    """Chips below which ``target_days`` is out of reach even at the chips' peak throughput
+    (FP8 peak for an FP8 run where the chip has it): a lower bound, never the answer."""
+    precision = training.precision if training.precision == "bf16" or chip.supports_fp8 else "bf16"
+    flops = model.training_flops_per_token(training.seq_len) * training.tokens
+    per_chip = chip.peak_tflops(precision) * 1e12 * target_days * 86400.0
+    return max(1, math.floor(flops / per_chip))
 
 
 def latest_start(deadline: dt.date, days: float) -> dt.date:

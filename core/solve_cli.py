@@ -19,7 +19,8 @@ def add_parser(sub: Any, positive: Any, count: Any) -> None:
                                      "deadline; every answer for a project scenario")
     s.add_argument("project", nargs="?", metavar="PROJECT.json",
                    help="a project file (then --scenario picks the scenario)")
-    s.add_argument("--scenario", default=None, help="scenario name or 1-based number (default 1)")
+    s.add_argument("--scenario", default=None,
+                   help="scenario name or 1-based number (default 1), or 'all' for every one")
     s.add_argument("--model", help="model preset id (see: chokepoint catalog models)")
     s.add_argument("--model-config", metavar="CONFIG.json", help="a Hugging Face config.json")
     s.add_argument("--tokens", type=count("--tokens"), help="15.6T, 300B or 15.6e12")
@@ -136,11 +137,13 @@ def _solve_bare(args: Any, max_count: int) -> dict[str, Any]:
 
 def _solve_project(args: Any, max_count: int) -> dict[str, Any]:
     from core.project import load_project
-    from core.solve import solve_scenario
 
     project = load_project(args.project)
     names = [s.name for s in project.scenarios]
     wanted = args.scenario
+    if wanted == "all" and "all" not in names:
+        return {"project": project.name,
+                "scenarios": [_solve_one(args, project, s, max_count) for s in project.scenarios]}
     if wanted is None:
         index = 0
     elif wanted in names:
@@ -150,7 +153,12 @@ def _solve_project(args: Any, max_count: int) -> dict[str, Any]:
     else:
         raise InputError("--scenario", f"no scenario {wanted!r}; the project has: "
                          + "; ".join(f"{i + 1} {n!r}" for i, n in enumerate(names)))
-    scenario = project.scenarios[index]
+    return _solve_one(args, project, project.scenarios[index], max_count)
+
+
+def _solve_one(args: Any, project: Any, scenario: Any, max_count: int) -> dict[str, Any]:
+    from core.solve import solve_scenario
+
     start = _date(args.date, "--date") or scenario.date
     deadline = _deadline_days(args, start)
     if deadline is not None and start != scenario.date:
@@ -159,6 +167,8 @@ def _solve_project(args: Any, max_count: int) -> dict[str, Any]:
 
 
 def _text(o: dict[str, Any]) -> str:
+    if "scenarios" in o:  # every scenario of a project
+        return "\n\n".join(_text(one) for one in o["scenarios"])
     if "options" in o:  # a project scenario
         lines = [f"{o['scenario']}: verdict {o['verdict']}, deadline "
                  f"{o['deadline_days'] if o['deadline_days'] is not None else 'none'} days"]
