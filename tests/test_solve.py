@@ -110,5 +110,10 @@ def test_cli_contract():
     project = _cli("solve", str(EXAMPLE), "--scenario", "1", "--deadline-days", "120", "--json")
     assert project.returncode == 0, project.stderr
     assert "options" in json.loads(project.stdout)
+    every = _cli("solve", str(EXAMPLE), "--scenario", "all", "--deadline-days", "150", "--json")
+    assert every.returncode == 0, every.stderr
+    scenarios = json.loads(every.stdout)["scenarios"]
+    assert len(scenarios) == len(load_project(EXAMPLE).scenarios)
+    assert all(s["deadline_days"] == 150 for s in scenarios)
     bad = _cli("solve", "--model", "llama-3.1-8b", "--tokens", "2T", "--accelerator", "H100-SXM")
     assert bad.returncode == 2 and "--deadline" in bad.stderr and bad.stderr.count("\n") == 1
