@@ -3,10 +3,11 @@ clicking the list, a chart tab flipped at each, typed edits, undo/redo and deck 
 interpreter that `make run` uses. Run in a subprocess so that an interpreter abort (the
 ``none_dealloc`` of PySide6 6.12.0) fails this test instead of killing the test runner.
 
-Memory bound: after a 30-cycle warm-up, resident memory may grow by at most
-``RSS_GROWTH_LIMIT_MB`` over the remaining 270 cycles (measured: 57 MB, the undo stack's 120
-project versions and the result caches filling; see docs/reliability.md), and never exceed
-``RSS_LIMIT_MB`` in all.
+Memory bound: the bounded caches (results store, plan and policy memos, chart data) fill in
+the first ~75 cycles; after a 100-cycle warm-up, resident memory may grow by at most
+``RSS_GROWTH_LIMIT_MB`` over the remaining 200 cycles (measured: 7 MB, 314 -> 321 MB; a leak
+of 0.3 MB per switch would fail), and never exceed ``RSS_LIMIT_MB`` in all (see
+docs/reliability.md).
 """
 
 from __future__ import annotations
@@ -23,7 +24,8 @@ pytestmark = pytest.mark.soak
 
 ROOT = Path(__file__).resolve().parents[2]
 CYCLES = 300
-RSS_GROWTH_LIMIT_MB = 120
+WARMUP = 100
+RSS_GROWTH_LIMIT_MB = 60
 RSS_LIMIT_MB = 700
 
 
@@ -32,7 +34,7 @@ def test_window_survives_300_scenario_switches_with_bounded_memory(tmp_path):
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen", CHOKEPOINT_HOME=str(tmp_path / "home"))
     proc = subprocess.run(
         [sys.executable, str(ROOT / "benchmarks" / "soak_window.py"), "--cycles", str(CYCLES),
-         "--out", str(report)], cwd=ROOT, env=env, capture_output=True, text=True, timeout=1500)
+         "--warmup", str(WARMUP), "--out", str(report)], cwd=ROOT, env=env, capture_output=True, text=True, timeout=1500)
     assert proc.returncode == 0, (f"the window died (exit {proc.returncode}):\n"
                                   f"{proc.stderr[-4000:]}")
     data = json.loads(report.read_text())
