@@ -5,6 +5,7 @@ draw the same thing. Each function returns plain pydantic objects; no Qt here.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Mapping
 from typing import Any, Literal
 
@@ -15,6 +16,7 @@ from core.catalog import get_accelerator
 from core.estimate import MemoryBreakdown, StepTime, estimate
 from core.scenario import Scenario
 from core.scenario_eval import ScenarioResult, _regime
+from core.uncertainty import Z90, efficiency_sigma
 
 Status = Literal["usable", "needs_license", "blocked"]
 
@@ -40,6 +42,8 @@ class SweepSeries(BaseModel):
     status: Status
     held: int = Field(description="chips of this type the fleet holds at this site")
     points: list[SweepPoint]
+    p10_factor: float = Field(default=1.0, description="days × this = P10 (core.uncertainty)")
+    p90_factor: float = Field(default=1.0, description="days × this = P90")
 
 
 class TimeVsCount(BaseModel):
@@ -79,8 +83,10 @@ def time_vs_count(scenario: Scenario, project: Any = None, result: ScenarioResul
             ok = r.verdict == "feasible"
             points.append(SweepPoint(count=n, days=r.wall_clock_days if ok else None,
                                      gpu_hours=r.gpu_hours if ok else None, feasible=ok))
+        sigma, _ = efficiency_sigma(chip.id, getattr(scenario.physics, "maturity", None))
         seen[key] = SweepSeries(accelerator=opt.accelerator, site=opt.site, status=status, held=opt.count,
-                                points=points)
+                                points=points, p10_factor=math.exp(-Z90 * sigma),
+                                p90_factor=math.exp(Z90 * sigma))
     return TimeVsCount(scenario=scenario.name, deadline_days=scenario.constraints.deadline_days,
                        series=list(seen.values()))
 

@@ -31,6 +31,7 @@ from pydantic import BaseModel, Field
 from core.planner import goodput
 
 DEFAULT_SAMPLES = 2000
+Z90 = 1.2815515655446004  # standard normal quantile of 0.9: P10/P90 = exp(∓Z90·σ)
 # Fallback when resources/catalog/maturity.json has no fitted spread for a chip family: the
 # spread of MFU across labs on the same chip measured on 26 published runs (issue 10: "±20-30 %
 # geometric SD"); the midpoint, ln 1.25.

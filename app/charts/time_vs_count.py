@@ -9,7 +9,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
 
-from app.charts.base import Chart, fmt_count, nice_log_ticks
+from app.charts.base import Chart, faded, fmt_count, nice_log_ticks
 from app.theme import accelerator_style
 from core.chart_data import ChartSet
 
@@ -34,6 +34,8 @@ class TimeVsCountChart(Chart):
                              "Days to train (log scale)")
         plot.showGrid(x=True, y=True, alpha=0.25)
         legend, notes = [], []
+        banded = False
+        labelled: dict[int, int] = {}
         self._points: list[tuple[float, float, str]] = []  # (log count, log days, hover text)
         counts, days = set(), []
         for s in data.series:
@@ -44,12 +46,23 @@ class TimeVsCountChart(Chart):
             ys = np.array([math.log10(p.days) if p.days else np.nan for p in s.points])
             hollow = s.status != "usable"
             brush = pg.mkBrush(t.background) if hollow else pg.mkBrush(colour)
+            if not hollow and s.p90_factor > s.p10_factor:  # the P10–P90 band, shaded
+                ok = np.isfinite(ys)
+                if ok.sum() >= 2:
+                    lo_curve = pg.PlotDataItem(xs[ok], ys[ok] + math.log10(s.p10_factor))
+                    hi_curve = pg.PlotDataItem(xs[ok], ys[ok] + math.log10(s.p90_factor))
+                    plot.addItem(pg.FillBetweenItem(lo_curve, hi_curve,
+                                                    brush=pg.mkBrush(faded(colour, 0.18))))
+                    banded = True
             plot.plot(xs, ys, pen=t.pen(colour, t.line_width, style),
                       symbol=symbol, symbolSize=t.marker_size, symbolBrush=brush,
                       symbolPen=t.pen(colour, max(1.5, t.line_width * 0.6)),
                       connect="finite")
             held = next((p for p in s.points if p.count == s.held and p.days), None)
             if held is not None and held.days:  # ring round the fleet's own size
+                # labels of several series held at the same count stack instead of overlapping
+                lift = -0.25 - 1.1 * labelled.get(held.count, 0)
+                labelled[held.count] = labelled.get(held.count, 0) + 1
                 plot.plot([math.log10(held.count)], [math.log10(held.days)], pen=None,
                           symbol="o", symbolSize=t.marker_size * 2.2, symbolBrush=pg.mkBrush(0, 0, 0, 0),
                           symbolPen=t.pen(colour, max(1.5, t.line_width * 0.6)))
@@ -60,7 +73,7 @@ class TimeVsCountChart(Chart):
                 self.label_at(plot, x, math.log10(held.days),
                               f"{fmt_count(held.count)} held: {held.days:,.0f} days  " if right
                               else f"  {fmt_count(held.count)} held: {held.days:,.0f} days",
-                              anchor=(1, -0.25) if right else (0, -0.25), colour=t.foreground,
+                              anchor=(1, lift) if right else (0, lift), colour=t.foreground,
                               bold=True)
             legend.append((self.swatch("line", colour, style=style, symbol=symbol,
                                        fill=t.background if hollow else None), name))
@@ -94,6 +107,9 @@ class TimeVsCountChart(Chart):
         self.fit_left_axis(plot, [s for _v, s in yticks])
         plot.setXRange(math.log10(min(counts)) - 0.12, math.log10(max(counts)) + 0.16, padding=0)
         plot.setYRange(math.log10(lo), math.log10(hi), padding=0)
+        if banded:
+            legend.append((self.swatch("box", t.muted, fill=faded(t.muted, 0.25)),
+                           "shaded: P10–P90"))
         statuses = {s.status for s in data.series}
         if "blocked" in statuses:
             notes.append("Dotted line, hollow markers: blocked by the policy regime — drawn to show "
