@@ -119,11 +119,19 @@ def tornado(scenario: Any, project: Any = None) -> Tornado:
                 set_path(scenario, ("physics", "kernel_efficiency"), lo_eff),
                 set_path(scenario, ("physics", "kernel_efficiency"), hi_eff),
                 f"P10-P90 of the cross-validated error ({source})")
-        t = scenario.training.tokens
-        bar("training tokens", human(t * (1 - WHAT_IF)), human(t * (1 + WHAT_IF)),
-            set_path(scenario, ("training", "tokens"), t * (1 - WHAT_IF)),
-            set_path(scenario, ("training", "tokens"), t * (1 + WHAT_IF)),
-            "what-if ±20 % (no sourced range)")
+        tr = scenario.training
+        t = tr.tokens
+        if tr.tokens_low is not None and tr.tokens_high is not None:  # the scenario's own range
+            t_lo, t_hi, basis = tr.tokens_low, tr.tokens_high, "the scenario's token range"
+        else:
+            t_lo, t_hi, basis = t * (1 - WHAT_IF), t * (1 + WHAT_IF), \
+                "what-if ±20 % (no sourced range)"
+
+        def tokens_at(n: float) -> Any:  # a plain (certain) token count of n
+            return scenario.model_copy(update={"training": tr.model_copy(
+                update={"tokens": n, "tokens_low": None, "tokens_high": None})})
+
+        bar("training tokens", human(t_lo), human(t_hi), tokens_at(t_lo), tokens_at(t_hi), basis)
         rate = scenario.physics.failures_per_gpu_day
         if rate > 0:
             bar("interruptions", "½× rate", "2× rate",

@@ -20,6 +20,22 @@ class TrainingSpec(BaseModel):
         default=None, gt=0, le=1_000_000_000_000, description="tokens per optimizer step; None = chosen by the planner"
     )
     precision: Precision = "bf16"
+    tokens_low: float | None = Field(
+        default=None, gt=0, le=1e16,
+        description="marks the token count uncertain (an undisclosed model): the low end of its "
+        "range; the P10-P90 ranges sample between tokens_low and tokens_high")
+    tokens_high: float | None = Field(default=None, gt=0, le=1e16,
+                                      description="the high end of an uncertain token count")
+
+    @model_validator(mode="after")
+    def _token_range_brackets_tokens(self) -> TrainingSpec:
+        low, high = self.tokens_low, self.tokens_high
+        if (low is None) != (high is None):
+            raise ValueError("give both tokens_low and tokens_high, or neither")
+        if low is not None and high is not None and not low <= self.tokens <= high:
+            raise ValueError(f"tokens ({self.tokens:.3g}) must lie between tokens_low ({low:.3g}) "
+                             f"and tokens_high ({high:.3g})")
+        return self
 
     @model_validator(mode="after")
     def _batch_holds_a_sequence(self) -> TrainingSpec:

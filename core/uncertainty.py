@@ -116,9 +116,9 @@ def simulate(
     if work_range is not None and work_range[1] > work_range[0] > 0:
         lo, hi = math.log(work_range[0]), math.log(work_range[1])
         work = np.exp(rng.uniform(lo, hi, samples))
-        inputs.append({"input": "training work (tokens × active parameters)",
+        inputs.append({"input": "training tokens (marked uncertain)",
                        "distribution": "log-uniform", "low": work_range[0], "high": work_range[1],
-                       "source": "scenario input (marked uncertain)"})
+                       "source": "scenario input: training.tokens_low / tokens_high"})
     ideal_s = steps * step_s * eff * work
     # goodput (Young/Daly, core.planner.goodput) depends on the chip count and failure rate,
     # not on the run's length: one value for every sample
@@ -202,11 +202,14 @@ def option_uncertainty(scenario: Any, result: Any, index: int | None = None,
                        if result.policy[i].get("status") == "needs_license"]
         approval = math.prod(float(p) for p in likelihoods if p is not None)
     sigma, source = efficiency_sigma(option.accelerator, getattr(scenario.physics, "maturity", None))
+    t = scenario.training
+    work_range = None if t.tokens_low is None or t.tokens_high is None else \
+        (t.tokens_low / t.tokens, t.tokens_high / t.tokens)
     limits = scenario.constraints
     return simulate(
         step_s=est.step_time.total, steps=est.steps, chips_used=est.plan.chips_used,
         physics=scenario.physics,
         cost_parts=option.cost_breakdown if option.cost_usd is not None else None,
-        rent_range=rent_range, approval=approval,
+        rent_range=rent_range, work_range=work_range, approval=approval,
         deadline_days=limits.deadline_days or None, budget_usd=limits.budget_usd or None,
         sigma=sigma, sigma_source=source, samples=samples, seed=seed)

@@ -136,3 +136,25 @@ def test_bad_samples_flag_is_one_line_exit_2():
     proc = _cli("estimate", "--model", "deepseek-v3", "--tokens", "1T", "--accelerator",
                 "H800-SXM", "--count", "64", "--samples", "0")
     assert proc.returncode == 2 and proc.stderr.count("\n") == 1 and "--samples" in proc.stderr
+
+
+def test_an_uncertain_token_count_widens_the_band_and_drives_the_tornado():
+    from core.sensitivity import tornado
+    from core.training import TrainingSpec
+
+    project = load_project(EXAMPLE)
+    base = project.scenarios[2]
+    t = base.training.tokens
+    wide = base.model_copy(update={"training": base.training.model_copy(
+        update={"tokens_low": t / 2, "tokens_high": t * 2})})
+    narrow_band = option_uncertainty(base, evaluate_scenario(base, project), samples=4000)
+    wide_band = option_uncertainty(wide, evaluate_scenario(wide, project), samples=4000)
+    ratio = wide_band.wall_clock_days.p90 / wide_band.wall_clock_days.p10
+    assert ratio > narrow_band.wall_clock_days.p90 / narrow_band.wall_clock_days.p10 * 1.3
+    assert any("tokens" in i["input"] for i in wide_band.inputs)
+    bar = next(b for b in tornado(wide, project).bars if b.input == "training tokens")
+    assert bar.basis == "the scenario's token range" and bar.days_high > 1.8 * bar.days_low
+    with pytest.raises(ValueError, match="tokens_low"):
+        TrainingSpec(tokens=1e12, tokens_low=2e12, tokens_high=3e12)
+    with pytest.raises(ValueError, match="both"):
+        TrainingSpec(tokens=1e12, tokens_low=5e11)
