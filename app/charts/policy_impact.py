@@ -54,8 +54,8 @@ class PolicyImpactChart(Chart):
                 cmax = max(cmax, route.cost_usd / 1e6)
             else:
                 self.label_at(cost, 0, y, "  not computed")
-        days.setXRange(0, max(dmax, 1e-6) * 1.3, padding=0)
-        cost.setXRange(0, max(cmax, 1e-6) * 1.3, padding=0)
+        days.setXRange(0, max(dmax, 1e-6) * 1.5, padding=0)
+        cost.setXRange(0, max(cmax, 1e-6) * 1.5, padding=0)
         for p in (days, cost):
             p.setYRange(-0.6, len(rows) - 0.4, padding=0)
         notes = [f"Route before: {i.before.option or 'none allowed'}. "
