@@ -64,8 +64,8 @@ class ResultsView(QWidget):
             value = plain(QLabel("—"))
             value.setObjectName(f"figure_{key}")
             value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            value.setWordWrap(True)  # "72 days, P10–P90 42–121" wraps in a narrow pane
             if key == "plan":
-                value.setWordWrap(True)
                 grid.addWidget(name, 3, 0)
                 grid.addWidget(value, 3, 1, 1, 3)
             else:
