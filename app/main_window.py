@@ -186,6 +186,9 @@ class MainWindow(QMainWindow):
                      "Ctrl+Shift+Up")
         self._action(s, "Move Do&wn", lambda: self.move_scenario(self.current, self.current + 1),
                      "Ctrl+Shift+Down")
+        s.addSeparator()
+        self._action(s, "&What Would It Take…", self.solver_dialog, "Ctrl+T",
+                     "Smallest fleet, latest start and cheapest compliant option for a deadline")
 
     def _update_undo_actions(self) -> None:
         stack = self.document.undo_stack
@@ -478,6 +481,15 @@ class MainWindow(QMainWindow):
                                                                   "marking": marking}),
                                   "Change project properties")
         return True
+
+    def solver_dialog(self):
+        """Scenario → What would it take…: non-modal, solved in a worker (app/solver_dialog)."""
+        from app.solver_dialog import SolverDialog
+
+        dialog = SolverDialog(self.scenario, self.project, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.show()
+        return dialog
 
     def properties_dialog(self) -> None:
         from app.properties import ProjectPropertiesDialog

@@ -1,0 +1,86 @@
+"""The window's views of the core's answers: the solver dialog (Scenario → What would it take…)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from tests.gui.conftest import wait_idle
+
+SIX = 5  # "6 Every route, then Malaysia/Thailand close": every route, a deadline of 180 days
+
+
+@pytest.fixture
+def six(window, qtbot):
+    if len(window.project.scenarios) <= SIX:
+        pytest.skip("the bundled example project is not shipped")
+    window.select_scenario(SIX)
+    wait_idle(qtbot, window)
+    return window
+
+
+def _solved(qtbot, dialog) -> dict:
+    qtbot.waitUntil(lambda: dialog.answer is not None and not dialog.busy, timeout=30000)
+    return dialog.answer
+
+
+def test_solver_dialog_shows_solve_scenario_figures(six, qtbot):
+    from app.solver_dialog import cells
+    from core.solve import solve_scenario
+
+    dialog = six.solver_dialog()
+    qtbot.addWidget(dialog)
+    answer = _solved(qtbot, dialog)
+    expected = solve_scenario(six.scenario, six.project)
+    assert answer == expected
+    # what is on screen is the core's figures, row by row
+    t = dialog.table
+    assert t.rowCount() == len(expected["options"])
+    shown = [[t.item(r, c).text() for c in range(t.columnCount())] for r in range(t.rowCount())]
+    assert shown == [cells(row) for row in expected["options"]]
+    usable = [row for row in expected["options"] if "min_count" in row]
+    assert usable and all(f"{row['min_count']:,}" in [r[5] for r in shown] for row in usable)
+    assert expected["cheapest_meeting"] in dialog.result_label.text()
+    # the deadline defaults to the scenario's, shown as a date from its start
+    start = six.scenario.date
+    assert dialog.deadline.date().toPython() == start + dt.timedelta(
+        days=six.scenario.constraints.deadline_days)
+
+
+def test_solver_dialog_deadline_date_and_p90(six, qtbot):
+    from core.solve import solve_scenario
+
+    dialog = six.solver_dialog()
+    qtbot.addWidget(dialog)
+    _solved(qtbot, dialog)
+    start = six.scenario.date
+    dialog.deadline.setDate(start + dt.timedelta(days=120))
+    assert dialog.days.value() == 120  # the date moves the days
+    dialog.days.setValue(100)
+    assert dialog.deadline.date().toPython() == start + dt.timedelta(days=100)
+    dialog.confidence.setCurrentIndex(1)
+    dialog.budget.setValue(11.0)
+    dialog.answer = None
+    dialog.solve()
+    answer = _solved(qtbot, dialog)
+    expected = solve_scenario(six.scenario, six.project, deadline_days=100.0, budget_usd=11e6,
+                              confidence="p90")
+    assert answer == expected
+    assert answer["deadline_days"] == 100.0 and answer["budget_usd"] == 11e6
+    # at 100 days and P90 the H800 stockpile (145 days as held) no longer meets it
+    counts = {row["accelerator"]: row.get("min_count") for row in answer["options"]}
+    base = solve_scenario(six.scenario, six.project)
+    before = {row["accelerator"]: row.get("min_count") for row in base["options"]}
+    assert all(counts[a] is None or counts[a] > before[a] for a in counts if before[a])
+
+
+def test_solver_dialog_keeps_the_window_responsive(six, qtbot):
+    dialog = six.solver_dialog()
+    qtbot.addWidget(dialog)
+    # the dialog is not modal and the solve runs in a worker: the window accepts an edit now
+    assert not dialog.isModal()
+    six.select_scenario(0)
+    assert six.current == 0
+    _solved(qtbot, dialog)
+    assert dialog.answer["scenario"] == six.project.scenarios[SIX].name
