@@ -311,7 +311,7 @@ class MainWindow(QMainWindow):
         n = len(names) + 1
         while f"Scenario {n}" in names:
             n += 1
-        scenarios = [*self.project.scenarios, sources.new_scenario(f"Scenario {n}")]
+        scenarios = [*self.project.scenarios, sources.new_scenario(f"Scenario {n}", self.scenario)]
         self.document.set_scenarios(scenarios, "Add scenario", self.current, len(scenarios) - 1)
 
     def duplicate_scenario(self, index: int) -> None:

@@ -84,3 +84,51 @@ def test_solver_dialog_keeps_the_window_responsive(six, qtbot):
     assert six.current == 0
     _solved(qtbot, dialog)
     assert dialog.answer["scenario"] == six.project.scenarios[SIX].name
+
+
+def test_deadline_as_a_date_both_ways(window, qtbot):
+    from tests.gui.conftest import type_into
+
+    w = window
+    editor = w.policy_editor
+    w.tabs.setCurrentWidget(editor)
+    start = w.scenario.date
+    # days typed -> the date follows
+    type_into(qtbot, editor.field_at(("constraints", "deadline_days")), "45")
+    qtbot.waitUntil(lambda: w.scenario.constraints.deadline_days == 45)
+    assert editor.deadline_date.date().toPython() == start + dt.timedelta(days=45)
+    # a date picked -> the days stored, the days field shows them, one undo step
+    editor.deadline_date.setDate(start + dt.timedelta(days=200))
+    assert w.scenario.constraints.deadline_days == 200
+    assert editor.field_at(("constraints", "deadline_days")).text() == "200"
+    # the start date itself reads "none" and clears the deadline
+    editor.deadline_date.setDate(start)
+    assert w.scenario.constraints.deadline_days is None
+    assert editor.deadline_date.text() == "none"
+    w.document.undo_stack.undo()
+    assert w.scenario.constraints.deadline_days == 200
+    assert editor.deadline_date.date().toPython() == start + dt.timedelta(days=200)
+    # a later scenario date keeps the days and moves the deadline date with it
+    editor.date.setDate(start + dt.timedelta(days=10))
+    assert w.scenario.constraints.deadline_days == 200
+    assert editor.deadline_date.date().toPython() == start + dt.timedelta(days=210)
+    wait_idle(qtbot, w)
+
+
+def test_new_scenario_inherits_date_site_and_headquarters(window, qtbot):
+    w = window
+    here = w.scenario
+    assert (here.date, here.hq) != (dt.date.today(), "US")
+    w.add_scenario()
+    new = w.project.scenarios[-1]
+    assert w.current == len(w.project.scenarios) - 1
+    assert new.date == here.date and new.hq == here.hq
+    assert new.fleet[0].site == here.fleet[0].site != "US"
+    wait_idle(qtbot, w)
+
+
+def test_new_project_scenario_without_a_model_scenario():
+    from app import sources
+
+    s = sources.new_scenario("x")
+    assert s.date == dt.date.today() and s.fleet[0].site == "US"
