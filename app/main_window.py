@@ -189,6 +189,8 @@ class MainWindow(QMainWindow):
         s.addSeparator()
         self._action(s, "&What Would It Take…", self.solver_dialog, "Ctrl+T",
                      "Smallest fleet, latest start and cheapest compliant option for a deadline")
+        self._action(s, "&Compare Scenarios…", self.compare_dialog, "Ctrl+Shift+C",
+                     "Scenarios side by side: the inputs that differ and what they did")
 
     def _update_undo_actions(self) -> None:
         stack = self.document.undo_stack
@@ -487,6 +489,21 @@ class MainWindow(QMainWindow):
         from app.solver_dialog import SolverDialog
 
         dialog = SolverDialog(self.scenario, self.project, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.show()
+        return dialog
+
+    def compare_dialog(self, picked: list[int] | None = None):
+        """Scenario → Compare Scenarios…: the current scenario and the next (or the one before),
+        unless ``picked``; non-modal, computed in a worker (app/compare_dialog)."""
+        from app.compare_dialog import CompareDialog
+
+        n = len(self.project.scenarios)
+        if picked is None:
+            other = self.current + 1 if self.current + 1 < n else self.current - 1
+            picked = [self.current] + ([other] if other >= 0 else [])
+        results = [self.store.result(self.project, i) for i in range(n)]
+        dialog = CompareDialog(self.project, results, picked, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.show()
         return dialog

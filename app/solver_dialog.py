@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from PySide6.QtCore import QDate, QObject, QRunnable, Qt, QThreadPool, Signal, Slot
+from PySide6.QtCore import QDate, Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.evaluator import _run_and_report
+from app.background import BackgroundCall
 from app.fit_table import ColumnFitter
 from app.plain import label, tip
 from core.scenario import Scenario
@@ -83,24 +83,6 @@ def summary(answer: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-class _Signals(QObject):
-    done = Signal(int, object, object)  # generation, answer | None, error | None
-
-
-class _SolveJob(QRunnable):
-    def __init__(self, generation: int, scenario: Scenario, project, kwargs: dict) -> None:
-        super().__init__()
-        self.generation, self.scenario, self.project, self.kwargs = (generation, scenario,
-                                                                    project, kwargs)
-        self.signals = _Signals()
-
-    def run(self) -> None:
-        from core.solve import solve_scenario
-
-        _run_and_report(lambda: solve_scenario(self.scenario, self.project, **self.kwargs),
-                        lambda v, e: self.signals.done.emit(self.generation, v, e), "solve")
-
-
 class SolverDialog(QDialog):
     """Non-modal: the window keeps working while the answers are computed."""
 
@@ -111,9 +93,9 @@ class SolverDialog(QDialog):
         super().__init__(parent)
         self.scenario, self.project = scenario, project
         self.answer: dict[str, Any] | None = None
-        self._generation = 0
-        self._pool = QThreadPool(self)
-        self._pool.setMaxThreadCount(1)
+        self.worker = BackgroundCall("solve", self)
+        self.worker.ready.connect(self._show)
+        self.worker.failed.connect(self._failed)
         self.setWindowTitle(f"What would it take — {scenario.name}")
 
         start = scenario.date
@@ -194,23 +176,20 @@ class SolverDialog(QDialog):
 
     @property
     def busy(self) -> bool:
-        return self._pool.activeThreadCount() > 0
+        return self.worker.busy
 
     def solve(self) -> None:
-        self._generation += 1
-        self.status.setText("solving…")
-        job = _SolveJob(self._generation, self.scenario, self.project, self.inputs())
-        job.signals.done.connect(self._finished)
-        self._pool.start(job)
+        from core.solve import solve_scenario
 
-    @Slot(int, object, object)
-    def _finished(self, generation: int, answer, error) -> None:
-        if generation != self._generation:
-            return  # superseded by a later Solve
-        if answer is None:
-            self.status.setText(f"Cannot solve: {error}")
-            self.failed.emit(error or "solve failed")
-            return
+        self.status.setText("solving…")
+        scenario, project, kwargs = self.scenario, self.project, self.inputs()
+        self.worker.start(lambda: solve_scenario(scenario, project, **kwargs))
+
+    def _failed(self, error: str) -> None:
+        self.status.setText(f"Cannot solve: {error}")
+        self.failed.emit(error)
+
+    def _show(self, answer: dict[str, Any]) -> None:
         self.answer = answer
         self.table.setRowCount(len(answer["options"]))
         for r, row in enumerate(answer["options"]):
@@ -230,8 +209,8 @@ class SolverDialog(QDialog):
         self.answered.emit(answer)
 
     def wait(self, timeout_ms: int = 30000) -> None:
-        self._pool.waitForDone(timeout_ms)
+        self.worker.wait(timeout_ms)
 
-    def done(self, result: int) -> None:  # closing: let a running solve end first
-        self._generation += 1
+    def done(self, result: int) -> None:  # closing: a running solve's answer is not wanted
+        self.worker.cancel()
         super().done(result)

@@ -87,7 +87,8 @@ def main(only_answers: bool = False) -> int:
 
 
 def answer_views(window, out: Path, settle) -> None:
-    """The solver dialog (scenario 6 of the example) -> solver.png."""
+    """The solver dialog (scenario 6 of the example) -> solver.png; scenarios 5 and 6 compared
+    -> compare.png."""
     n = len(window.project.scenarios)
     window.select_scenario(min(5, n - 1))
     settle(800)
@@ -96,6 +97,12 @@ def answer_views(window, out: Path, settle) -> None:
     settle()
     dialog.grab().save(str(out / "solver.png"))
     dialog.close()
+    compare = window.compare_dialog([min(4, n - 2), min(5, n - 1)])
+    settle()
+    compare.wait()
+    settle()
+    compare.grab().save(str(out / "compare.png"))
+    compare.close()
 
 
 if __name__ == "__main__":

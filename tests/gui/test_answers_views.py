@@ -132,3 +132,47 @@ def test_new_project_scenario_without_a_model_scenario():
 
     s = sources.new_scenario("x")
     assert s.date == dt.date.today() and s.fleet[0].site == "US"
+
+
+def test_compare_dialog_shows_core_differences_highlighted(window, qtbot):
+    from PySide6.QtCore import Qt
+
+    from app.compare_dialog import outcome_rows, value_text
+    from core.compare import compare
+
+    w = window
+    if len(w.project.scenarios) <= SIX:
+        pytest.skip("the bundled example project is not shipped")
+    dialog = w.compare_dialog([4, SIX])
+    qtbot.addWidget(dialog)
+    qtbot.waitUntil(lambda: dialog.comparison is not None and not dialog.busy, timeout=30000)
+    a, b = w.project.scenarios[4], w.project.scenarios[SIX]
+    expected = compare([a, b], w.project)
+    assert dialog.comparison == expected
+    t = dialog.table
+    assert t.columnCount() == 3
+    assert [t.horizontalHeaderItem(c).text() for c in (1, 2)] == [a.name, b.name]
+    outcome = outcome_rows(expected)
+    # the outcome on top, then one row per differing input with both values
+    days_row = next(r for r in range(len(outcome)) if t.item(r, 0).text() == "Days")
+    delta = expected.outcomes[1].days_delta
+    assert f"{abs(delta):,.1f}" in t.item(days_row, 2).text()
+    assert t.item(days_row, 2).text().count("+" if delta > 0 else "−") == 1
+    rows = {t.item(r, 0).text(): r for r in range(len(outcome) + 1, t.rowCount())}
+    assert list(rows) == [d.label for d in expected.differences]
+    assert "fleet[0].accelerator" in rows and "date" in rows
+    for d in expected.differences:
+        r = rows[d.label]
+        assert [t.item(r, c).text() for c in (1, 2)] == [value_text(v) for v in d.values]
+        # the value that differs from the base is highlighted, the base is not
+        assert t.item(r, 2).background().style() != Qt.BrushStyle.NoBrush
+        assert t.item(r, 1).background().style() == Qt.BrushStyle.NoBrush
+    # unticking leaves one scenario: nothing to compare, said in words
+    dialog.picker.item(4).setCheckState(Qt.CheckState.Unchecked)
+    assert "two or more" in dialog.status.text()
+    # three scenarios: three columns
+    dialog.picker.item(0).setCheckState(Qt.CheckState.Checked)
+    dialog.picker.item(4).setCheckState(Qt.CheckState.Checked)
+    qtbot.waitUntil(lambda: dialog.comparison is not None
+                    and len(dialog.comparison.scenarios) == 3 and not dialog.busy, timeout=30000)
+    qtbot.waitUntil(lambda: t.columnCount() == 4)
