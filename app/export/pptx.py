@@ -135,9 +135,32 @@ def _chart_slide(prs, name: str, charts: ChartSet, source: str, width_px: int) -
     pic.name = f"Chart {name}"
 
 
+def every_scenario(project, first: ChartSet | None = None) -> list[ChartSet]:
+    """The ChartSet of every scenario of ``project``, in order; each scenario is evaluated once
+    (``first``, any one ChartSet of this project, lends its results)."""
+    from core.chart_data import chart_set
+    from core.scenario_eval import result_keys
+
+    known = None
+    if first is not None:
+        known = dict(zip(result_keys(project), first.results, strict=True))
+    out: list[ChartSet] = []
+    for i in range(len(project.scenarios)):
+        if first is not None and i == first.index:
+            out.append(first)
+            continue
+        out.append(chart_set(project, i, known))
+        if known is None:
+            known = dict(zip(result_keys(project), out[-1].results, strict=True))
+    return out
+
+
 def export_deck(charts: ChartSet, path: str | Path, names: list[str] | None = None,
-                width_px: int = 1920, file_name: str | None = None) -> Path:
-    """Summary slide, then one slide per chart in ``names`` (default: all six)."""
+                width_px: int = 1920, file_name: str | None = None,
+                scenarios: list[ChartSet] | None = None) -> Path:
+    """Summary slide, then one slide per chart in ``names`` (default: all). With ``scenarios``
+    (the ChartSet of each scenario, e.g. ``every_scenario``): the project-wide charts once, then
+    the per-scenario charts of every scenario, scenario by scenario."""
     names = list(names or CHARTS)
     for n in names:
         if n not in CHARTS:
@@ -149,8 +172,17 @@ def export_deck(charts: ChartSet, path: str | Path, names: list[str] | None = No
     prs.core_properties.author = "Chokepoint"
     source = source_line(charts.project, file_name)
     _summary_slide(prs, charts, source)
-    for n in names:
-        _chart_slide(prs, n, charts, source, width_px)
+    if scenarios is None:
+        for n in names:
+            _chart_slide(prs, n, charts, source, width_px)
+    else:
+        for n in names:
+            if n not in PER_SCENARIO:
+                _chart_slide(prs, n, charts, source, width_px)
+        for one in scenarios:
+            for n in names:
+                if n in PER_SCENARIO:
+                    _chart_slide(prs, n, one, source, width_px)
     data = io.BytesIO()
     prs.save(data)
     return write_export(path, data.getvalue())

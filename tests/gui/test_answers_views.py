@@ -176,3 +176,22 @@ def test_compare_dialog_shows_core_differences_highlighted(window, qtbot):
     qtbot.waitUntil(lambda: dialog.comparison is not None
                     and len(dialog.comparison.scenarios) == 3 and not dialog.busy, timeout=30000)
     qtbot.waitUntil(lambda: t.columnCount() == 4)
+
+
+def test_deck_of_every_scenario_from_the_window(window, qtbot, tmp_path):
+    from pptx import Presentation
+
+    from core.briefing import CHARTS, PER_SCENARIO
+
+    w = window
+    path = tmp_path / "all.pptx"
+    with qtbot.waitSignal(w.deck_written, timeout=120000) as written:
+        w.export_deck_all(str(path))
+        assert w.current == 0  # the window is not blocked while the chart data is gathered
+    assert written.args == [str(path)]
+    slides = list(Presentation(str(path)).slides)
+    n = len(w.project.scenarios)
+    assert len(slides) == 1 + (len(CHARTS) - len(PER_SCENARIO)) + n * len(PER_SCENARIO)
+    subtitles = [{s.name: s for s in slide.shapes}["Subtitle"].text_frame.text for slide in slides]
+    for scenario in w.project.scenarios:
+        assert subtitles.count(f"Scenario: {scenario.name}") == len(PER_SCENARIO)
