@@ -12,9 +12,12 @@ from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
+    QFileDialog,
     QHBoxLayout,
     QListWidget,
     QListWidgetItem,
+    QMessageBox,
+    QPushButton,
     QSplitter,
     QTableWidget,
     QTableWidgetItem,
@@ -24,56 +27,11 @@ from PySide6.QtWidgets import (
 
 from app.background import BackgroundCall
 from app.fit_table import ColumnFitter
-from app.plain import label, tip
+from app.plain import label, message_box, tip
+from core.compare import outcome_rows, value_text
+from core.errors import InputError
 
 HIGHLIGHT = QColor(255, 176, 0, 90)  # amber, translucent: readable on the light and dark themes
-VERDICTS = {"feasible": "Feasible", "needs_license": "Needs a licence", "infeasible": "Infeasible"}
-
-
-def value_text(value: Any) -> str:
-    """An input's value as shown in a cell (None: not set)."""
-    if value is None:
-        return "—"
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, int):
-        return f"{value:,}"
-    if isinstance(value, float):
-        return f"{value:,.6g}" if abs(value) < 1e6 else f"{value:.4g}"
-    if isinstance(value, list):
-        return ", ".join(value_text(v) for v in value) or "(none)"
-    return str(value)
-
-
-def _money(usd: float) -> str:
-    return f"${usd / 1e6:,.1f}M"
-
-
-def _signed(delta: float, text: str) -> str:
-    return ("+" if delta > 0 else "−" if delta < 0 else "±") + text
-
-
-def outcome_rows(comparison) -> list[tuple[str, list[str], list[bool]]]:
-    """(row title, one text per scenario, whether each differs from the first) for the outcome."""
-    o = comparison.outcomes
-    days, cost = [], []
-    for i, x in enumerate(o):
-        d = "—" if x.days is None else f"{x.days:,.1f} days"
-        if i and x.days_delta is not None:
-            d += f" ({_signed(x.days_delta, f'{abs(x.days_delta):,.1f}')})"
-        days.append(d)
-        c = "—" if x.cost_usd is None else _money(x.cost_usd)
-        if i and x.cost_delta_usd is not None:
-            c += f" ({_signed(x.cost_delta_usd, _money(abs(x.cost_delta_usd)))})"
-        cost.append(c)
-    first = o[0]
-    return [
-        ("Verdict", [VERDICTS.get(x.verdict, x.verdict) for x in o],
-         [x.verdict_changed for x in o]),
-        ("Route", [x.option or "none" for x in o], [x.option != first.option for x in o]),
-        ("Days", days, [x.days != first.days for x in o]),
-        ("Cost", cost, [x.cost_usd != first.cost_usd for x in o]),
-    ]
 
 
 class CompareDialog(QDialog):
@@ -81,9 +39,10 @@ class CompareDialog(QDialog):
     failed = Signal(str)
 
     def __init__(self, project, results: list[Any | None], picked: list[int],
-                 parent: QWidget | None = None):
+                 parent: QWidget | None = None, file_name: str | None = None):
         super().__init__(parent)
         self.project = project
+        self.file_name = file_name  # the project's file, for the slide's source line
         self.known = results  # ScenarioResult (or None) per scenario, from the window's store
         self.comparison = None
         self.setWindowTitle("Compare scenarios")
@@ -130,6 +89,12 @@ class CompareDialog(QDialog):
         split.setSizes([300, 800])
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
+        self.export_button = QPushButton("Export Slide…")
+        self.export_button.setToolTip("this comparison as a PowerPoint slide, with the project's "
+                                      "marking")
+        self.export_button.setEnabled(False)
+        self.export_button.clicked.connect(self._export_clicked)
+        buttons.addButton(self.export_button, QDialogButtonBox.ButtonRole.ActionRole)
         layout = QVBoxLayout(self)
         layout.addWidget(split, 1)
         bottom = QHBoxLayout()
@@ -152,6 +117,7 @@ class CompareDialog(QDialog):
         from core.compare import compare
 
         picked = self.picked()
+        self.export_button.setEnabled(False)
         if len(picked) < 2:
             self.worker.cancel()
             self.status.setText("Tick two or more scenarios to compare them.")
@@ -216,7 +182,32 @@ class CompareDialog(QDialog):
         self._fitter.fit()
         self.status.setText(f"Changes are against “{comparison.scenarios[0]}”; highlighted "
                             "values differ from it.")
+        self.export_button.setEnabled(True)
         self.compared.emit(comparison)
+
+    def export_slide(self, path: str):
+        """The comparison on screen as a one-slide deck; returns the written path."""
+        from app.export.pptx import comparison_deck
+
+        if self.comparison is None:
+            raise InputError("comparison", "nothing compared yet: tick two or more scenarios")
+        return comparison_deck(self.comparison, path, self.project.name,
+                               getattr(self.project, "marking", "") or "", self.file_name)
+
+    def _export_clicked(self) -> None:
+        from app.filenames import suggested_file_name
+
+        path, _ = QFileDialog.getSaveFileName(
+            self, "Export comparison slide",
+            suggested_file_name(f"{self.project.name} comparison", ".pptx"), "PowerPoint (*.pptx)")
+        if not path:
+            return
+        try:
+            written = self.export_slide(path)
+        except (InputError, OSError) as e:
+            message_box(self, QMessageBox.Icon.Warning, "Cannot export the slide", str(e))
+            return
+        self.status.setText(f"Slide written: {written}")
 
     def wait(self, timeout_ms: int = 30000) -> None:
         self.worker.wait(timeout_ms)

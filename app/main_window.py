@@ -542,7 +542,7 @@ class MainWindow(QMainWindow):
             other = self.current + 1 if self.current + 1 < n else self.current - 1
             picked = [self.current] + ([other] if other >= 0 else [])
         results = [self.store.result(self.project, i) for i in range(n)]
-        dialog = CompareDialog(self.project, results, picked, self)
+        dialog = CompareDialog(self.project, results, picked, self, self._file_name())
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.show()
         return dialog

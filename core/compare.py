@@ -109,3 +109,54 @@ def compare(scenarios: list[Any], project: Any = None, results: list[Any] | None
         o.verdict_changed = o.verdict != first.verdict
     return Comparison(scenarios=[s.name for s in scenarios],
                       differences=input_differences(scenarios), outcomes=outcomes)
+
+
+# ---- text for the views (window table, slide) ---------------------------------------------
+
+VERDICTS = {"feasible": "Feasible", "needs_license": "Needs a licence", "infeasible": "Infeasible"}
+
+
+def value_text(value: Any) -> str:
+    """An input's value as shown in a cell (None: not set)."""
+    if value is None:
+        return "—"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, int):
+        return f"{value:,}"
+    if isinstance(value, float):
+        return f"{value:,.6g}" if abs(value) < 1e6 else f"{value:.4g}"
+    if isinstance(value, list):
+        return ", ".join(value_text(v) for v in value) or "(none)"
+    return str(value)
+
+
+def _money(usd: float) -> str:
+    return f"${usd / 1e6:,.1f}M"
+
+
+def _signed(delta: float, text: str) -> str:
+    return ("+" if delta > 0 else "−" if delta < 0 else "±") + text
+
+
+def outcome_rows(comparison: Comparison) -> list[tuple[str, list[str], list[bool]]]:
+    """(row title, one text per scenario, whether each differs from the first) for the outcome."""
+    o = comparison.outcomes
+    days, cost = [], []
+    for i, x in enumerate(o):
+        d = "—" if x.days is None else f"{x.days:,.1f} days"
+        if i and x.days_delta is not None:
+            d += f" ({_signed(x.days_delta, f'{abs(x.days_delta):,.1f}')})"
+        days.append(d)
+        c = "—" if x.cost_usd is None else _money(x.cost_usd)
+        if i and x.cost_delta_usd is not None:
+            c += f" ({_signed(x.cost_delta_usd, _money(abs(x.cost_delta_usd)))})"
+        cost.append(c)
+    first = o[0]
+    return [
+        ("Verdict", [VERDICTS.get(x.verdict, x.verdict) for x in o],
+         [x.verdict_changed for x in o]),
+        ("Route", [x.option or "none" for x in o], [x.option != first.option for x in o]),
+        ("Days", days, [x.days != first.days for x in o]),
+        ("Cost", cost, [x.cost_usd != first.cost_usd for x in o]),
+    ]

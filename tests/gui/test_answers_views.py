@@ -195,3 +195,36 @@ def test_deck_of_every_scenario_from_the_window(window, qtbot, tmp_path):
     subtitles = [{s.name: s for s in slide.shapes}["Subtitle"].text_frame.text for slide in slides]
     for scenario in w.project.scenarios:
         assert subtitles.count(f"Scenario: {scenario.name}") == len(PER_SCENARIO)
+
+
+def test_comparison_slide(window, qtbot, tmp_path):
+    from pptx import Presentation
+
+    from core.compare import outcome_rows, value_text
+
+    w = window
+    if len(w.project.scenarios) <= SIX:
+        pytest.skip("the bundled example project is not shipped")
+    assert w.set_project_properties(w.project.name, "OFFICIAL")
+    dialog = w.compare_dialog([4, SIX])
+    qtbot.addWidget(dialog)
+    qtbot.waitUntil(lambda: dialog.comparison is not None and not dialog.busy, timeout=30000)
+    assert dialog.export_button.isEnabled()
+    written = dialog.export_slide(str(tmp_path / "c.pptx"))
+    slides = list(Presentation(str(written)).slides)
+    assert len(slides) == 1
+    shapes = {s.name: s for s in slides[0].shapes}
+    assert shapes["Marking top"].text_frame.text == "OFFICIAL"
+    table = shapes["Comparison of scenarios"].table
+    c = dialog.comparison
+    assert [table.cell(0, i).text for i in (1, 2)] == c.scenarios
+    outcome = outcome_rows(c)
+    days = next(r for r, row in enumerate(outcome, start=1) if row[0] == "Days")
+    assert table.cell(days, 2).text == outcome[days - 1][1][1]
+    first = c.differences[0]
+    row = len(outcome) + 2
+    assert table.cell(row, 0).text == first.label
+    assert [table.cell(row, i).text for i in (1, 2)] == [value_text(v) for v in first.values]
+    # more differences than fit: the footnote says how many are left out
+    left_out = len(c.differences) - (len(table.rows) - len(outcome) - 2)
+    assert left_out > 0 and f"{left_out} more not shown" in shapes["Footnote"].text_frame.text
