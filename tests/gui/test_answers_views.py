@@ -228,3 +228,31 @@ def test_comparison_slide(window, qtbot, tmp_path):
     # more differences than fit: the footnote says how many are left out
     left_out = len(c.differences) - (len(table.rows) - len(outcome) - 2)
     assert left_out > 0 and f"{left_out} more not shown" in shapes["Footnote"].text_frame.text
+
+
+@pytest.mark.parametrize("text", ['<img src="/nonexistent/chokepoint-probe.png">', "<b>x</b>"])
+def test_dialogs_show_names_as_text(qtbot, example, text):
+    from app import state
+    from app.document import ProjectDocument
+    from app.main_window import MainWindow
+    from tests.gui.hostile import hostile_project
+    from tests.gui.test_plain_text import _offenders
+
+    w = MainWindow(ProjectDocument(hostile_project(example, text)), state.Session(),
+                   interactive=False)
+    qtbot.addWidget(w)
+    w.show()
+    wait_idle(qtbot, w)
+    solver = w.solver_dialog()
+    qtbot.addWidget(solver)
+    compare = w.compare_dialog([0, 1])
+    qtbot.addWidget(compare)
+    qtbot.waitUntil(lambda: solver.answer is not None and compare.comparison is not None,
+                    timeout=60000)
+    assert any(text in lab.text() for lab in solver.findChildren(type(solver.status)))
+    assert compare.table.horizontalHeaderItem(1).text() == f"{text} 1"
+    assert _offenders(solver) == [] and _offenders(compare) == []
+    solver.wait()
+    compare.wait()
+    w.evaluator.shutdown()
+    w.session.close()
