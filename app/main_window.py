@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 
 from app import sources, state
 from app.autosave import Autosaver
+from app.background import BackgroundCall
 from app.document import ProjectDocument
 from app.editors.fleet_editor import FleetEditor
 from app.editors.model_editor import ModelEditor
@@ -59,6 +60,7 @@ def redo_shortcuts(platform: str = sys.platform) -> list[QKeySequence]:
 
 class MainWindow(QMainWindow):
     result_shown = Signal(object)  # ScenarioResult now on screen
+    deck_written = Signal(str)  # path of a deck written by export_deck_all
 
     def __init__(self, document: ProjectDocument, session: state.Session | None = None,
                  interactive: bool = True):
@@ -83,6 +85,7 @@ class MainWindow(QMainWindow):
         self.chart_worker.failed.connect(self._on_charts_failed)
         self._charts_requested: tuple[str, int] | None = None
         self._charts_shown: tuple[str, int] | None = None
+        self._deck_worker: BackgroundCall | None = None
         self._charts_timer = QTimer(self, singleShot=True, interval=CHARTS_DELAY_MS)
         self._charts_timer.timeout.connect(lambda: self.request_charts(now=True))
 
@@ -162,6 +165,8 @@ class MainWindow(QMainWindow):
                      "Project name and the marking printed on every export")
         self._action(m, "&Export Deck…", self.export_deck_dialog, "Ctrl+E",
                      "PowerPoint deck: summary slide and one slide per chart")
+        self._action(m, "Export Deck of &All Scenarios…", lambda: self.export_deck_dialog(True),
+                     "Ctrl+Shift+E", "One deck: the project charts, then every scenario's charts")
         m.addSeparator()
         self._action(m, "&Quit", self.close, SK.Quit, "Quit Chokepoint")
 
@@ -186,6 +191,11 @@ class MainWindow(QMainWindow):
                      "Ctrl+Shift+Up")
         self._action(s, "Move Do&wn", lambda: self.move_scenario(self.current, self.current + 1),
                      "Ctrl+Shift+Down")
+        s.addSeparator()
+        self._action(s, "&What Would It Take…", self.solver_dialog, "Ctrl+T",
+                     "Smallest fleet, latest start and cheapest compliant option for a deadline")
+        self._action(s, "&Compare Scenarios…", self.compare_dialog, "Ctrl+Shift+C",
+                     "Scenarios side by side: the inputs that differ and what they did")
 
     def _update_undo_actions(self) -> None:
         stack = self.document.undo_stack
@@ -308,7 +318,7 @@ class MainWindow(QMainWindow):
         n = len(names) + 1
         while f"Scenario {n}" in names:
             n += 1
-        scenarios = [*self.project.scenarios, sources.new_scenario(f"Scenario {n}")]
+        scenarios = [*self.project.scenarios, sources.new_scenario(f"Scenario {n}", self.scenario)]
         self.document.set_scenarios(scenarios, "Add scenario", self.current, len(scenarios) - 1)
 
     def duplicate_scenario(self, index: int) -> None:
@@ -447,7 +457,38 @@ class MainWindow(QMainWindow):
 
         return export_deck(self.current_charts(), path, file_name=self._file_name())
 
-    def export_deck_dialog(self) -> None:
+    def export_deck_all(self, path: str) -> None:
+        """Every scenario's charts in one deck: the chart data of each scenario is gathered in a
+        worker (the window stays usable), then drawn and written here (drawing needs the GUI
+        thread); ``deck_written(path)`` or a warning when done."""
+        from app.export.pptx import every_scenario
+
+        project, current = self.project, self.current
+        first = self.results.charts.charts if self._charts_shown == self._charts_key() else None
+        worker = BackgroundCall("deck", self)
+        self._deck_worker = worker  # one at a time; a new export supersedes an unfinished one
+
+        def ready(sets) -> None:
+            from app.export.pptx import export_deck
+
+            QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+            try:
+                written = export_deck(sets[current], path, file_name=self._file_name(),
+                                      scenarios=sets)
+            except (InputError, OSError) as e:
+                self._warn("Cannot export the deck", str(e))
+                return
+            finally:
+                QGuiApplication.restoreOverrideCursor()
+            self.statusBar().showMessage(f"Deck written: {written}", 8000)
+            self.deck_written.emit(str(written))
+
+        worker.ready.connect(ready)
+        worker.failed.connect(lambda m: self._warn("Cannot export the deck", m))
+        self.statusBar().showMessage("Gathering every scenario's charts…")
+        worker.start(lambda: every_scenario(project, first))
+
+    def export_deck_dialog(self, all_scenarios: bool = False) -> None:
         from app.filenames import suggested_file_name
 
         start = suggested_file_name(Path(self.document.display_name).stem if self.document.path
@@ -459,6 +500,9 @@ class MainWindow(QMainWindow):
         if self.document.path and Path(path).exists() and Path(path).samefile(self.document.path):
             self._warn("Cannot export the deck", f"{path} is this project's own file; choose "
                        "another name")
+            return
+        if all_scenarios:
+            self.export_deck_all(path)
             return
         try:
             self.export_deck(path)
@@ -478,6 +522,30 @@ class MainWindow(QMainWindow):
                                                                   "marking": marking}),
                                   "Change project properties")
         return True
+
+    def solver_dialog(self):
+        """Scenario → What would it take…: non-modal, solved in a worker (app/solver_dialog)."""
+        from app.solver_dialog import SolverDialog
+
+        dialog = SolverDialog(self.scenario, self.project, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.show()
+        return dialog
+
+    def compare_dialog(self, picked: list[int] | None = None):
+        """Scenario → Compare Scenarios…: the current scenario and the next (or the one before),
+        unless ``picked``; non-modal, computed in a worker (app/compare_dialog)."""
+        from app.compare_dialog import CompareDialog
+
+        n = len(self.project.scenarios)
+        if picked is None:
+            other = self.current + 1 if self.current + 1 < n else self.current - 1
+            picked = [self.current] + ([other] if other >= 0 else [])
+        results = [self.store.result(self.project, i) for i in range(n)]
+        dialog = CompareDialog(self.project, results, picked, self, self._file_name())
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.show()
+        return dialog
 
     def properties_dialog(self) -> None:
         from app.properties import ProjectPropertiesDialog
@@ -608,6 +676,9 @@ class MainWindow(QMainWindow):
         self.evaluator.shutdown()
         self.background.shutdown()
         self.chart_worker.shutdown()
+        if self._deck_worker is not None:
+            self._deck_worker.cancel()
+            self._deck_worker.wait()
         self._save_geometry()
         if self.session is not None:
             self.session.close()

@@ -69,7 +69,10 @@ def new_project(name: str = "Untitled"):
     return Project(name=name, scenarios=[new_scenario("Scenario 1")])
 
 
-def new_scenario(name: str):
+def new_scenario(name: str, like=None):
+    """A fresh scenario; ``like`` (the scenario the user is on) gives its date, headquarters and
+    first pool's site, so a scenario added to a project is set where and when the project is
+    (not today and the US)."""
     from core.model import ModelSpec
     from core.scenario import Pool, Scenario
     from core.training import TrainingSpec
@@ -87,8 +90,13 @@ def new_scenario(name: str):
         training = TrainingSpec(tokens=1e12)
     chips = accelerators()
     chip = next((k for k in ("H100-SXM", "H100") if k in chips), next(iter(chips), "H100-SXM"))
-    return Scenario(name=name, date=dt.date.today(), preset=preset_id, model=spec,
-                    training=training, fleet=[Pool(accelerator=chip, count=1024, site="US")])
+    if like is not None:
+        where = {"date": like.date, "hq": like.hq}
+        site = like.fleet[0].site if like.fleet else "US"
+    else:
+        where, site = {"date": dt.date.today()}, "US"
+    return Scenario(name=name, preset=preset_id, model=spec, training=training,
+                    fleet=[Pool(accelerator=chip, count=1024, site=site)], **where)
 
 
 def describe_error(exc: BaseException) -> str:

@@ -20,7 +20,7 @@ sys.path.insert(0, str(ROOT))
 os.environ.setdefault("CHOKEPOINT_HOME", tempfile.mkdtemp(prefix="chokepoint-shots-"))
 
 
-def main() -> int:
+def main(only_answers: bool = False) -> int:
     from PySide6.QtCore import QEventLoop, QTimer
 
     from app import sources
@@ -28,7 +28,8 @@ def main() -> int:
     from app.gui import make_application
     from app.main_window import MainWindow
 
-    out = Path(sys.argv[1] if len(sys.argv) > 1 else ROOT / "docs" / "screenshots")
+    args = [a for a in sys.argv[1:] if a != "--answers"]  # --answers: only the answer views
+    out = Path(args[0] if args else ROOT / "docs" / "screenshots")
     out.mkdir(parents=True, exist_ok=True)
     app = make_application()
     project = sources.example_project()
@@ -49,6 +50,10 @@ def main() -> int:
         app.processEvents()
 
     settle(800)
+    if only_answers:
+        answer_views(window, out, settle)
+        window.close()
+        return 0
     for i, name in enumerate(["model", "fleet", "policy"]):
         window.tabs.setCurrentIndex(i)
         settle()
@@ -75,10 +80,30 @@ def main() -> int:
     field.textEdited.emit("0")
     settle()
     window.grab().save(str(out / "invalid-input.png"))
+    answer_views(window, out, settle)
     window.close()
     print(f"screenshots in {out}")
     return 0
 
 
+def answer_views(window, out: Path, settle) -> None:
+    """The solver dialog (scenario 6 of the example) -> solver.png; scenarios 5 and 6 compared
+    -> compare.png."""
+    n = len(window.project.scenarios)
+    window.select_scenario(min(5, n - 1))
+    settle(800)
+    dialog = window.solver_dialog()
+    dialog.wait()
+    settle()
+    dialog.grab().save(str(out / "solver.png"))
+    dialog.close()
+    compare = window.compare_dialog([min(4, n - 2), min(5, n - 1)])
+    settle()
+    compare.wait()
+    settle()
+    compare.grab().save(str(out / "compare.png"))
+    compare.close()
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(only_answers="--answers" in sys.argv))

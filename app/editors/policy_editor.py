@@ -85,8 +85,17 @@ class PolicyEditor(ScenarioEditor):
         # -- constraints
         limits = QGroupBox("Constraints")
         lf = QFormLayout(limits)
+        # the deadline is stored as days from the scenario's date; shown and accepted as a date
+        # too (the earliest date, the start itself, reads "none": no deadline)
+        self.deadline_date = QDateEdit()
+        self.deadline_date.setCalendarPopup(True)
+        self.deadline_date.setDisplayFormat("yyyy-MM-dd")
+        self.deadline_date.setSpecialValueText("none")
+        self.deadline_date.setToolTip("the deadline as a date: the scenario's date plus the days")
+        self.deadline_date.dateChanged.connect(self._deadline_date_changed)
         lf.addRow("Deadline (days)", self.field(("constraints", "deadline_days"), optional(parse_float),
                                                 fmt_float, "Deadline", "calendar days", "none"))
+        lf.addRow("Deadline (date)", self.deadline_date)
         lf.addRow("Budget (USD)", self.field(("constraints", "budget_usd"), optional(parse_float),
                                              fmt_float, "Budget", "US dollars", "none"))
         lf.addRow("Site power (MW)", self.field(("constraints", "site_power_mw"),
@@ -303,6 +312,18 @@ class PolicyEditor(ScenarioEditor):
         ok = self.apply(("hq",), text.strip().upper(), merge=True, text="Change headquarters")
         mark_invalid(self.hq, None if ok else "two-letter ISO country code, e.g. CN")
 
+    def _deadline_date_changed(self, q: QDate) -> None:
+        if self._loading or self.scenario is None:
+            return
+        days = (_pydate(q) - self.scenario.date).days
+        value = float(days) if days > 0 else None
+        if value == self.scenario.constraints.deadline_days:
+            return
+        field = self.field_at(("constraints", "deadline_days"))
+        if self.apply(("constraints", "deadline_days"), value, text="Change deadline") \
+                and field is not None:
+            field.show_value(value, force=True)
+
     def _hypothetical_changed(self, *_args) -> None:
         on = self.hypothetical_on.isChecked()
         self.hypothetical.setEnabled(on)
@@ -326,6 +347,10 @@ class PolicyEditor(ScenarioEditor):
             return
         if self.date.date() != _qdate(s.date):
             self.date.setDate(_qdate(s.date))
+        self.deadline_date.setMinimumDate(_qdate(s.date))
+        days = s.constraints.deadline_days
+        self.deadline_date.setDate(_qdate(s.date + dt.timedelta(days=round(days)))
+                                   if days else _qdate(s.date))
         if self.hq.currentText().upper() != s.hq:
             self.hq.setCurrentText(s.hq)
         regimes = sources.regimes(self.project)

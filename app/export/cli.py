@@ -42,6 +42,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--scenario", metavar="NAME",
                    help="scenario of the per-scenario charts (name or 1-based number; default: "
                         "the first)")
+    p.add_argument("--all-scenarios", action="store_true",
+                   help="with --format pptx: the per-scenario charts of every scenario in one "
+                        "deck (instead of --scenario)")
     p.add_argument("--marking", metavar="TEXT",
                    help="marking printed top and bottom (default: the project's own)")
     return p
@@ -84,6 +87,11 @@ def run(args: argparse.Namespace) -> list[Path]:
         raise InputError("--chart", f"unknown chart {args.chart!r}; one of "
                          f"{', '.join(CHART_CHOICES)}, all")
     size = parse_size(args.size)
+    if args.all_scenarios and args.format != "pptx":
+        raise InputError("--all-scenarios", "only with --format pptx (one deck holds every "
+                         "scenario's charts)")
+    if args.all_scenarios and args.scenario is not None:
+        raise InputError("--all-scenarios", "give either --scenario or --all-scenarios")
     project = load_project(args.project)
     index = _scenario_index(project, args.scenario)
     if args.marking is not None:
@@ -109,9 +117,11 @@ def run(args: argparse.Namespace) -> list[Path]:
     charts = chart_set(project, index)
     file_name = Path(args.project).name
     if args.format == "pptx":
-        from app.export.pptx import export_deck
+        from app.export.pptx import every_scenario, export_deck
 
-        return [export_deck(charts, out, names, width_px=size[0], file_name=file_name)]
+        scenarios = every_scenario(project, charts) if args.all_scenarios else None
+        return [export_deck(charts, out, names, width_px=size[0], file_name=file_name,
+                            scenarios=scenarios)]
     from app.export.render import export_chart
 
     written = []

@@ -108,13 +108,13 @@ def _summary_slide(prs, charts: ChartSet, source: str) -> None:
             _cell(table.cell(r, c), text, align=PP_ALIGN.RIGHT if c >= 3 else PP_ALIGN.LEFT)
 
 
-def _cell(cell, text: str, bold=False, align=PP_ALIGN.LEFT) -> None:
+def _cell(cell, text: str, bold=False, align=PP_ALIGN.LEFT, size: float = 14) -> None:
     cell.text = ""
     para = cell.text_frame.paragraphs[0]
     para.alignment = align
     run = para.add_run()
     run.text = xml_safe(text)
-    run.font.size = Pt(14)
+    run.font.size = Pt(size)
     run.font.bold = bold
 
 
@@ -135,9 +135,90 @@ def _chart_slide(prs, name: str, charts: ChartSet, source: str, width_px: int) -
     pic.name = f"Chart {name}"
 
 
+COMPARE_ROWS = 14  # table rows that fit the slide at 12 pt (outcome + differing inputs)
+
+
+def comparison_slide(prs, comparison, project: str, marking: str, source: str) -> None:
+    """Two or more scenarios side by side (``core.compare.Comparison``): the outcome with the
+    change from the first, then the inputs that differ (as many as fit; the rest counted)."""
+    from core.compare import outcome_rows, value_text
+
+    names = comparison.scenarios
+    outcome = outcome_rows(comparison)
+    diffs = comparison.differences
+    room = max(0, COMPARE_ROWS - len(outcome) - 1)
+    shown, left_out = diffs[:room], len(diffs) - min(room, len(diffs))
+    note = (f"Changes in days and cost are against “{names[0]}”; bold values differ from it. "
+            f"{len(diffs)} inputs differ"
+            + (f"; {left_out} more not shown (the window's Compare Scenarios view lists them all)"
+               if left_out else "") + ". Name and notes are not inputs.")
+    slide = _frame(prs, "What differs, and what it did", f"Project: {project} — "
+                   f"{len(names)} scenarios compared", note, source, marking)
+    rows = len(outcome) + 1 + len(shown)
+    width = SLIDE_W - 2 * MARGIN
+    shape = slide.shapes.add_table(rows + 1, len(names) + 1, MARGIN, Inches(PICTURE_TOP - 0.1),
+                                   width, Inches(0.3 * (rows + 1)))
+    shape.name = "Comparison of scenarios"
+    table = shape.table
+    first_w = Inches(2.6)
+    table.columns[0].width = first_w
+    for c in range(1, len(names) + 1):
+        table.columns[c].width = int((width - first_w) / len(names))
+
+    def put(r: int, title: str, texts: list[str], changed: list[bool], strong: bool) -> None:
+        _cell(table.cell(r, 0), title, bold=strong, size=12)
+        for c, (text, hot) in enumerate(zip(texts, changed, strict=True), start=1):
+            _cell(table.cell(r, c), text, bold=strong or (hot and c > 1), size=12)
+
+    put(0, "", names, [False] * len(names), True)
+    for r, (title, texts, changed) in enumerate(outcome, start=1):
+        put(r, title, texts, changed, True)
+    sep = len(outcome) + 1
+    put(sep, f"Inputs that differ ({len(diffs)})", [""] * len(names), [False] * len(names), True)
+    for r, d in enumerate(shown, start=sep + 1):
+        put(r, d.label, [value_text(v) for v in d.values], [v != d.values[0] for v in d.values],
+            False)
+
+
+def comparison_deck(comparison, path: str | Path, project: str, marking: str = "",
+                    file_name: str | None = None) -> Path:
+    """A one-slide deck of ``comparison_slide`` (the window's Compare Scenarios → Export)."""
+    prs = Presentation()
+    prs.slide_width, prs.slide_height = SLIDE_W, SLIDE_H
+    prs.core_properties.title = xml_safe(f"{project} — scenarios compared")
+    prs.core_properties.author = "Chokepoint"
+    comparison_slide(prs, comparison, project, marking, source_line(project, file_name))
+    data = io.BytesIO()
+    prs.save(data)
+    return write_export(Path(path), data.getvalue())
+
+
+def every_scenario(project, first: ChartSet | None = None) -> list[ChartSet]:
+    """The ChartSet of every scenario of ``project``, in order; each scenario is evaluated once
+    (``first``, any one ChartSet of this project, lends its results)."""
+    from core.chart_data import chart_set
+    from core.scenario_eval import result_keys
+
+    known = None
+    if first is not None:
+        known = dict(zip(result_keys(project), first.results, strict=True))
+    out: list[ChartSet] = []
+    for i in range(len(project.scenarios)):
+        if first is not None and i == first.index:
+            out.append(first)
+            continue
+        out.append(chart_set(project, i, known))
+        if known is None:
+            known = dict(zip(result_keys(project), out[-1].results, strict=True))
+    return out
+
+
 def export_deck(charts: ChartSet, path: str | Path, names: list[str] | None = None,
-                width_px: int = 1920, file_name: str | None = None) -> Path:
-    """Summary slide, then one slide per chart in ``names`` (default: all six)."""
+                width_px: int = 1920, file_name: str | None = None,
+                scenarios: list[ChartSet] | None = None) -> Path:
+    """Summary slide, then one slide per chart in ``names`` (default: all). With ``scenarios``
+    (the ChartSet of each scenario, e.g. ``every_scenario``): the project-wide charts once, then
+    the per-scenario charts of every scenario, scenario by scenario."""
     names = list(names or CHARTS)
     for n in names:
         if n not in CHARTS:
@@ -149,8 +230,17 @@ def export_deck(charts: ChartSet, path: str | Path, names: list[str] | None = No
     prs.core_properties.author = "Chokepoint"
     source = source_line(charts.project, file_name)
     _summary_slide(prs, charts, source)
-    for n in names:
-        _chart_slide(prs, n, charts, source, width_px)
+    if scenarios is None:
+        for n in names:
+            _chart_slide(prs, n, charts, source, width_px)
+    else:
+        for n in names:
+            if n not in PER_SCENARIO:
+                _chart_slide(prs, n, charts, source, width_px)
+        for one in scenarios:
+            for n in names:
+                if n in PER_SCENARIO:
+                    _chart_slide(prs, n, one, source, width_px)
     data = io.BytesIO()
     prs.save(data)
     return write_export(path, data.getvalue())
