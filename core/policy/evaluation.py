@@ -77,6 +77,10 @@ class PoolPolicy(BaseModel):
     revenue_share_pct: float = 0.0
     tariff_pct: float = 0.0
     usable_count: float = Field(ge=0)
+    seizure_likelihood: float | None = Field(
+        default=None, ge=0, le=1,
+        description="'smuggled' pools the rules block: share of the chips lost to seizure or detection if they "
+        "are smuggled anyway (policy.smuggling_seizure_likelihood, an assumption); None otherwise")
     reasons: list[str] = Field(default_factory=list)
 
     def explanation(self) -> str:
@@ -227,6 +231,12 @@ def _start(
     access = pool.access
     if access == "domestic" and chip.origin.upper() != hq:
         reasons.append(f"access 'domestic' but {chip.id} is from {chip.origin}, not {hq}: evaluated as 'own'")
+        access = "own"
+    if access == "smuggled":
+        reasons.append(
+            f"smuggled: judged as chips brought into {country} without any licence, by the rules that cover a "
+            "purchase ('own')"
+        )
         access = "own"
     acquired = pool.acquired
     if acquired is None and access in ("own", "domestic"):
@@ -487,6 +497,9 @@ def _result(ctx: _Ctx) -> PoolPolicy:
                 share = top.licence.revenue_share_pct
                 tariff += top.licence.tariff_pct
 
+    seizure: float | None = None
+    if pool.access == "smuggled":
+        status, likelihood, share, tariff, seizure = _smuggled(ctx, status, likelihood, share, tariff)
     if status == "usable":
         usable = float(pool.count)
     elif status == "needs_license" and settings.count_pending_licences:
@@ -495,6 +508,8 @@ def _result(ctx: _Ctx) -> PoolPolicy:
         usable = 0.0
     reasons = ctx.reasons
     reasons.append(f"result: {_verdict(status, decisive, outcome_final, ctx.grandfathered, granted_rule=granted_rule)}")
+    if seizure is not None:
+        reasons[-1] = reasons[-1][:-1] + "; smuggled)" if reasons[-1].endswith(")") else reasons[-1]
     if status == "needs_license":
         reasons[-1] += (
             f"; counted as {_num(usable)} chips (count × likelihood)"
@@ -522,8 +537,28 @@ def _result(ctx: _Ctx) -> PoolPolicy:
         revenue_share_pct=share,
         tariff_pct=tariff,
         usable_count=usable,
+        seizure_likelihood=seizure,
         reasons=reasons,
     )
+
+
+def _smuggled(
+    ctx: _Ctx, status: PoolStatus, likelihood: float, share: float, tariff: float
+) -> tuple[PoolStatus, float, float, float, float | None]:
+    """A smuggled pool: no licence was or could be obtained, so anything short of 'usable' is
+    blocked under the law, with no licence terms; the seizure likelihood says how many would arrive
+    if the chips were smuggled anyway (scenario_eval prices that as the blocked option)."""
+    if status == "usable":
+        ctx.reasons.append("smuggled: no rule restricts these chips here; they could be bought without smuggling")
+        return status, likelihood, share, tariff, None
+    risk = ctx.settings.smuggling_seizure_likelihood
+    ctx.reasons.append(
+        "smuggled: no licence was or could be obtained, so the chips are blocked under the law "
+        "(an unlicensed export is a violation whatever the licence policy); if smuggled anyway, "
+        f"{1 - risk:.0%} arrive (seizure/detection likelihood {risk:.0%}, an assumption: "
+        "policy.smuggling_seizure_likelihood)"
+    )
+    return "blocked", 0.0, 0.0, 0.0, risk
 
 
 def _missing_metrics(cond: Cond, chip: Accelerator) -> list[str]:

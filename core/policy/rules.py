@@ -15,7 +15,7 @@ from core.resources import resource
 from core.scenario import AccessMode
 from core.units import IsoDate
 
-ACCESS_MODES: tuple[str, ...] = ("own", "stockpile", "lease", "domestic")
+ACCESS_MODES: tuple[str, ...] = ("own", "stockpile", "lease", "domestic", "smuggled")
 REGIME_IDS = ("in-force", "none", "hypo-my-th-licence", "hypo-remote-access-act", "hypo-diffusion-reinstated")
 
 
