@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 import uuid
+from functools import partial
 from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, Field
@@ -146,7 +147,7 @@ def evaluate_scenario(scenario: Scenario, project: Any = None) -> ScenarioResult
     scenario counts pending licences, in which case they join the first at count × likelihood.
     Blocked pools form an option too, so the user sees what the rules cost them.
     """
-    from core.policy import evaluate_pool, run_training_flops
+    from core.policy import evaluate_pool, fleet_cap_totals, run_training_flops
 
     regime = _regime(scenario, project)
     chips = [get_accelerator(p.accelerator, f"fleet[{i}].accelerator") for i, p in enumerate(scenario.fleet)]
@@ -163,6 +164,15 @@ def evaluate_scenario(scenario: Scenario, project: Any = None) -> ScenarioResult
                                                         scenario.policy, flops, chip_tests))
 
     verdicts = [verdict(pool, chip) for pool, chip in zip(scenario.fleet, chips, strict=True)]
+    # capped rules (R6) count every pool they reach: pools sharing one are evaluated again with
+    # the sums, keyed on them too
+    for i, totals in enumerate(fleet_cap_totals(list(scenario.fleet), chips, verdicts, regime)):
+        if totals is not None:
+            pool, chip = scenario.fleet[i], chips[i]
+            verdicts[i] = _POOL_VERDICTS.get(
+                (context, chip_keys[id(chip)], key_part(pool), key_part(totals)),
+                partial(evaluate_pool, pool, chip, scenario.hq, scenario.date, regime, scenario.policy, flops,
+                        chip_tests, cap_totals=totals))
     groups: dict[tuple[str, str], list[int]] = {}
     for i, (pool, chip) in enumerate(zip(scenario.fleet, chips, strict=True)):
         groups.setdefault((chip.id, pool.site.upper()), []).append(i)

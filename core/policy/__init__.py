@@ -50,6 +50,7 @@ from core.policy.evaluation import (
     OUTCOME_TEXT,
     SEVERITY,
     STATUS_OF,
+    CapTotals,
     PoolPolicy,
     _apply_caps,
     _excluded_by,
@@ -63,6 +64,7 @@ from core.policy.evaluation import (
     _verdict,
     evaluate_fleet,
     evaluate_pool,
+    fleet_cap_totals,
     run_training_flops,
 )
 from core.policy.rules import (
@@ -92,6 +94,7 @@ __all__ = [
     # private helpers kept importable from here as before the split
     "_METRIC_NAME",
     "_METRIC_UNIT",
+    "CapTotals",
     "Caps",
     "Cond",
     "CountryGroup",
@@ -131,6 +134,7 @@ __all__ = [
     "evaluate_condition",
     "evaluate_fleet",
     "evaluate_pool",
+    "fleet_cap_totals",
     "get_regime",
     "group_is_partial",
     "in_group",

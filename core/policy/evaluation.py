@@ -146,6 +146,7 @@ class _Ctx:
     disabled: set[str]
     training_flops: float | None
     chip_tests: dict[tuple[int, int], tuple[bool | None, str]] | None
+    cap_totals: dict[str, CapTotals] | None = None
     reasons: list[str] = field(default_factory=list)
     hits: list[_Hit] = field(default_factory=list)
     grandfathered: list[str] = field(default_factory=list)
@@ -167,6 +168,16 @@ class _Ctx:
         return self.chip_tests[key]
 
 
+class CapTotals(NamedTuple):
+    """H100-equivalents a capped rule counts across the scenario's pools: every pool it applies
+    to (the customer's total, for the per-customer LPP limit) and those in this pool's country
+    (for the country cap)."""
+
+    customer_h100e: float
+    country_h100e: float
+    pools: int
+
+
 class _Timing(NamedTuple):
     when: dt.date  # the date group membership is read on (the export's, for exports judged at export)
     effective: dt.date
@@ -183,8 +194,12 @@ def evaluate_pool(
     settings: PolicySettings | None = None,
     training_flops: float | None = None,
     chip_tests: dict[tuple[int, int], tuple[bool | None, str]] | None = None,
+    cap_totals: dict[str, CapTotals] | None = None,
 ) -> PoolPolicy:
     """Apply a regime's rules to one pool on one date.
+
+    ``cap_totals`` (rule id -> :class:`CapTotals`, from :func:`fleet_cap_totals`) makes capped
+    rules (R6) count the scenario's other pools too; without it each pool is checked alone.
 
     ``training_flops`` is the run's total training operations, for rules keyed on it (4E091);
     without it such rules are reported as not evaluated. ``chip_tests``, if given, remembers
@@ -199,6 +214,7 @@ def evaluate_pool(
     designed in the user's own country (origin == hq), else treated as ``own``.
     """
     ctx = _start(pool, chip, hq, date, regime, settings or PolicySettings(), training_flops, chip_tests)
+    ctx.cap_totals = cap_totals
     for rule in _ordered(ctx.regime.rules):
         _apply_rule(ctx, rule)
     return _result(ctx)
@@ -427,7 +443,8 @@ def _apply_rule(ctx: _Ctx, rule_in: Rule) -> None:
     outcome: Outcome
     outcome, licence, extra = rule.outcome, rule.licence, ""
     if rule.caps is not None:
-        outcome, licence, extra = _apply_caps(rule, ctx.chip, ctx.pool.count)
+        totals = (ctx.cap_totals or {}).get(rule.id)
+        outcome, licence, extra = _apply_caps(rule, ctx.chip, ctx.pool.count, totals, ctx.country)
     if rule.modifies:
         more = _replace_modified(ctx, rule, licence)
         if more is None:
@@ -606,7 +623,11 @@ def _parties_match(rule: Rule, country: str, hq: str, on: dt.date | None = None)
     return any(specified) if specified else True
 
 
-def _apply_caps(rule: Rule, chip: Accelerator, count: int) -> tuple[Outcome, LicenceTerms | None, str]:
+def _apply_caps(
+    rule: Rule, chip: Accelerator, count: int, totals: CapTotals | None = None, country: str = ""
+) -> tuple[Outcome, LicenceTerms | None, str]:
+    """R6's Tier-2 limits: the LPP exception per customer, the cap per country. With ``totals``
+    the limits are checked on the sums over the scenario's pools the rule applies to."""
     caps = rule.caps
     assert caps is not None
     tpp = chip.tpp
@@ -614,16 +635,49 @@ def _apply_caps(rule: Rule, chip: Accelerator, count: int) -> tuple[Outcome, Lic
         return rule.outcome, rule.licence, " (TPP unknown: caps not checked)"
     h100e = count * tpp / caps.h100_tpp
     pool_txt = f"{_num(h100e)} H100-equivalents"
-    if h100e <= caps.lpp_h100e_per_customer:
+    customer, in_country, scope = h100e, h100e, ""
+    if totals is not None and totals.pools > 1:
+        customer, in_country = totals.customer_h100e, totals.country_h100e
+        pool_txt += (f" in this pool, {_num(customer)} across the scenario's {totals.pools} pools under {rule.id}"
+                     f" ({_num(in_country)} in {country})")
+        scope = "summed over the scenario's pools"
+    if customer <= caps.lpp_h100e_per_customer:
         return "allowed", None, (
             f" — LPP exception: {pool_txt} ≤ {_num(caps.lpp_h100e_per_customer)} per customer per year, not counted against caps"
         )
     cap_txt = f"Tier-2 country cap {_num(caps.country_h100e)} H100-equivalents ({_num(caps.country_tpp / 1e6)}M TPP) through 2027"
-    if h100e <= caps.country_h100e:
+    if in_country <= caps.country_h100e:
+        check = scope or "this checks this pool alone"
         return rule.outcome, rule.licence, (
-            f" — {pool_txt} within the {cap_txt}; the cap is shared by every buyer in the country, this checks this pool alone"
+            f" — {pool_txt} within the {cap_txt}; the cap is shared by every buyer in the country, {check}"
         )
     return "presumption_of_denial", None, f" — {pool_txt} exceed the {cap_txt}"
+
+
+def fleet_cap_totals(
+    pools: list[Pool], chips: list[Accelerator], verdicts: list[PoolPolicy], regime: PolicyRegime
+) -> list[dict[str, CapTotals] | None]:
+    """Per pool, the totals its capped rules count (None where no capped rule applies or the
+    pool is the rule's only pool): a first pass's verdicts say which pools each rule reaches."""
+    capped = {r.id: r for r in regime.rules if r.caps is not None}
+    members: dict[str, list[tuple[int, float]]] = {}
+    for i, (pool, chip, v) in enumerate(zip(pools, chips, verdicts, strict=True)):
+        for rid in v.rules_applied:
+            rule = capped.get(rid)
+            if rule is not None and rule.caps is not None and chip.tpp is not None:
+                members.setdefault(rid, []).append((i, pool.count * chip.tpp / rule.caps.h100_tpp))
+    out: list[dict[str, CapTotals] | None] = [None] * len(pools)
+    for rid, hits in members.items():
+        if len(hits) < 2:
+            continue
+        customer = sum(h for _, h in hits)
+        for i, _h in hits:
+            country = verdicts[i].country
+            in_country = sum(h for j, h in hits if verdicts[j].country == country)
+            table: dict[str, CapTotals] = out[i] or {}
+            table[rid] = CapTotals(customer, in_country, len(hits))
+            out[i] = table
+    return out
 
 
 def evaluate_fleet(
@@ -635,7 +689,9 @@ def evaluate_fleet(
     if regime is None:
         regime = get_regime(scenario.policy.regime)
     by_norm = {_norm_id(k): v for k, v in chips.items()}
-    out = []
+    flops = run_training_flops(scenario)
+    out: list[PoolPolicy] = []
+    used: list[Accelerator] = []
     for i, pool in enumerate(scenario.fleet):
         chip = by_norm.get(_norm_id(pool.accelerator))
         if chip is None:
@@ -643,9 +699,14 @@ def evaluate_fleet(
                 f"fleet[{i}].accelerator",
                 f"unknown accelerator {pool.accelerator!r}{suggest(pool.accelerator, list(chips))}",
             )
-        out.append(evaluate_pool(pool, chip, scenario.hq, scenario.date, regime, scenario.policy,
-                                 run_training_flops(scenario)))
-    return out
+        out.append(evaluate_pool(pool, chip, scenario.hq, scenario.date, regime, scenario.policy, flops))
+        used.append(chip)
+    totals = fleet_cap_totals(list(scenario.fleet), used, out, regime)
+    return [
+        v if t is None else evaluate_pool(pool, chip, scenario.hq, scenario.date, regime, scenario.policy, flops,
+                                          cap_totals=t)
+        for pool, chip, v, t in zip(scenario.fleet, used, out, totals, strict=True)
+    ]
 
 
 def run_training_flops(scenario: Scenario) -> float:
