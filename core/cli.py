@@ -97,7 +97,7 @@ def build_parser() -> argparse.ArgumentParser:
         "a first port to a new chip. Factors and spreads per chip family in resources/catalog/maturity.json, "
         "fitted on docs/validation.md's runs")
     est.add_argument("--site", default=None, help="site id (MY-Johor, CN-West, ...) or ISO country")
-    est.add_argument("--access", choices=("own", "stockpile", "lease", "domestic"), default=None)
+    est.add_argument("--access", choices=("own", "stockpile", "lease", "domestic", "smuggled"), default=None)
     est.add_argument("--hq", default=None, help="end user's headquarters, ISO country code")
     est.add_argument("--policy", default=None, help="policy regime id (default in-force)")
     est.add_argument("--date", default=None, help="scenario date YYYY-MM-DD (default today)")

@@ -31,7 +31,13 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from core.catalog import Accelerator, Figure
 from core.errors import InputError
-from core.scenario import Constraints, CostSettings, Pool
+from core.scenario import (
+    SMUGGLED_PREMIUM_PCT,
+    SMUGGLED_PREMIUM_RANGE_PCT,
+    Constraints,
+    CostSettings,
+    Pool,
+)
 from core.sites import Site, electricity_for, grid_intensity_for, pue_for, rental_premium_for
 
 HOURS_PER_YEAR = 8760.0
@@ -165,6 +171,8 @@ def estimate_cost(
     _finite_nonneg("revenue_share_pct", rev_pct)
     _finite_nonneg("tariff_pct", tar_pct)
     grey_pct = settings.grey_market_premium_pct
+    if grey_pct is None:
+        grey_pct = SMUGGLED_PREMIUM_PCT if grey_market else 0.0
 
     notes: list[str] = []
     b = dict.fromkeys(BREAKDOWN_KEYS, 0.0)
@@ -238,7 +246,13 @@ def estimate_cost(
             "uplifts charged on the chip price only"
         )
 
-    if grey_market and not grey_pct:
+    if grey_market and settings.grey_market_premium_pct is None:
+        notes.append(
+            f"smuggled chips: grey-market premium {grey_pct:g}% on the chip price (FT 2025-07, B200 racks ~50% over "
+            f"US prices, secondary; reported range {SMUGGLED_PREMIUM_RANGE_PCT[0]:g}-{SMUGGLED_PREMIUM_RANGE_PCT[1]:g}%); "
+            "set cost.grey_market_premium_pct to change it"
+        )
+    elif grey_market and not grey_pct:
         notes.append(
             "restricted chip held against the rules but the grey-market premium is 0%; "
             "set cost.grey_market_premium_pct"

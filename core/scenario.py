@@ -14,7 +14,16 @@ NAME_CHARS = 200  # names, ids, markings: one line on a slide
 NOTES_CHARS = 20_000  # free text notes
 MAX_POOLS = 1_000
 
-AccessMode = Literal["own", "stockpile", "lease", "domestic"]
+# Diversion / smuggling (docs/policy.md, resources/sources/policy-2022-2026.md M6). The premium is
+# sourced (secondary): B200 racks sold in China at ~50% over US prices (FT, 2025-07-24, via CNBC and
+# others) and a DGX B300 asked at ~2x its US list price (stockwirex, 2026-06). The seizure /
+# detection likelihood is NOT sourced: the default and the range are assumptions to explore.
+SMUGGLED_PREMIUM_PCT = 50.0
+SMUGGLED_PREMIUM_RANGE_PCT = (50.0, 100.0)
+SMUGGLING_SEIZURE_LIKELIHOOD = 0.1
+SMUGGLING_SEIZURE_RANGE = (0.0, 0.5)
+
+AccessMode = Literal["own", "stockpile", "lease", "domestic", "smuggled"]
 
 
 class _Strict(BaseModel):
@@ -59,7 +68,11 @@ class CostSettings(_Strict):
     server_overhead: float = Field(
         default=1.3, ge=1, le=3, description="server power (CPU, NIC, fans) over accelerator TDP; assumption"
     )
-    grey_market_premium_pct: float = Field(default=0.0, ge=0, le=1000)
+    grey_market_premium_pct: float | None = Field(
+        default=None, ge=0, le=1000,
+        description="premium over the list price for chips bought on the grey market; None = "
+        f"{SMUGGLED_PREMIUM_PCT:g}% for 'smuggled' pools (FT 2025-07, secondary; reported range "
+        f"{SMUGGLED_PREMIUM_RANGE_PCT[0]:g}-{SMUGGLED_PREMIUM_RANGE_PCT[1]:g}%) and 0 for every other pool")
     revenue_share_pct: float | None = Field(
         default=None, ge=0, le=100, description="None = what the licence rule says"
     )
@@ -93,6 +106,11 @@ class PolicySettings(_Strict):
     end_user_listed_owner_pct: float = Field(
         default=0.0, ge=0, le=100,
         description="share of the end user owned, directly or indirectly, by Entity List parties (Affiliates rule)")
+    smuggling_seizure_likelihood: float = Field(
+        default=SMUGGLING_SEIZURE_LIKELIHOOD, ge=0, le=1,
+        description="share of 'smuggled' chips lost to seizure or detection before use; ASSUMPTION, not sourced "
+        f"(default {SMUGGLING_SEIZURE_LIKELIHOOD:g}, range {SMUGGLING_SEIZURE_RANGE[0]:g}-{SMUGGLING_SEIZURE_RANGE[1]:g} "
+        "to explore; docs/policy.md)")
 
 
 class Scenario(_Strict):

@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 import uuid
+from functools import partial
 from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, Field
@@ -146,7 +147,7 @@ def evaluate_scenario(scenario: Scenario, project: Any = None) -> ScenarioResult
     scenario counts pending licences, in which case they join the first at count × likelihood.
     Blocked pools form an option too, so the user sees what the rules cost them.
     """
-    from core.policy import evaluate_pool, run_training_flops
+    from core.policy import evaluate_pool, fleet_cap_totals, run_training_flops
 
     regime = _regime(scenario, project)
     chips = [get_accelerator(p.accelerator, f"fleet[{i}].accelerator") for i, p in enumerate(scenario.fleet)]
@@ -163,6 +164,15 @@ def evaluate_scenario(scenario: Scenario, project: Any = None) -> ScenarioResult
                                                         scenario.policy, flops, chip_tests))
 
     verdicts = [verdict(pool, chip) for pool, chip in zip(scenario.fleet, chips, strict=True)]
+    # capped rules (R6) count every pool they reach: pools sharing one are evaluated again with
+    # the sums, keyed on them too
+    for i, totals in enumerate(fleet_cap_totals(list(scenario.fleet), chips, verdicts, regime)):
+        if totals is not None:
+            pool, chip = scenario.fleet[i], chips[i]
+            verdicts[i] = _POOL_VERDICTS.get(
+                (context, chip_keys[id(chip)], key_part(pool), key_part(totals)),
+                partial(evaluate_pool, pool, chip, scenario.hq, scenario.date, regime, scenario.policy, flops,
+                        chip_tests, cap_totals=totals))
     groups: dict[tuple[str, str], list[int]] = {}
     for i, (pool, chip) in enumerate(zip(scenario.fleet, chips, strict=True)):
         groups.setdefault((chip.id, pool.site.upper()), []).append(i)
@@ -201,12 +211,14 @@ def _option(scenario: Scenario, chips: list[Accelerator], verdicts: list[Any], i
     chip = chips[idx[0]]
     first = scenario.fleet[idx[0]]
     held = sum(scenario.fleet[i].count for i in idx)
-    # chips that may train: all of a usable/licensed option; likelihood-weighted pending licences
-    usable_count = sum(
-        int(verdicts[i].usable_count) if i in pending else scenario.fleet[i].count for i in idx
-    )
+    # chips that may train: all of a usable/licensed option; likelihood-weighted pending licences;
+    # for a blocked option, those that would arrive (smuggled pools lose their seizure share)
+    counts = {i: _option_count(scenario.fleet[i], verdicts[i], i in pending) for i in idx}
+    usable_count = sum(counts.values())
+    smuggled = [i for i in idx if verdicts[i].seizure_likelihood is not None]
     reasons: list[str] = []
-    tag = {"usable": "", "needs_license": " (if licensed)", "blocked": " (blocked)"}[status]
+    blocked_tag = " (if smuggled)" if smuggled and len(smuggled) == len(idx) else " (blocked)"
+    tag = {"usable": "", "needs_license": " (if licensed)", "blocked": blocked_tag}[status]
     label = f"{held:,} × {chip.id} @ {first.site}{tag}"
     for i in idx:
         v = verdicts[i]
@@ -219,6 +231,10 @@ def _option(scenario: Scenario, chips: list[Accelerator], verdicts: list[Any], i
     for i in pending:
         reasons.append(f"{_pool_label([i], scenario)}: pending licence counted at likelihood "
                        f"{verdicts[i].approval_likelihood:.0%} → {int(verdicts[i].usable_count):,} chips")
+    for i in smuggled:
+        risk = verdicts[i].seizure_likelihood
+        reasons.append(f"{_pool_label([i], scenario)}: if smuggled, {counts[i]:,} of {scenario.fleet[i].count:,} chips "
+                       f"arrive (seizure/detection likelihood {risk:.0%}, an assumption)")
     opt = OptionResult(label=label, accelerator=chip.id, site=first.site, pools=idx, count=held,
                        usable_count=usable_count,
                        policy_status="usable" if status == "usable" else status,  # type: ignore[arg-type]
@@ -249,8 +265,7 @@ def _option(scenario: Scenario, chips: list[Accelerator], verdicts: list[Any], i
     assert days is not None and gpu_hours is not None
     opt.wall_clock_days, opt.gpu_hours = days, gpu_hours
     site = get_site(first.site, f"fleet[{idx[0]}].site")
-    shares = {i: (int(verdicts[i].usable_count) if i in pending else scenario.fleet[i].count) / usable_count
-              for i in idx}
+    shares = {i: counts[i] / usable_count for i in idx}
     cost = _merged_cost(scenario, chip, site, verdicts, shares, gpu_hours, days * 24.0, est.plan.chips_used,
                         opt.reasons)
     if cost is not None:
@@ -265,7 +280,7 @@ def _option(scenario: Scenario, chips: list[Accelerator], verdicts: list[Any], i
         opt.energy_mwh, opt.energy_basis = est.energy_mwh, "chips at TDP"
     opt.verdict = {"needs_license": "needs_license", "blocked": "infeasible"}.get(status, "feasible")  # type: ignore[assignment]
     if status == "blocked":
-        opt.reasons.insert(0, f"if it were allowed: {days:,.0f} days"
+        opt.reasons.insert(0, f"{'if smuggled' if smuggled else 'if it were allowed'}: {days:,.0f} days"
                            + (f", ${cost.total_usd:,.0f}" if cost is not None else ""))
     limits = scenario.constraints
     if cost is not None and cost.facility_mw:
@@ -282,6 +297,16 @@ def _option(scenario: Scenario, chips: list[Accelerator], verdicts: list[Any], i
     return opt
 
 
+def _option_count(pool: Pool, verdict: Any, pending: bool) -> int:
+    """Chips a pool brings to its option: likelihood-weighted for a pending licence, the share
+    that arrives for a blocked smuggled pool, else all of them."""
+    if pending:
+        return int(verdict.usable_count)
+    if verdict.status == "blocked" and verdict.seizure_likelihood is not None:
+        return int(pool.count * (1 - verdict.seizure_likelihood))
+    return pool.count
+
+
 def _merged_cost(scenario: Scenario, chip: Accelerator, site: Site, verdicts: list[Any], shares: dict[int, float],
                  gpu_hours: float, hours: float, chips_used: int, reasons: list[str]) -> CostResult | None:
     """The option's cost: each pool pays its share of the run (its own access mode and prices).
@@ -292,7 +317,8 @@ def _merged_cost(scenario: Scenario, chip: Accelerator, site: Site, verdicts: li
             parts.append(estimate_cost(scenario.fleet[i], chip, site, scenario.cost, gpu_hours * share, hours,
                                        max(1, round(chips_used * share)),
                                        revenue_share_pct=verdicts[i].revenue_share_pct,
-                                       tariff_pct=verdicts[i].tariff_pct))
+                                       tariff_pct=verdicts[i].tariff_pct,
+                                       grey_market=scenario.fleet[i].access == "smuggled"))
         except InputError as exc:
             reasons.append(f"cost not computed for {_pool_label([i], scenario)}: {exc.problem}")
             return None

@@ -140,7 +140,7 @@ def test_grey_market_flag_without_premium_is_noted():
         pool,
         chip(),
         TEST_SITE,
-        CostSettings(),
+        CostSettings(grey_market_premium_pct=0),
         gpu_hours=1,
         wall_clock_hours=1,
         chips_used=8,
@@ -148,6 +148,18 @@ def test_grey_market_flag_without_premium_is_noted():
     )
     assert r.breakdown["grey_market_premium"] == 0
     assert any("grey-market premium is 0%" in a for a in r.assumptions)
+
+
+def test_grey_market_flag_with_unset_premium_uses_the_sourced_default():
+    pool = Pool(accelerator="H100-SXM", count=8, access="smuggled")
+    kw = dict(gpu_hours=1, wall_clock_hours=1, chips_used=8)
+    flagged = estimate_cost(pool, chip(), TEST_SITE, CostSettings(), grey_market=True, **kw)
+    fifty = estimate_cost(pool, chip(), TEST_SITE, CostSettings(grey_market_premium_pct=50), **kw)
+    assert fifty.breakdown["grey_market_premium"] > 0
+    assert flagged.breakdown["grey_market_premium"] == pytest.approx(fifty.breakdown["grey_market_premium"])
+    assert any("FT 2025-07" in a for a in flagged.assumptions)
+    unflagged = estimate_cost(pool, chip(), TEST_SITE, CostSettings(), **kw)
+    assert unflagged.breakdown["grey_market_premium"] == 0
 
 
 def test_power_check():

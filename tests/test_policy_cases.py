@@ -56,7 +56,7 @@ CHIP_IDS: dict[str, str | None] = {
 
 # Access modes of the table -> the engine's. IaaS use of a provider's chips is a lease.
 ACCESS = {"own": "own", "stockpile": "stockpile", "lease": "lease", "remote_cloud": "lease",
-          "domestic": "domestic"}
+          "domestic": "domestic", "smuggled": "smuggled"}
 
 # Expected decisive rules that the engine names differently, with why.
 DECISIVE_ALIAS = {
@@ -69,7 +69,6 @@ DECISIVE_ALIAS = {
 
 NOT_BUILT = {
     "L40S": "L40S is not in the catalog: no sourced specs in chips.csv or chips-2026.csv",
-    "smuggled": "'smuggled' is not an access mode yet (issue 11, Missing: diversion/smuggling)",
     "r7-hq": "open question: under the enforcement-gap reading R3's HQ leg is lifted, but R7 (Apr 2025 letter, "
              "this app's bandwidth reading: interconnect >= 900 GB/s) still catches an H100 for a CN-headquartered "
              "buyer, so the engine says needs_license (R7); the case assumes the gap lifts every HQ requirement, "
@@ -86,7 +85,6 @@ XFAIL: dict[str, str] = {
     "PC41": NOT_BUILT["cn-side"],
     "PC43": NOT_BUILT["buyer-type"] + "; " + NOT_BUILT["cn-side"],
     "PC51": NOT_BUILT["cn-side"],
-    "PC54": NOT_BUILT["smuggled"],
     "PC30": NOT_BUILT["r7-hq"],
     "PC31": NOT_BUILT["r7-hq"],
     "PC57": NOT_BUILT["unknown"],

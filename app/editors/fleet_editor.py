@@ -46,7 +46,7 @@ DETAIL = [  # per-pool fields shown for the selected row: (field, label, parse, 
      "scale-out bandwidth per accelerator at this site, if not the catalog's reference system",
      "catalog"),
 ]
-ACCESS_LABELS = {"own": "own", "stockpile": "stockpile", "lease": "lease", "domestic": "domestic"}
+ACCESS_LABELS = {"own": "own", "stockpile": "stockpile", "lease": "lease", "domestic": "domestic", "smuggled": "smuggled"}
 
 
 def key_specs(chip, two_lines: bool = False) -> str:
