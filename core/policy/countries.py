@@ -65,7 +65,9 @@ def _read_catalog(path: Any) -> Any:
         raise e.in_file(path.name) from None
 
 
+@lru_cache(maxsize=1)
 def load_country_groups() -> CountryGroups:
+    """The bundled groups, read and validated once per process (every rule match asks)."""
     path = resource("catalog", "country_groups.json")
     return CountryGroups.model_validate(_read_catalog(path))
 
