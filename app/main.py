@@ -9,7 +9,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-CLI_COMMANDS = {"estimate", "evaluate", "catalog", "solve"}
+CLI_COMMANDS = {"estimate", "evaluate", "catalog", "solve", "impact", "sweep"}
 HELP = {"-h", "--help"}
 
 

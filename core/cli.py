@@ -116,6 +116,9 @@ def build_parser() -> argparse.ArgumentParser:
     from core.solve_cli import add_parser as add_solve
 
     add_solve(sub, _positive, _count)
+    from core.answers_cli import add_parsers as add_answers
+
+    add_answers(sub)
 
     cat = sub.add_parser("catalog", help="list accelerators, models, policies or sites")
     cat.add_argument("what", choices=("accelerators", "models", "policies", "sites"))
@@ -364,10 +367,11 @@ def run_guarded(prog: str, command: Callable[[], int]) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    from core.answers_cli import cmd_impact, cmd_sweep
     from core.solve_cli import cmd_solve
 
     commands = {"estimate": cmd_estimate, "catalog": cmd_catalog, "evaluate": cmd_evaluate,
-                "solve": cmd_solve}
+                "solve": cmd_solve, "impact": cmd_impact, "sweep": cmd_sweep}
     return run_guarded("chokepoint", lambda: commands[args.command](args))
 
 

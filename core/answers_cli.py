@@ -1,0 +1,131 @@
+"""``chokepoint impact`` and ``chokepoint sweep``: what a policy costs the lab, and one input
+swept, for a project scenario (the CLI views of core.impact and core.sensitivity).
+
+    chokepoint impact PROJECT.json [--scenario N] [--regime R ...] [--json]
+    chokepoint sweep PROJECT.json [--scenario N] --input fleet[0].count --values 512,1024,2048 [--json]
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from core.errors import InputError
+
+_STEP = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)|\[(\d+)\]")
+_PATH = re.compile(r"[A-Za-z_]\w*(\[\d+\])*(\.[A-Za-z_]\w*(\[\d+\])*)*")
+
+
+def add_parsers(sub: Any) -> None:
+    imp = sub.add_parser("impact", help="the lab's best route under each regime (one row per "
+                                        "regime) and the difference to the first")
+    imp.add_argument("project", metavar="PROJECT.json")
+    imp.add_argument("--scenario", default=None, help="scenario name or 1-based number (default 1)")
+    imp.add_argument("--regime", action="append", default=None, metavar="ID",
+                     help="a regime to compare (repeat; default: the comparison regime of the "
+                          "policy-impact chart, then the scenario's own)")
+    imp.add_argument("--json", action="store_true")
+    sw = sub.add_parser("sweep", help="days and cost of a scenario as one numeric input varies")
+    sw.add_argument("project", metavar="PROJECT.json")
+    sw.add_argument("--scenario", default=None, help="scenario name or 1-based number (default 1)")
+    sw.add_argument("--input", required=True, metavar="PATH",
+                    help="the input, e.g. fleet[0].count, training.tokens, physics.kernel_efficiency")
+    sw.add_argument("--values", required=True, metavar="V1,V2,...", help="values to evaluate at")
+    sw.add_argument("--json", action="store_true")
+
+
+def _scenario(project: Any, wanted: str | None) -> Any:
+    names = [s.name for s in project.scenarios]
+    if wanted is None:
+        return project.scenarios[0]
+    if wanted in names:
+        return project.scenarios[names.index(wanted)]
+    if wanted.isdigit() and 1 <= int(wanted) <= len(names):
+        return project.scenarios[int(wanted) - 1]
+    raise InputError("--scenario", f"no scenario {wanted!r}; the project has: "
+                     + "; ".join(f"{i + 1} {n!r}" for i, n in enumerate(names)))
+
+
+def parse_path(text: str) -> tuple[str | int, ...]:
+    """'fleet[0].count' -> ('fleet', 0, 'count'); InputError naming --input otherwise."""
+    if not _PATH.fullmatch(text.strip()):
+        raise InputError("--input", f"expected a path like fleet[0].count, got {text!r}")
+    return tuple(m.group(1) if m.group(1) else int(m.group(2))
+                 for m in _STEP.finditer(text.strip()))
+
+
+def cmd_impact(args: Any) -> int:
+    from core.answer_charts import comparison_regime
+    from core.cli import json_text
+    from core.impact import impact
+    from core.project import load_project
+
+    project = load_project(args.project)
+    scenario = _scenario(project, args.scenario)
+    regimes = args.regime or [comparison_regime(scenario), scenario.policy.regime]
+    base = regimes[0]
+    rows = []
+    for rid in regimes:
+        i = impact(scenario, project, before_regime=base, after_regime=rid)
+        rows.append({"regime": rid, "verdict": i.after.verdict, "route": i.after.option,
+                     "wall_clock_days": i.after.wall_clock_days, "cost_usd": i.after.cost_usd,
+                     "delta_days": i.delta_days, "delta_cost_usd": i.delta_cost_usd,
+                     "feasibility": i.feasibility, "headline": i.headline})
+    out = {"scenario": scenario.name, "base_regime": base, "rows": rows}
+    if args.json:
+        print(json_text(out))
+        return 0
+    print(f"{scenario.name}: best route under each regime (differences to {base})")
+    for r in rows:
+        days = "—" if r["wall_clock_days"] is None else f"{r['wall_clock_days']:,.0f} days"
+        cost = "—" if r["cost_usd"] is None else f"${r['cost_usd'] / 1e6:,.1f}M"
+        delta = "" if r["delta_days"] is None or r["regime"] == base else \
+            f"  ({r['delta_days']:+,.0f} days" + ("" if r["delta_cost_usd"] is None else
+                                                  f", {r['delta_cost_usd'] / 1e6:+,.1f}M USD") + ")"
+        print(f"  {r['regime']:<32} {r['verdict']:<14} {r['route'] or 'no compliant route'}: "
+              f"{days}, {cost}{delta}")
+    return 0
+
+
+def cmd_sweep(args: Any) -> int:
+    from core.cli import json_text
+    from core.project import load_project
+    from core.sensitivity import sweep
+
+    project = load_project(args.project)
+    scenario = _scenario(project, args.scenario)
+    path = parse_path(args.input)
+    values: list[float] = []
+    for text in args.values.split(","):
+        try:
+            values.append(float(text.strip().replace("_", "")))
+        except ValueError:
+            raise InputError("--values", f"expected numbers separated by commas, got {text!r}") \
+                from None
+    if not values or len(values) > 200:
+        raise InputError("--values", "give between 1 and 200 values")
+    points = sweep(scenario, project, path,
+                   [int(v) if v.is_integer() and isinstance(_current(scenario, path), int) else v
+                    for v in values])
+    out = {"scenario": scenario.name, "input": args.input,
+           "points": [p.model_dump(mode="json") for p in points]}
+    if args.json:
+        print(json_text(out))
+        return 0
+    print(f"{scenario.name}: {args.input}")
+    for p in points:
+        days = "—" if p.days is None else f"{p.days:,.1f} days"
+        cost = "—" if p.cost_usd is None else f"${p.cost_usd / 1e6:,.2f}M"
+        print(f"  {p.value:>14,.6g}  {days:>14}  {cost:>12}  {p.verdict}")
+    return 0
+
+
+def _current(scenario: Any, path: tuple[str | int, ...]) -> Any:
+    node: Any = scenario
+    try:
+        for part in path:
+            node = node[part] if isinstance(part, int) else getattr(node, part)
+    except (AttributeError, IndexError, TypeError):
+        shown = ".".join(f"[{q}]" if isinstance(q, int) else q for q in path).replace(".[", "[")
+        raise InputError("--input", f"the scenario has no input {shown}") from None
+    return node
