@@ -35,15 +35,9 @@ def add_parsers(sub: Any) -> None:
 
 
 def _scenario(project: Any, wanted: str | None) -> Any:
-    names = [s.name for s in project.scenarios]
-    if wanted is None:
-        return project.scenarios[0]
-    if wanted in names:
-        return project.scenarios[names.index(wanted)]
-    if wanted.isdigit() and 1 <= int(wanted) <= len(names):
-        return project.scenarios[int(wanted) - 1]
-    raise InputError("--scenario", f"no scenario {wanted!r}; the project has: "
-                     + "; ".join(f"{i + 1} {n!r}" for i, n in enumerate(names)))
+    from core.project import scenario_index
+
+    return project.scenarios[scenario_index(project, wanted)]
 
 
 def parse_path(text: str) -> tuple[str | int, ...]:
@@ -121,11 +115,9 @@ def cmd_sweep(args: Any) -> int:
 
 
 def _current(scenario: Any, path: tuple[str | int, ...]) -> Any:
-    node: Any = scenario
+    from core.paths import get_value
+
     try:
-        for part in path:
-            node = node[part] if isinstance(part, int) else getattr(node, part)
-    except (AttributeError, IndexError, TypeError):
-        shown = ".".join(f"[{q}]" if isinstance(q, int) else q for q in path).replace(".[", "[")
-        raise InputError("--input", f"the scenario has no input {shown}") from None
-    return node
+        return get_value(scenario, path)
+    except InputError as e:
+        raise InputError("--input", f"the scenario has no input {e.field}") from None

@@ -181,6 +181,23 @@ def project_from_dict(data: dict[str, Any], source: str | None = None) -> Projec
         raise (e.in_file(source) if source else e) from None
 
 
+def scenario_index(project: Project, wanted: str | None, flag: str = "--scenario") -> int:
+    """The scenario a command names: by name (exact, then ignoring case) or 1-based number;
+    the first when none is named. InputError listing the scenarios otherwise."""
+    if wanted is None:
+        return 0
+    names = [s.name for s in project.scenarios]
+    if wanted in names:
+        return names.index(wanted)
+    lowered = [n.lower() for n in names]
+    if wanted.lower() in lowered:
+        return lowered.index(wanted.lower())
+    if wanted.isdigit() and 1 <= int(wanted) <= len(names):
+        return int(wanted) - 1
+    raise InputError(flag, f"no scenario {wanted!r}; the project has: "
+                     + "; ".join(f"{i + 1} {n!r}" for i, n in enumerate(names)))
+
+
 def load_project(path: str | os.PathLike[str]) -> Project:
     """Read, migrate and validate a project file. Never writes to it."""
     data = read_json_file(path, MAX_BYTES, "project file")

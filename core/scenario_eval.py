@@ -418,14 +418,7 @@ def estimate_cli(args, model, chip, training, scenario_mode: bool) -> dict:
     import datetime as dt
 
     from core.scenario import PolicySettings, Pool
-
-    def day(text: str | None, field: str) -> dt.date | None:
-        if text is None:
-            return None
-        try:
-            return dt.date.fromisoformat(text)
-        except ValueError:
-            raise InputError(field, f"expected a date YYYY-MM-DD, got {text!r}") from None
+    from core.units import parse_date as day
 
     hq = (args.hq or "CN").upper()
     if len(hq) != 2 or not hq.isalpha():

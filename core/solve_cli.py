@@ -12,6 +12,7 @@ import datetime as dt
 from typing import Any
 
 from core.errors import InputError
+from core.units import parse_date
 
 
 def add_parser(sub: Any, positive: Any, count: Any) -> None:
@@ -43,21 +44,12 @@ def add_parser(sub: Any, positive: Any, count: Any) -> None:
     s.add_argument("--json", action="store_true", help="print one JSON object")
 
 
-def _date(text: str | None, flag: str) -> dt.date | None:
-    if text is None:
-        return None
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise InputError(flag, f"expected a date YYYY-MM-DD, got {text!r}") from None
-
-
 def _deadline_days(args: Any, start: dt.date) -> float | None:
     if args.deadline_days is not None and args.deadline is not None:
         raise InputError("--deadline", "give --deadline-days or --deadline, not both")
     if args.deadline is None:
         return args.deadline_days
-    end = _date(args.deadline, "--deadline")
+    end = parse_date(args.deadline, "--deadline")
     assert end is not None
     days = (end - start).days
     if days <= 0:
@@ -93,7 +85,7 @@ def _solve_bare(args: Any, max_count: int) -> dict[str, Any]:
         raise InputError("--model", "give --model or --model-config (or a PROJECT.json)")
     if args.model and args.model_config:
         raise InputError("--model", "give --model or --model-config, not both")
-    start = _date(args.date, "--date") or dt.date.today()
+    start = parse_date(args.date, "--date") or dt.date.today()
     deadline = _deadline_days(args, start)
     if deadline is None:
         raise InputError("--deadline-days", "give --deadline-days or --deadline")
@@ -136,30 +128,20 @@ def _solve_bare(args: Any, max_count: int) -> dict[str, Any]:
 
 
 def _solve_project(args: Any, max_count: int) -> dict[str, Any]:
-    from core.project import load_project
+    from core.project import load_project, scenario_index
 
     project = load_project(args.project)
-    names = [s.name for s in project.scenarios]
-    wanted = args.scenario
-    if wanted == "all" and "all" not in names:
+    if args.scenario == "all" and "all" not in [s.name for s in project.scenarios]:
         return {"project": project.name,
                 "scenarios": [_solve_one(args, project, s, max_count) for s in project.scenarios]}
-    if wanted is None:
-        index = 0
-    elif wanted in names:
-        index = names.index(wanted)
-    elif wanted.isdigit() and 1 <= int(wanted) <= len(names):
-        index = int(wanted) - 1
-    else:
-        raise InputError("--scenario", f"no scenario {wanted!r}; the project has: "
-                         + "; ".join(f"{i + 1} {n!r}" for i, n in enumerate(names)))
-    return _solve_one(args, project, project.scenarios[index], max_count)
+    return _solve_one(args, project, project.scenarios[scenario_index(project, args.scenario)],
+                      max_count)
 
 
 def _solve_one(args: Any, project: Any, scenario: Any, max_count: int) -> dict[str, Any]:
     from core.solve import solve_scenario
 
-    start = _date(args.date, "--date") or scenario.date
+    start = parse_date(args.date, "--date") or scenario.date
     deadline = _deadline_days(args, start)
     if deadline is not None and start != scenario.date:
         deadline += (start - scenario.date).days  # days from the scenario's own start

@@ -29,6 +29,16 @@ def _iso_date(value: Any) -> dt.date:
 
 IsoDate = Annotated[dt.date, BeforeValidator(_iso_date)]
 
+
+def parse_date(text: str | None, field: str) -> dt.date | None:
+    """A command-line date, read by the same rule as dates in project files; None stays None."""
+    if text is None:
+        return None
+    try:
+        return _iso_date(text)
+    except ValueError as e:
+        raise InputError(field, str(e)) from None
+
 _SUFFIX = {"": 1.0, "K": 1e3, "M": 1e6, "B": 1e9, "G": 1e9, "T": 1e12, "P": 1e15}
 _NUM = re.compile(r"^\s*([-+]?[0-9]*\.?[0-9]+(?:[eE][+-]?[0-9]+)?)\s*([kKmMbBgGtTpP]?)\s*$")
 

@@ -50,21 +50,6 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
-def _scenario_index(project, wanted: str | None) -> int:
-    if wanted is None:
-        return 0
-    names = [s.name for s in project.scenarios]
-    if wanted in names:
-        return names.index(wanted)
-    lowered = [n.lower() for n in names]
-    if wanted.lower() in lowered:
-        return lowered.index(wanted.lower())
-    if wanted.isdigit() and 1 <= int(wanted) <= len(names):
-        return int(wanted) - 1
-    raise InputError("--scenario", f"no scenario {wanted!r}; the project has: "
-                     + "; ".join(f"{i + 1} {n!r}" for i, n in enumerate(names)))
-
-
 def _is_same_file(a: Path, b: Path) -> bool:
     try:
         return os.path.samefile(a, b)
@@ -81,7 +66,7 @@ def _refuse_input(project: Path, targets: list[Path]) -> None:
 
 def run(args: argparse.Namespace) -> list[Path]:
     from app.export.render import parse_size
-    from core.project import load_project
+    from core.project import load_project, scenario_index
 
     if args.chart != "all" and args.chart not in CHART_CHOICES:
         raise InputError("--chart", f"unknown chart {args.chart!r}; one of "
@@ -93,7 +78,7 @@ def run(args: argparse.Namespace) -> list[Path]:
     if args.all_scenarios and args.scenario is not None:
         raise InputError("--all-scenarios", "give either --scenario or --all-scenarios")
     project = load_project(args.project)
-    index = _scenario_index(project, args.scenario)
+    index = scenario_index(project, args.scenario)
     if args.marking is not None:
         project = project.model_copy(update={"marking": args.marking.strip()})
     names = list(CHART_CHOICES) if args.chart == "all" else [args.chart]
