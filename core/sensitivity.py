@@ -15,11 +15,11 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
-from core.errors import InputError
+from core.paths import with_value
+from core.uncertainty import Z90
 from core.units import human
 
 WHAT_IF = 0.20  # the stated what-if range of inputs without a sourced range
-Z90 = 1.2815515655446004
 
 
 class Bar(BaseModel):
@@ -52,26 +52,8 @@ class Tornado(BaseModel):
 
 def set_path(scenario: Any, path: Sequence[str | int], value: Any) -> Any:
     """A validated copy of ``scenario`` with the value at ``path`` (("fleet", 0, "count"))
-    replaced; InputError naming the path when the value is refused."""
-    from pydantic import ValidationError
-
-    data = scenario.model_dump()
-    node = data
-    try:
-        for part in path[:-1]:
-            node = node[part]
-        node[path[-1]] = value
-    except (KeyError, IndexError, TypeError):
-        raise InputError(_key(path), "no such input") from None
-    try:
-        return type(scenario).model_validate(data)
-    except ValidationError as e:
-        raise InputError(_key(path), str(e.errors()[0]["msg"]).removeprefix("Value error, ")) \
-            from None
-
-
-def _key(path: Sequence[str | int]) -> str:
-    return ".".join(f"[{p}]" if isinstance(p, int) else str(p) for p in path).replace(".[", "[")
+    replaced; InputError naming the path when the value is refused (core.paths)."""
+    return with_value(scenario, path, value)
 
 
 def _subject(result: Any) -> Any:

@@ -10,49 +10,21 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
-from pydantic import ValidationError
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QLabel, QLineEdit, QWidget
 
 from app.plain import PLAIN, tip
 from app.theme import ERROR_COLOUR
-from core.errors import InputError, validation_error
-from core.scenario import Scenario
+from core.errors import InputError
+
+# the path helpers live in core (the sweeps and the CLI change inputs the same way); the editors
+# import them from here
+from core.paths import Path as Path
+from core.paths import get_value as get_value
+from core.paths import path_key as path_key
+from core.paths import with_value as with_value
+from core.paths import with_values as with_values
 from core.units import human, parse_count
-
-Path = tuple  # ("model", "n_layers") or ("fleet", 0, "count")
-
-
-def path_key(path: Path) -> str:
-    return ".".join(f"[{p}]" if isinstance(p, int) else str(p) for p in path).replace(".[", "[")
-
-
-def with_value(scenario: Scenario, path: Path, value: Any) -> Scenario:
-    """A new validated scenario with one value changed; raises InputError naming the field."""
-    return with_values(scenario, {path: value}, field=path_key(path))
-
-
-def with_values(scenario: Scenario, updates: dict[Path, Any], field: str = "") -> Scenario:
-    """A new validated scenario with several values changed at once (one undo step)."""
-    data = scenario.model_dump()
-    for path, value in updates.items():
-        node = data
-        for part in path[:-1]:
-            node = node[part]
-        node[path[-1]] = value
-    try:
-        return Scenario.model_validate(data)
-    except ValidationError as e:
-        err = validation_error(e)  # the one translator: reads as the loader and the CLI read
-        raise InputError(field or err.field, err.problem) from None
-
-
-def get_value(scenario: Scenario, path: Path) -> Any:
-    node: Any = scenario
-    for part in path:
-        node = node[part] if isinstance(part, int) else getattr(node, part)
-    return node
-
 
 # ---- parsers: text -> value (raise ValueError with a user message) ------------------------
 
