@@ -20,9 +20,9 @@ from core.errors import InputError
 from core.estimate import EstimateResult, Plan, estimate
 from core.model import ModelSpec
 from core.training import PhysicsOptions, TrainingSpec
+from core.uncertainty import Z90
 
 MAX_COUNT = 1_000_000  # the largest fleet searched
-Z90 = 1.2815515655446004  # standard normal quantile of 0.9
 
 
 class CountAnswer(BaseModel):
