@@ -175,7 +175,7 @@ class ResultsView(QWidget):
 
         def rng(key: str, show) -> str:
             b = getattr(band, key, None) if band is not None else None
-            return "" if b is None else f", P10–P90 {show(b.p10)}–{show(b.p90)}"
+            return "" if b is None else f"\nP10–P90 {show(b.p10)}–{show(b.p90)}"
 
         values = {
             "days": "—" if best is None or best.wall_clock_days is None
