@@ -15,7 +15,8 @@ from app.charts.base import Chart, faded
 from app.theme import accelerator_style
 from core.chart_data import ChartSet
 
-STATUS_WORDS = {"usable": "usable", "needs_license": "needs licence", "blocked": "blocked"}
+STATUS_WORDS = {"usable": "usable", "needs_license": "needs licence", "blocked": "blocked",
+                "unknown": "status unknown"}
 
 
 def ts(d: dt.date) -> float:
@@ -54,6 +55,10 @@ class PolicyTimelineChart(Chart):
                 elif sp.status == "needs_license":
                     brush = faded(colour, 0.35)
                     pen = t.pen(colour, t.bar_pen * 2, Qt.PenStyle.DashLine)
+                    ink = t.foreground
+                elif sp.status == "unknown":  # neither usable nor blocked: hatched-looking dash-dot
+                    brush = faded(colour, 0.15)
+                    pen = t.pen(colour, t.bar_pen * 2, Qt.PenStyle.DashDotLine)
                     ink = t.foreground
                 else:
                     brush = t.background
