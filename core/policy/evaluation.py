@@ -472,8 +472,11 @@ def _apply_rule(ctx: _Ctx, rule_in: Rule) -> None:
         extra += more
     when_txt = f"; exported {_fmt_date(acquired)}, while this rule was in force" if timing.at_export and acquired else ""
     authority = _authority(rule)
-    by = (f" by {authority} (a measure of {JURISDICTION_NAME[rule.jurisdiction]}, whatever US export law allows)"
-          if authority else "")
+    by = ""
+    if authority and outcome in ("allowed", "notify"):
+        by = f" (a rule of {authority}, not US law)"
+    elif authority:
+        by = f" by {authority} (a measure of {JURISDICTION_NAME[rule.jurisdiction]}, whatever US export law allows)"
     text = f"{tag}: {why}; {place}{when_txt} → {OUTCOME_TEXT[outcome]}{by}{extra}"
     if rule.tariff_pct:
         text += f" [{_num(rule.tariff_pct)}% duty]"
