@@ -88,6 +88,9 @@ class PolicyTimelineChart(Chart):
                   (self.swatch("box", t.muted, fill=t.background, style=Qt.PenStyle.DotLine),
                    "blocked (outline only)"),
                   (self.swatch("rule", t.muted, style=Qt.PenStyle.DashLine), "rule change")]
+        if any(sp.status == "unknown" for row in tl.rows for sp in row.spans):
+            legend.insert(3, (self.swatch("box", t.muted, fill=faded(t.muted, 0.15), style=Qt.PenStyle.DashDotLine),
+                              "status unknown (faint, dash-dot)"))
         notes = ["Each bar has its accelerator's colour (the same in every chart); the fill and "
                  "the word on it give the status for this entity at this site."]
         if tl.hypothetical_from:
