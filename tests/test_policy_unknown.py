@@ -111,3 +111,9 @@ def test_cli_choices_are_the_schema_vocabulary():
     est = next(a for a in build_parser()._subparsers._group_actions[0].choices["estimate"]._actions  # type: ignore[union-attr]
                if a.dest == "end_user")
     assert tuple(est.choices) == tuple(END_USER_TYPES)
+
+
+def test_a_smuggled_pool_under_an_unknown_rule_stays_unknown():
+    r = evaluate_scenario(_scenario([_h100(access="smuggled")]))
+    assert r.policy[0]["status"] == "unknown"
+    assert "no sourced status" in r.policy[0]["explanation"]

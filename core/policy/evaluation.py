@@ -599,6 +599,10 @@ def _smuggled(
     if status == "usable":
         ctx.reasons.append("smuggled: no rule restricts these chips here; they could be bought without smuggling")
         return status, likelihood, share, tariff, None
+    if status == "unknown":  # not silently blocked: the rule that decides may not apply at all
+        ctx.reasons.append("smuggled: the rule that decides has no sourced status; if it does not apply, the chips "
+                           "could be bought without smuggling, and if it does they are blocked")
+        return status, likelihood, share, tariff, None
     risk = ctx.settings.smuggling_seizure_likelihood
     ctx.reasons.append(
         "smuggled: no licence was or could be obtained, so the chips are blocked under the law "
