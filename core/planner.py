@@ -196,6 +196,7 @@ class FixedLayout:
     ep: int = 1
     micro_batch: int | None = None
     interleave: int | None = None
+    max_zero: int | None = None  # deepest ZeRO stage tried (1 = Megatron's distributed optimizer)
 
     @property
     def chips(self) -> int:
@@ -212,6 +213,8 @@ class FixedLayout:
             return "layout.pp", f"{self.pp} stages for {model.n_layers} layers"
         if self.ep > 1 and (not model.is_moe or self.dp % self.ep or model.n_experts % self.ep):
             return "layout.ep", f"EP {self.ep} must divide DP {self.dp} and the expert count"
+        if self.max_zero is not None and not 0 <= self.max_zero <= 3:
+            return "layout.max_zero", f"must be 0-3, got {self.max_zero}"
         if self.interleave and self.interleave > 1 and (
                 self.pp == 1 or math.ceil(model.n_layers / self.pp) < self.interleave):
             return "layout.interleave", f"{self.interleave} virtual stages need a pipeline with as many layers"
@@ -226,8 +229,8 @@ def fixed_candidates(model: ModelSpec, layout: FixedLayout) -> Candidates:
     vs = ([layout.interleave] if layout.interleave else
           [v for v in (INTERLEAVE if piped else (1,)) if v <= per_stage])
     bs = [layout.micro_batch] if layout.micro_batch else list(MICRO_BATCHES)
-    grid = np.array([(v, b, z, r) for v in vs for b in bs for z in (range(2) if piped else range(4))
-                     for r in range(3)], dtype=np.int64)
+    zeros = range(min(2 if piped else 4, 4 if layout.max_zero is None else layout.max_zero + 1))
+    grid = np.array([(v, b, z, r) for v in vs for b in bs for z in zeros for r in range(3)], dtype=np.int64)
     n = len(grid)
     full = np.repeat(np.array([[layout.tp, layout.pp, layout.dp, layout.ep]], dtype=np.int64), n, axis=0)
     return Candidates(full[:, 0], full[:, 1], full[:, 2], full[:, 3], grid[:, 0], grid[:, 1], grid[:, 2],
