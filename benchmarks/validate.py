@@ -107,10 +107,10 @@ OUTLIER_NOTES: dict[str, str] = {
     "llama-3.1-405b": (
         "Meta's layout is TP8 × PP16 × DP128 (Table 4) with the published 16M-token batch: 16 "
         "micro-batches of 8K per pipeline do not fit 80 GB with selective recomputation alone "
-        "(Korthikanti 2022), so a third of the layers are recomputed in full. At the typical "
-        "efficiency the planner prefers ZeRO-3 at TP8 × DP2048; at the frontier setting it picks "
-        "Meta's layout. The reported 41% MFU is far above the 2023+ median, and the card's 30.84M "
-        "GPU-hours also include the long-context stages."
+        "(Korthikanti 2022), so a third of the layers are recomputed in full. The planner's own "
+        "search picks the same layout (typical and frontier settings alike). The reported 41% MFU is "
+        "far above the 2023+ median, and the card's 30.84M GPU-hours also include the long-context "
+        "stages."
     ),
     "megascale-175b-12288gpu": (
         "MegaScale is a tuned benchmark (55.2% MFU at 12,288 GPUs, 59-65% at smaller scale: fused "
