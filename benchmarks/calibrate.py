@@ -41,7 +41,7 @@ FAMILIES = {
     "ampere": {"label": "Ampere (GA100)", "calibrate": ("A100-SXM-80GB", "A100-SXM-40GB", "A800-SXM-80GB"),
                "rescale": ("A100-PCIe",)},
     "hopper": {"label": "Hopper (GH100)", "calibrate": ("H100-SXM", "H800-SXM", "H200-SXM"),
-               "rescale": ("H20", "H100-PCIe", "B200", "GB200", "L20", "RTX-4090", "RTX-4090D", "MI300X")},
+               "rescale": ("H20", "H100-PCIe", "B200", "GB200", "L20", "L40S", "RTX-4090", "RTX-4090D", "MI300X")},
 }
 # First-port runs: ORNL's port of Megatron-DeepSpeed to Frontier's MI250X (runs_extra.csv).
 FIRST_PORT_RUNS = ("frontier-175b-1024-mi250x", "frontier-1t-3072-mi250x")
