@@ -43,18 +43,23 @@ def route_of(option: str) -> str:
     return re.sub(r"^[\d,]+ × ", "", option)
 
 
+def sweep_subtitle(charts: ChartSet) -> str:
+    """The scenario, the input and its range (the chart's subtitle; the slide's too)."""
+    s = charts.sweep
+    if s is None:
+        return f"Scenario: {charts.scenario.name}"
+    i = s.input
+    return (f"Scenario: {charts.scenario.name} — {i.label} from "
+            f"{value_text(s.low, i.integer)} to {value_text(s.high, i.integer)} "
+            f"(in use: {value_text(i.current, i.integer)})")
+
+
 class SweepChart(Chart):
     name = "sweep"
     title = "One input swept: days and cost"
 
     def subtitle(self, charts: ChartSet) -> str:
-        s = charts.sweep
-        if s is None:
-            return f"Scenario: {charts.scenario.name}"
-        i = s.input
-        return (f"Scenario: {charts.scenario.name} — {i.label} from "
-                f"{value_text(s.low, i.integer)} to {value_text(s.high, i.integer)} "
-                f"(in use: {value_text(i.current, i.integer)})")
+        return sweep_subtitle(charts)
 
     def show_data(self, charts, marking=None, footnotes=None) -> None:
         super().show_data(charts, marking, footnotes)

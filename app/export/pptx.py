@@ -82,6 +82,15 @@ def _frame(prs, title: str, subtitle: str, note: str, source: str, marking: str)
 
 
 def _subtitle(name: str, charts: ChartSet) -> str:
+    if name == "sweep" and charts.sweep is not None:
+        # the input (its path: the picture's axis names it in full) and the range, on one line
+        from app.charts.base import elide
+        from app.charts.sweep import value_text
+
+        sw, i = charts.sweep, charts.sweep.input
+        return (f"Scenario: {elide(charts.scenario.name, 40)} — {i.key} from "
+                f"{value_text(sw.low, i.integer)} to {value_text(sw.high, i.integer)} "
+                f"(in use: {value_text(i.current, i.integer)})")
     if name in PER_SCENARIO or name == "sweep":
         return f"Scenario: {charts.scenario.name}"
     return f"Project: {charts.project} — {len(charts.scenarios)} scenarios"

@@ -320,10 +320,12 @@ def test_sweep_tab_draws_the_core_sweep(sweep_tab, qtbot, tmp_path):
     from pptx import Presentation
 
     deck = w.export_deck(str(tmp_path / "deck.pptx"))
-    titles = [{s.name: s for s in slide.shapes}["Title"].text_frame.text
-              for slide in Presentation(str(deck)).slides]
+    shapes = [{s.name: s for s in slide.shapes} for slide in Presentation(str(deck)).slides]
+    titles = [sh["Title"].text_frame.text for sh in shapes]
     k = titles.index("Cost against time of every option")
     assert titles[k + 1] == "One input swept: days and cost"
+    assert "fleet[2].count from 1,024 to 8,192" in shapes[k + 1]["Subtitle"].text_frame.text
+    assert "Chart sweep" in shapes[k + 1]
 
 
 @pytest.mark.parametrize("key, low, high, field", [
