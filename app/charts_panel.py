@@ -1,11 +1,13 @@
 """The chart tabs under the key figures (time vs count, cost, comparison, memory, step time,
-policy timeline), each with an Export… menu. Draws a ``ChartSet`` handed in by the window; the
-exports build their own briefing-theme chart (app.export.render)."""
+policy timeline, policy impact, sensitivity, cost vs time, sweep), each with an Export… menu.
+Draws a ``ChartSet`` handed in by the window; the exports build their own briefing-theme chart
+(app.export.render). The Sweep tab holds its controls above its chart (app.sweep_view)."""
 
 from __future__ import annotations
 
 from functools import partial
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
@@ -20,13 +22,16 @@ from PySide6.QtWidgets import (
 )
 
 from app.charts import CHART_CLASSES
+from app.charts.sweep import SweepChart
 from app.plain import plain
+from app.sweep_view import SweepView
 from core.chart_data import ChartSet
 from core.errors import InputError
 
 TAB_NAMES = {"time-vs-count": "Time vs count", "cost": "Cost", "comparison": "Comparison",
              "memory": "Memory", "step-time": "Step time", "policy-timeline": "Policy timeline",
-             "policy-impact": "Policy impact", "tornado": "Sensitivity", "pareto": "Cost vs time"}
+             "policy-impact": "Policy impact", "tornado": "Sensitivity", "pareto": "Cost vs time",
+             "sweep": "Sweep"}
 EXPORTS = [("png", (1920, 1080), "PNG 1920×1080…"), ("png", (3840, 2160), "PNG 3840×2160 (4K)…"),
            ("svg", (1920, 1080), "SVG (vector)…"), ("pdf", (1920, 1080), "PDF (vector)…")]
 
@@ -45,11 +50,17 @@ class ChartsPanel(QWidget):
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
         self.widgets = {}
+        self.sweep_view: SweepView | None = None
         for name, cls in CHART_CLASSES.items():
             chart = cls(frame_title=False)
             chart.setMinimumHeight(300)
             self.widgets[name] = chart
-            self.tabs.addTab(chart, TAB_NAMES[name])
+            if isinstance(chart, SweepChart):
+                self.sweep_view = SweepView(chart)
+                self.sweep_view.failed.connect(lambda m: self.message.emit(f"Sweep: {m}"))
+                self.tabs.addTab(self.sweep_view, TAB_NAMES[name])
+            else:
+                self.tabs.addTab(chart, TAB_NAMES[name])
         self.status = plain(QLabel("Charts appear when this panel is shown."))
         self.status.setEnabled(False)
         self.export_button = QToolButton()
@@ -82,13 +93,37 @@ class ChartsPanel(QWidget):
     def set_busy(self) -> None:
         self.status.setText("Computing charts…")
 
-    def show_charts(self, charts: ChartSet, file_name: str | None = None) -> None:
+    def show_charts(self, charts: ChartSet, file_name: str | None = None,
+                    project: Any = None) -> None:
+        """``project``: the project ``charts`` were computed from (the Sweep tab evaluates the
+        scenario again, under that project's regimes)."""
         self.charts = charts
         self.file_name = file_name
         self.status.setText(f"Charts for “{charts.scenario.name}” (hover for exact values)")
-        for chart in self.widgets.values():
-            chart.show_data(charts, marking="")
+        for name, chart in self.widgets.items():
+            if name != "sweep":
+                chart.show_data(charts, marking="")
+        if self.sweep_view is not None:
+            self.sweep_view.set_source(charts, project)
         self.export_button.setEnabled(True)
+
+    def charts_with_sweep(self) -> ChartSet | None:
+        """The charts shown, with the sweep drawn in the Sweep tab (if any): what the window's
+        decks export."""
+        if self.sweep_view is None or self.sweep_view.charts is not self.charts:
+            return self.charts
+        return self.sweep_view.charts_with_sweep()
+
+    def _charts_for(self, name: str) -> ChartSet:
+        if self.charts is None:
+            raise InputError("chart", "no chart is drawn yet")
+        if name == "sweep":
+            with_sweep = self.charts_with_sweep()
+            if with_sweep is None or with_sweep.sweep is None:
+                raise InputError("sweep", "no sweep drawn yet: pick an input and a range, then "
+                                 "press Sweep")
+            return with_sweep
+        return self.charts
 
     def show_error(self, message: str) -> None:
         self.status.setText(f"Charts not drawn: {message}")
@@ -96,17 +131,20 @@ class ChartsPanel(QWidget):
     # ---- export ---------------------------------------------------------------------------
     def export_to(self, fmt: str, path: str, size=(1920, 1080), name: str | None = None) -> Path:
         from app.export.render import export_chart
-        from core.errors import InputError
 
-        if self.charts is None:
-            raise InputError("chart", "no chart is drawn yet")
-        return export_chart(name or self.current_name, self.charts, fmt, path, size,
+        name = name or self.current_name
+        return export_chart(name, self._charts_for(name), fmt, path, size,
                             file_name=self.file_name)
 
     def export_dialog(self, fmt: str, size) -> None:
         if self.charts is None:
             return
         name = self.current_name
+        try:
+            self._charts_for(name)
+        except InputError as e:
+            self.message.emit(f"Export failed: {e}")
+            return
         start = f"{name}-{size[0]}x{size[1]}.{fmt}" if fmt == "png" else f"{name}.{fmt}"
         path, _ = QFileDialog.getSaveFileName(self, f"Export {TAB_NAMES[name]} chart", start,
                                               f"{fmt.upper()} (*.{fmt})")
@@ -123,7 +161,12 @@ class ChartsPanel(QWidget):
 
         if self.charts is None:
             return
-        chart = build_chart(self.current_name, self.charts, file_name=self.file_name)
+        try:
+            charts = self._charts_for(self.current_name)
+        except InputError as e:
+            self.message.emit(f"Copy failed: {e}")
+            return
+        chart = build_chart(self.current_name, charts, file_name=self.file_name)
         try:
             copy_to_clipboard(chart)
         finally:

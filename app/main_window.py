@@ -433,7 +433,7 @@ class MainWindow(QMainWindow):
             # the charts evaluated every scenario of this very project: keep those results
             self.store.put_all(self.project, charts.results)
             self._paint_verdicts()
-            self.results.charts.show_charts(charts, self._file_name())
+            self.results.charts.show_charts(charts, self._file_name(), self.project)
 
     def _on_charts_failed(self, key, message: str) -> None:
         if key == self._charts_key():
@@ -445,7 +445,7 @@ class MainWindow(QMainWindow):
     def current_charts(self):
         """The ChartSet of the current scenario: the panel's if up to date, else computed now."""
         if self._charts_shown == self._charts_key():  # what is drawn is of this very project
-            return self.results.charts.charts
+            return self.results.charts.charts_with_sweep()  # with the Sweep tab's sweep, if any
         QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
             return chart_set(self.project, self.current, self.store.known(self.project))
@@ -464,7 +464,8 @@ class MainWindow(QMainWindow):
         from app.export.pptx import every_scenario
 
         project, current = self.project, self.current
-        first = self.results.charts.charts if self._charts_shown == self._charts_key() else None
+        first = self.results.charts.charts_with_sweep() \
+            if self._charts_shown == self._charts_key() else None
         worker = BackgroundCall("deck", self)
         self._deck_worker = worker  # one at a time; a new export supersedes an unfinished one
 

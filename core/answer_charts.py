@@ -1,6 +1,7 @@
 """The numbers behind the three answer charts of a scenario: what the policy costs the lab
-(before/after, with the fallback route), which assumption decides it (tornado), and the
-cost-vs-time frontier of its usable options. Headless, like ``core.chart_data``."""
+(before/after, with the fallback route; and the best route under every regime, for the impact
+slide's table), which assumption decides it (tornado), and the cost-vs-time frontier of its
+usable options. Headless, like ``core.chart_data``."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
-from core.impact import Impact, impact
+from core.impact import Impact, ImpactTable, impact, impact_table
 from core.sensitivity import FrontierPoint, Tornado, pareto, tornado
 
 
@@ -18,6 +19,8 @@ class AnswerCharts(BaseModel):
     impact_error: str = ""
     tornado: Tornado
     frontier: list[FrontierPoint] = Field(default_factory=list)
+    impact_table: ImpactTable | None = Field(
+        default=None, description="the best route under every regime (the impact slide's table)")
 
 
 def comparison_regime(scenario: Any) -> str:
@@ -34,11 +37,13 @@ def answer_charts(scenario: Any, project: Any = None) -> AnswerCharts:
     from core.errors import InputError
 
     before = comparison_regime(scenario)
-    impact_result, error = None, ""
+    impact_result, table, error = None, None, ""
     try:
         impact_result = impact(scenario, project, before_regime=before,
                                after_regime=scenario.policy.regime)
+        table = impact_table(scenario, project)
     except InputError as e:
         error = str(e)
     return AnswerCharts(scenario=scenario.name, impact=impact_result, impact_error=error,
-                        tornado=tornado(scenario, project), frontier=pareto(scenario, project))
+                        tornado=tornado(scenario, project), frontier=pareto(scenario, project),
+                        impact_table=table)

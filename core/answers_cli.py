@@ -1,7 +1,8 @@
 """``chokepoint impact`` and ``chokepoint sweep``: what a policy costs the lab, and one input
 swept, for a project scenario (the CLI views of core.impact and core.sensitivity).
 
-    chokepoint impact PROJECT.json [--scenario N] [--regime R ...] [--json]
+    chokepoint impact PROJECT.json [--scenario N] [--regime R ...] [--disable RULE ...]
+                      [--enable RULE ...] [--json]
     chokepoint sweep PROJECT.json [--scenario N] --input fleet[0].count --values 512,1024,2048 [--json]
 """
 
@@ -24,6 +25,11 @@ def add_parsers(sub: Any) -> None:
     imp.add_argument("--regime", action="append", default=None, metavar="ID",
                      help="a regime to compare (repeat; default: the comparison regime of the "
                           "policy-impact chart, then the scenario's own)")
+    imp.add_argument("--disable", action="append", default=None, metavar="RULE",
+                     help="a rule of the scenario's regime switched off (repeat): adds a row of "
+                          "the scenario's regime without it (default regimes: the scenario's own)")
+    imp.add_argument("--enable", action="append", default=None, metavar="RULE",
+                     help="a rule the scenario switches off, switched back on (repeat)")
     imp.add_argument("--json", action="store_true")
     sw = sub.add_parser("sweep", help="days and cost of a scenario as one numeric input varies")
     sw.add_argument("project", metavar="PROJECT.json")
@@ -56,15 +62,25 @@ def cmd_impact(args: Any) -> int:
 
     project = load_project(args.project)
     scenario = _scenario(project, args.scenario)
-    regimes = args.regime or [comparison_regime(scenario), scenario.policy.regime]
+    disable, enable = list(getattr(args, "disable", None) or []), \
+        list(getattr(args, "enable", None) or [])
+    own = scenario.policy.regime
+    regimes = args.regime or ([own] if disable or enable else [comparison_regime(scenario), own])
     base = regimes[0]
     rows = []
+
+    def row(i: Any, name: str) -> dict[str, Any]:
+        return {"regime": name, "verdict": i.after.verdict, "route": i.after.option,
+                "wall_clock_days": i.after.wall_clock_days, "cost_usd": i.after.cost_usd,
+                "delta_days": i.delta_days, "delta_cost_usd": i.delta_cost_usd,
+                "feasibility": i.feasibility, "headline": i.headline}
+
     for rid in regimes:
-        i = impact(scenario, project, before_regime=base, after_regime=rid)
-        rows.append({"regime": rid, "verdict": i.after.verdict, "route": i.after.option,
-                     "wall_clock_days": i.after.wall_clock_days, "cost_usd": i.after.cost_usd,
-                     "delta_days": i.delta_days, "delta_cost_usd": i.delta_cost_usd,
-                     "feasibility": i.feasibility, "headline": i.headline})
+        rows.append(row(impact(scenario, project, before_regime=base, after_regime=rid), rid))
+    if disable or enable:  # the scenario's regime with the rules switched: one more row
+        i = impact(scenario, project, before_regime=base, after_regime=own, disable=disable,
+                   enable=enable)
+        rows.append(row(i, i.after.label))
     out = {"scenario": scenario.name, "base_regime": base, "rows": rows}
     if args.json:
         print(json_text(out))

@@ -32,12 +32,17 @@ CHARTS: dict[str, str] = {
 # Charts about one scenario (the others compare every scenario of the project).
 PER_SCENARIO = frozenset({"time-vs-count", "memory", "step-time", "policy-timeline",
                           "policy-impact", "tornado", "pareto"})
+# The window's Sweep chart: about one scenario, in a deck only when the user drew one (it needs
+# an input and a range picked, so `chokepoint export` has no such chart).
+SWEEP_TITLE = "One input swept: days and cost"
+TITLES: dict[str, str] = {**CHARTS, "sweep": SWEEP_TITLE}
+ABOUT_ONE_SCENARIO = PER_SCENARIO | {"sweep"}
 
 
 def chart_title(name: str, scenario: str) -> str:
     """The slide/picture title: per-scenario charts name their scenario."""
-    title = CHARTS[name]
-    return f"{title} — {scenario}" if name in PER_SCENARIO else title
+    title = TITLES[name]
+    return f"{title} — {scenario}" if name in ABOUT_ONE_SCENARIO else title
 
 
 def _fleet(scenario: Scenario) -> str:
@@ -136,7 +141,7 @@ def project_assumptions_line(scenarios: list[Scenario], results: list[ScenarioRe
 
 def footnote(name: str, scenarios: list[Scenario], results: list[ScenarioResult],
              index: int) -> str:
-    if name in PER_SCENARIO:
+    if name in ABOUT_ONE_SCENARIO:
         return assumptions_line(scenarios[index], results[index])
     return project_assumptions_line(scenarios, results)
 

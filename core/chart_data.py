@@ -16,6 +16,7 @@ from core.catalog import get_accelerator
 from core.estimate import MemoryBreakdown, StepTime, estimate
 from core.scenario import Scenario
 from core.scenario_eval import ScenarioResult, _regime
+from core.sensitivity import Sweep
 from core.uncertainty import Z90, efficiency_sigma
 
 Status = Literal["usable", "needs_license", "blocked", "unknown"]
@@ -270,6 +271,9 @@ class ChartSet(BaseModel):
     timeline: PolicyTimeline
     answers: AnswerCharts | None = Field(
         default=None, description="policy impact, tornado and frontier (core.answer_charts)")
+    sweep: Sweep | None = Field(
+        default=None, description="a one-way sweep the user asked for (core.sensitivity."
+                                  "sweep_range): the window's Sweep chart, not computed here")
 
     @property
     def scenario(self) -> Scenario:

@@ -128,3 +128,59 @@ def headline(i: Impact) -> str:
                      + ("more" if i.delta_cost_usd > 0 else "less"))
     via = f", via {i.after.option}" if i.fallback_changed else f" ({i.after.option})"
     return f"{i.after.label} vs {i.before.label}: " + " and ".join(parts or ["no change"]) + via + "."
+
+
+class ImpactRow(BaseModel):
+    """The lab's best route under one regime, and its difference to the scenario's own."""
+
+    regime: str
+    title: str = Field(default="", description="the regime's title")
+    base: bool = Field(description="the scenario's own regime (the row the others are against)")
+    verdict: str
+    route: str | None = Field(description="the best route allowed (None: none)")
+    wall_clock_days: float | None = None
+    cost_usd: float | None = None
+    delta_days: float | None = Field(default=None, description="days minus the base row's")
+    delta_cost_usd: float | None = None
+    feasibility: str = Field(description="kept | lost | gained | none, against the base row")
+    fallback: bool = Field(description="the route differs from the base row's (the lab falls "
+                                       "back to it)")
+    headline: str
+
+
+class ImpactTable(BaseModel):
+    """One row per regime: what each would leave the lab (the impact slide's table)."""
+
+    scenario: str
+    base_regime: str
+    rows: list[ImpactRow]
+
+
+def impact_regimes(scenario: Any, project: Any = None) -> list[str]:
+    """Every regime a scenario can be put under: its own first, then the one the policy-impact
+    chart compares it with, then the project's regimes and the presets."""
+    from core.answer_charts import comparison_regime
+    from core.regimes import get_regime_ids, project_regimes
+
+    own = [] if project is None else list(project_regimes(project))
+    ids = [scenario.policy.regime, comparison_regime(scenario), *own, *get_regime_ids()]
+    return list(dict.fromkeys(ids))
+
+
+def impact_table(scenario: Any, project: Any = None, regimes: list[str] | None = None
+                 ) -> ImpactTable:
+    """``impact(scenario, before=its own regime, after=R)`` for every regime R (default:
+    ``impact_regimes``): each row's figures are that call's, nothing recomputed here."""
+    from core.regimes import regime_for
+
+    base = scenario.policy.regime
+    rows = []
+    for rid in dict.fromkeys([base, *(regimes or impact_regimes(scenario, project))]):
+        i = impact(scenario, project, before_regime=base, after_regime=rid)
+        rows.append(ImpactRow(
+            regime=rid, title=regime_for(project, rid).title, base=rid == base,
+            verdict=i.after.verdict, route=i.after.option,
+            wall_clock_days=i.after.wall_clock_days, cost_usd=i.after.cost_usd,
+            delta_days=i.delta_days, delta_cost_usd=i.delta_cost_usd,
+            feasibility=i.feasibility, fallback=i.fallback_changed, headline=i.headline))
+    return ImpactTable(scenario=scenario.name, base_regime=base, rows=rows)

@@ -15,7 +15,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
-from core.paths import with_value
+from core.paths import path_key, with_value
 from core.uncertainty import Z90
 from core.units import human
 
@@ -56,6 +56,16 @@ def set_path(scenario: Any, path: Sequence[str | int], value: Any) -> Any:
     return with_value(scenario, path, value)
 
 
+def effective_efficiency(scenario: Any, chip: Any) -> float:
+    """The kernel efficiency the planner uses for ``chip`` (core.planner): the scenario's
+    override, else the catalog's scaled by the stack's maturity."""
+    from core.maturity import efficiency_factor
+
+    opts = scenario.physics
+    return float(opts.kernel_efficiency or min(
+        0.98, (chip.v("kernel_efficiency") or 0.5) * efficiency_factor(opts.maturity, chip.id)))
+
+
 def _subject(result: Any) -> Any:
     """The option the figures are about: the chosen one, or when the policy allows none, the
     one the scenario would use (its figures marked hypothetical by the caller)."""
@@ -92,7 +102,7 @@ def tornado(scenario: Any, project: Any = None) -> Tornado:
 
     if best is not None:
         chip = get_accelerator(best.accelerator)
-        eff = scenario.physics.kernel_efficiency or chip.v("kernel_efficiency")
+        eff = effective_efficiency(scenario, chip)
         if eff:
             sigma, source = efficiency_sigma(chip.id, getattr(scenario.physics, "maturity", None))
             f = math.exp(Z90 * sigma)
@@ -176,6 +186,20 @@ class SweepPoint(BaseModel):
     days: float | None
     cost_usd: float | None
     verdict: str
+    option: str | None = Field(default=None, description="the route the figures are of")
+
+
+def _is_tokens(path: Sequence[str | int]) -> bool:
+    return tuple(path) == ("training", "tokens")
+
+
+def _set_input(scenario: Any, path: Sequence[str | int], value: Any) -> Any:
+    """``set_path``, except that a swept token count is a plain (certain) count: a scenario's
+    own token range would refuse every value outside it."""
+    if _is_tokens(path):
+        tr = scenario.training.model_copy(update={"tokens_low": None, "tokens_high": None})
+        scenario = scenario.model_copy(update={"training": tr})
+    return set_path(scenario, path, value)
 
 
 def sweep(scenario: Any, project: Any, path: Sequence[str | int],
@@ -183,9 +207,11 @@ def sweep(scenario: Any, project: Any, path: Sequence[str | int],
     """Days and cost of the scenario as the input at ``path`` takes each of ``values``."""
     out = []
     for v in values:
-        changed = set_path(scenario, path, v)
+        changed = _set_input(scenario, tuple(path), v)
         days, cost, result = _figures(changed, project)
-        out.append(SweepPoint(value=float(v), days=days, cost_usd=cost, verdict=result.verdict))
+        subject = _subject(result)
+        out.append(SweepPoint(value=float(v), days=days, cost_usd=cost, verdict=result.verdict,
+                              option=None if subject is None else subject.label))
     return out
 
 
@@ -236,3 +262,163 @@ def pareto(scenario: Any, project: Any = None, fractions: Sequence[float] = (0.2
         p.on_frontier = not any(q.days <= p.days and q.cost_usd <= p.cost_usd
                                 and (q.days < p.days or q.cost_usd < p.cost_usd) for q in usable)
     return points
+
+
+# ---- one-way sweep over a range: the window's Sweep chart -----------------------------------
+
+MAX_POINTS = 41
+
+
+class SweepInput(BaseModel):
+    """A numeric input of a scenario the Sweep chart can vary, with a suggested range."""
+
+    path: list[str | int]
+    key: str = Field(description="the path as text, e.g. fleet[0].count (as `chokepoint sweep`)")
+    label: str = Field(description="what it is, for people")
+    current: float = Field(description="the value the evaluation uses now (a catalog or site "
+                                        "figure when the scenario does not set it)")
+    low: float
+    high: float
+    integer: bool = False
+    note: str = Field(default="", description="e.g. 'catalog value' when the scenario sets none")
+
+
+class Sweep(BaseModel):
+    """Days and cost of a scenario as one input goes from ``low`` to ``high``."""
+
+    scenario: str
+    input: SweepInput
+    low: float
+    high: float
+    base_days: float | None
+    base_cost: float | None
+    base_verdict: str
+    deadline_days: float | None = None
+    budget_usd: float | None = None
+    points: list[SweepPoint]
+
+
+def sweep_inputs(scenario: Any, project: Any = None, result: Any = None) -> list[SweepInput]:
+    """The inputs worth sweeping, with the value in use and a range around it: training tokens,
+    the chips of each pool, software efficiency, interruptions and restart time (goodput),
+    prices, electricity, hardware life, and the deadline and budget when set. ``result``: the
+    scenario's ``ScenarioResult`` when known (its chosen chip sets the efficiency in use)."""
+    from core.catalog import get_accelerator
+    from core.cost import lease_price
+    from core.errors import InputError
+    from core.scenario_eval import evaluate_scenario
+    from core.sites import electricity_for, get_site
+
+    result = result if result is not None else evaluate_scenario(scenario, project)
+    best = _subject(result)
+    out: list[SweepInput] = []
+
+    def add(path: tuple[str | int, ...], label: str, current: float, low: float, high: float,
+            integer: bool = False, note: str = "") -> None:
+        out.append(SweepInput(path=list(path), key=path_key(path), label=label,
+                              current=current, low=low, high=high, integer=integer, note=note))
+
+    t = scenario.training
+    lo_t, hi_t = (t.tokens_low, t.tokens_high) if t.tokens_low and t.tokens_high else \
+        (t.tokens / 2, t.tokens * 2)
+    add(("training", "tokens"), "training tokens", t.tokens, lo_t, hi_t)
+    for i, pool in enumerate(scenario.fleet):
+        add(("fleet", i, "count"), f"chips in pool {i + 1}: {pool.accelerator} @ {pool.site} "
+            f"({pool.access})", pool.count, max(1, pool.count // 2), pool.count * 2, integer=True)
+    first = best if best is not None else (result.options[0] if result.options else None)
+    chip_id = first.accelerator if first is not None else scenario.fleet[0].accelerator
+    chip = get_accelerator(chip_id)
+    eff = effective_efficiency(scenario, chip)
+    add(("physics", "kernel_efficiency"), "software (kernel) efficiency, every chip", eff,
+        max(0.01, eff / 2), min(1.0, eff * 1.5),
+        note="" if scenario.physics.kernel_efficiency else
+        f"{chip.id}'s catalog figure × the '{scenario.physics.maturity}' maturity")
+    ph = scenario.physics
+    rate = ph.failures_per_gpu_day
+    add(("physics", "failures_per_gpu_day"), "interruptions per GPU-day (goodput)", rate,
+        0.0, min(1.0, max(rate * 4, 1e-6)))
+    add(("physics", "restart_minutes"), "minutes lost per interruption (goodput)",
+        ph.restart_minutes, 0.0, max(ph.restart_minutes * 4, 1.0))
+    add(("physics", "link_efficiency"), "network link efficiency", ph.link_efficiency,
+        max(0.01, ph.link_efficiency / 2), min(1.0, ph.link_efficiency * 1.4))
+    for i, pool in enumerate(scenario.fleet):
+        pchip = get_accelerator(pool.accelerator)
+        where = f"pool {i + 1} ({pool.accelerator} @ {pool.site})"
+        if pool.access == "lease":
+            try:
+                price = lease_price(pool, pchip, get_site(pool.site))[0]
+            except InputError:
+                continue  # no price to start from: the user sets one in the fleet editor
+            add(("fleet", i, "price_per_hour_usd"), f"lease price, USD per chip-hour, {where}",
+                price, price / 2, min(1000.0, price * 2),
+                note="" if pool.price_per_hour_usd else "catalog quote")
+        else:
+            unit = pool.unit_price_usd or pchip.v("unit_price_usd")
+            if unit:
+                add(("fleet", i, "unit_price_usd"), f"chip price, USD, {where}", unit, unit / 2,
+                    min(1e7, unit * 2), note="" if pool.unit_price_usd else "catalog price")
+    owned = [p for p in scenario.fleet if p.access != "lease"]
+    if owned:
+        site = get_site(first.site if first is not None else owned[0].site)
+        kwh = scenario.cost.electricity_usd_per_kwh or electricity_for(site, chip.origin)[0]
+        if kwh:
+            add(("cost", "electricity_usd_per_kwh"), "electricity, USD per kWh", kwh, kwh / 2,
+                min(10.0, kwh * 2),
+                note="" if scenario.cost.electricity_usd_per_kwh else f"{site.id} figure")
+        life = scenario.cost.useful_life_years
+        add(("cost", "useful_life_years"), "hardware written off over, years", life,
+            max(0.25, life / 2), min(20.0, life * 2))
+    c = scenario.constraints
+    if c.deadline_days:
+        add(("constraints", "deadline_days"), "deadline, days from the start", c.deadline_days,
+            max(1.0, c.deadline_days / 2), min(36500.0, c.deadline_days * 2))
+    if c.budget_usd:
+        add(("constraints", "budget_usd"), "budget, USD", c.budget_usd, c.budget_usd / 2,
+            min(1e13, c.budget_usd * 2))
+    return out
+
+
+def sweep_values(low: float, high: float, points: int, integer: bool = False,
+                 current: float | None = None) -> list[float]:
+    """``points`` evenly spaced values from ``low`` to ``high`` (whole numbers for a count),
+    plus ``current`` when it lies inside. InputError naming low, high or points otherwise."""
+    from core.errors import InputError
+
+    for name, v in (("low", low), ("high", high)):
+        if not isinstance(v, (int, float)) or not math.isfinite(v):
+            raise InputError(name, f"expected a number, got {v!r}")
+    if not isinstance(points, int) or not 2 <= points <= MAX_POINTS:
+        raise InputError("points", f"expected 2 to {MAX_POINTS} points, got {points!r}")
+    if not low < high:
+        raise InputError("high", f"must be above low ({low:,.6g}), got {high:,.6g}")
+    values = [low + (high - low) * k / (points - 1) for k in range(points)]
+    if integer:
+        if high - low < 1:
+            raise InputError("high", f"a count: high must be at least low + 1, got {low:g} to "
+                             f"{high:g}")
+        values = [float(round(v)) for v in values]
+    if current is not None and low <= current <= high:
+        values.append(float(current))
+    return sorted(set(values))
+
+
+def sweep_range(scenario: Any, project: Any, item: SweepInput, low: float, high: float,
+                points: int = 13) -> Sweep:
+    """The Sweep chart's data: ``sweep`` of ``item`` at ``points`` values from ``low`` to
+    ``high`` and at the value in use. A refused range is an InputError naming low, high or
+    points, before anything is evaluated."""
+    from core.errors import InputError
+
+    values = sweep_values(low, high, points, item.integer, item.current)
+    for name, v in (("low", low), ("high", high)):
+        try:
+            _set_input(scenario, tuple(item.path), round(v) if item.integer else v)
+        except InputError as e:
+            raise InputError(name, f"{v:,.6g} is refused for {item.key}: {e.problem}") from None
+    days, cost, result = _figures(scenario, project)
+    pts = sweep(scenario, project, tuple(item.path),
+                [int(v) if item.integer else v for v in values])
+    c = scenario.constraints
+    return Sweep(scenario=scenario.name, input=item, low=low, high=high, base_days=days,
+                 base_cost=cost, base_verdict=result.verdict, deadline_days=c.deadline_days,
+                 budget_usd=c.budget_usd, points=pts)

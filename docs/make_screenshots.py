@@ -88,7 +88,7 @@ def main(only_answers: bool = False) -> int:
 
 def answer_views(window, out: Path, settle) -> None:
     """The solver dialog (scenario 6 of the example) -> solver.png; scenarios 5 and 6 compared
-    -> compare.png."""
+    -> compare.png; the Sweep tab -> window-sweep.png."""
     n = len(window.project.scenarios)
     window.select_scenario(min(5, n - 1))
     settle(800)
@@ -103,6 +103,34 @@ def answer_views(window, out: Path, settle) -> None:
     settle()
     compare.grab().save(str(out / "compare.png"))
     compare.close()
+    sweep_view(window, out, settle)
+
+
+def sweep_view(window, out: Path, settle) -> None:
+    """The Sweep tab (scenario 6): the Ascend-910C pool's chips from 256 to 8,192, at 1600×1000
+    like the other answer tabs -> window-sweep.png."""
+    size = window.size()
+    window.resize(1600, 1000)
+    bar = window.results.scroll.verticalScrollBar()
+    bar.setValue(bar.maximum())
+    settle(1500)
+    window.chart_worker.wait()
+    settle()
+    panel = window.results.charts
+    panel.tabs.setCurrentIndex(list(panel.widgets).index("sweep"))
+    settle()
+    view = panel.sweep_view
+    keys = [i.key for i in view.inputs]
+    view.select("fleet[2].count" if "fleet[2].count" in keys else "fleet[0].count")
+    view.low.setText("256")
+    view.run()
+    settle(300)
+    view.wait()
+    settle(500)
+    bar.setValue(bar.maximum())
+    settle()
+    window.grab().save(str(out / "window-sweep.png"))
+    window.resize(size)
 
 
 if __name__ == "__main__":

@@ -64,3 +64,27 @@ def test_sweep_errors_are_one_line_exit_2(capsys):
     assert err.count("\n") == 1 and "fleet[0].cnt" in err
     assert main(["sweep", str(EXAMPLE), "--input", "fleet[0].count", "--values", "a,b"]) == 2
     assert "--values" in capsys.readouterr().err
+
+
+def test_impact_with_a_rule_switched_off(capsys):
+    from core.impact import impact
+
+    out = _json(capsys, "impact", str(EXAMPLE), "--scenario", "6", "--disable",
+                "hypo-my-th-lease", "--disable", "hypo-remote-access", "--json")
+    own = "hypo-my-th-and-remote-access"
+    assert [r["regime"] for r in out["rows"]] == [
+        own, f"{own} −hypo-my-th-lease −hypo-remote-access"]
+    project = load_project(EXAMPLE)
+    expected = impact(project.scenarios[5], project,
+                      disable=["hypo-my-th-lease", "hypo-remote-access"])
+    opened = out["rows"][1]
+    assert opened["delta_days"] == pytest.approx(expected.delta_days) and opened["delta_days"] < 0
+    assert opened["delta_cost_usd"] == pytest.approx(expected.delta_cost_usd)
+    assert "H100-SXM @ MY-Johor" in opened["route"]  # the lease reopens
+    assert out["rows"][0]["delta_days"] == 0
+
+
+def test_impact_unknown_rule_is_one_line_exit_2(capsys):
+    assert main(["impact", str(EXAMPLE), "--disable", "no-such-rule"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "no-such-rule" in err[0] and "Traceback" not in err[0]

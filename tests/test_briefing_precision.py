@@ -67,7 +67,8 @@ def test_deck_states_each_scenarios_precision(tmp_path):
     deck = export_deck(chart_set(project, 1, known, answers=False), tmp_path / "d.pptx",
                        names=["memory", "comparison"])
     slides = [{sh.name: sh for sh in slide.shapes} for slide in Presentation(str(deck)).slides]
-    assert len(slides) == 3
+    # summary, memory, comparison, and the scenarios compared input by input
+    assert len(slides) == 4 and "Comparison of scenarios" in slides[3]
     summary = slides[0]["Footnote"].text_frame.text
     assert f"{project.scenarios[0].name}: FP8" in summary
     assert f"{project.scenarios[1].name}: BF16 (FP8 requested; Ascend-910C has no FP8)" in summary

@@ -113,10 +113,19 @@ def test_pptx_deck(exported):
     prs = Presentation(str(exported / "deck.pptx"))
     assert prs.slide_width == Inches(13.333) and prs.slide_height == Inches(7.5)
     slides = list(prs.slides)
-    assert len(slides) == 1 + len(CHARTS)
+    # every chart, the comparison chart followed by the scenarios compared input by input and
+    # the policy-impact chart by the best route under every regime (tests/test_deck_answers.py)
+    order = []
+    for name, title in CHARTS.items():
+        order.append((name, title))
+        if name == "comparison":
+            order.append((None, "What differs, and what it did"))
+        if name == "policy-impact":
+            order.append((None, "Best route under each regime"))
+    assert len(slides) == 1 + len(order)
     shapes = [{s.name: s for s in slide.shapes} for slide in slides]
     titles = [sh["Title"].text_frame.text for sh in shapes]
-    assert titles == ["Summary: scenario comparison", *CHARTS.values()]
+    assert titles == ["Summary: scenario comparison", *(t for _n, t in order)]
     charts = chart_set(load_project(EXAMPLE), 1)
     table = shapes[0]["Comparison table"].table
     assert len(table.rows) == 1 + len(charts.scenarios)
@@ -125,13 +134,15 @@ def test_pptx_deck(exported):
     for i, sh in enumerate(shapes):
         assert sh["Marking top"].text_frame.text == MARK
         assert sh["Marking bottom"].text_frame.text == MARK
-        assert sh["Footnote"].text_frame.text.startswith("Assumptions")
+        if i == 0 or order[i - 1][0] is not None:  # the table slides explain their table
+            assert sh["Footnote"].text_frame.text.startswith("Assumptions")
         assert "Source: Chokepoint" in sh["Source"].text_frame.text
-        if i:
-            pic = sh[f"Chart {list(CHARTS)[i - 1]}"]
+        if i and order[i - 1][0] is not None:
+            pic = sh[f"Chart {order[i - 1][0]}"]
             assert pic.image.content_type == "image/png" and pic.image.size[0] >= 1920
-    assert shapes[1 + list(CHARTS).index("memory")]["Footnote"].text_frame.text == per_scenario
-    assert f"{len(charts.scenarios)} scenarios" in shapes[1 + list(CHARTS).index("cost")]["Footnote"].text_frame.text
+    at = {name: 1 + k for k, (name, _t) in enumerate(order) if name}
+    assert shapes[at["memory"]]["Footnote"].text_frame.text == per_scenario
+    assert f"{len(charts.scenarios)} scenarios" in shapes[at["cost"]]["Footnote"].text_frame.text
 
 
 def test_4k_png_is_rendered_not_scaled(tmp_path):

@@ -1,6 +1,8 @@
 """A PowerPoint deck: a summary slide comparing the scenarios, then one slide per chart with its
 title, the key assumptions as a footnote and the source line; the project's marking at the top
-and bottom of every slide. Charts go in as PNGs at slide resolution (python-pptx cannot embed
+and bottom of every slide. Two charts bring a table slide with them: the policy-impact chart the
+best route under every regime, the comparison chart (two or more scenarios) the inputs that
+differ and what they did. Charts go in as PNGs at slide resolution (python-pptx cannot embed
 SVG); everything else is real, editable slide text. The deck is built in memory and written
 atomically (``write_export``): a failed export leaves an existing deck of that name as it was."""
 
@@ -15,7 +17,14 @@ from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
 from pptx.util import Emu, Inches, Pt
 
 from app.export.render import build_chart, dispose, png_bytes, write_export, xml_safe
-from core.briefing import CHARTS, PER_SCENARIO, footnote, project_assumptions_line, source_line
+from core.briefing import (
+    CHARTS,
+    PER_SCENARIO,
+    TITLES,
+    footnote,
+    project_assumptions_line,
+    source_line,
+)
 from core.chart_data import ChartSet
 from core.errors import InputError
 
@@ -73,7 +82,16 @@ def _frame(prs, title: str, subtitle: str, note: str, source: str, marking: str)
 
 
 def _subtitle(name: str, charts: ChartSet) -> str:
-    if name in PER_SCENARIO:
+    if name == "sweep" and charts.sweep is not None:
+        # the input (its path: the picture's axis names it in full) and the range, on one line
+        from app.charts.base import elide
+        from app.charts.sweep import value_text
+
+        sw, i = charts.sweep, charts.sweep.input
+        return (f"Scenario: {elide(charts.scenario.name, 40)} — {i.key} from "
+                f"{value_text(sw.low, i.integer)} to {value_text(sw.high, i.integer)} "
+                f"(in use: {value_text(i.current, i.integer)})")
+    if name in PER_SCENARIO or name == "sweep":
         return f"Scenario: {charts.scenario.name}"
     return f"Project: {charts.project} — {len(charts.scenarios)} scenarios"
 
@@ -112,6 +130,11 @@ def _cell(cell, text: str, bold=False, align=PP_ALIGN.LEFT, size: float = 14) ->
     cell.text = ""
     para = cell.text_frame.paragraphs[0]
     para.alignment = align
+    # the end-of-paragraph size too: an empty cell would otherwise take the 18-pt default and
+    # make its row taller than its neighbours (LibreOffice, PowerPoint)
+    para._p.get_or_add_endParaRPr().set("sz", str(int(size * 100)))
+    if not text:
+        return  # no empty run: LibreOffice sizes one at the default
     run = para.add_run()
     run.text = xml_safe(text)
     run.font.size = Pt(size)
@@ -119,7 +142,7 @@ def _cell(cell, text: str, bold=False, align=PP_ALIGN.LEFT, size: float = 14) ->
 
 
 def _chart_slide(prs, name: str, charts: ChartSet, source: str, width_px: int) -> None:
-    slide = _frame(prs, CHARTS[name], _subtitle(name, charts),
+    slide = _frame(prs, TITLES[name], _subtitle(name, charts),
                    footnote(name, charts.scenarios, charts.results, charts.index), source,
                    charts.marking)
     box_w = SLIDE_W - 2 * MARGIN
@@ -136,18 +159,48 @@ def _chart_slide(prs, name: str, charts: ChartSet, source: str, width_px: int) -
 
 
 COMPARE_ROWS = 14  # table rows that fit the slide at 12 pt (outcome + differing inputs)
+TABLE_BOTTOM = PICTURE_TOP + PICTURE_H  # inches: the footnote starts just below
+
+
+def _lines(text: str, width_in: float, size: float, bold: bool = False) -> int:
+    """Lines ``text`` takes in a cell ``width_in`` wide at ``size`` pt (a generous estimate:
+    average glyph ~0.55 em, 0.6 em bold; the cell's 0.1-in side margins left out)."""
+    per_line = max(1, int((width_in - 0.2) * 72 / (size * (0.6 if bold else 0.55))))
+    return max(1, sum(-(-max(1, len(part)) // per_line) for part in text.split("\n")))
+
+
+def _row_in(texts: list[str], widths: list[float], size: float, bold: bool) -> float:
+    """A table row's height in inches: its tallest cell, plus the cell margins."""
+    lines = max(_lines(t, w, size, bold) for t, w in zip(texts, widths, strict=True))
+    return lines * size * 1.2 / 72 + 0.1
 
 
 def comparison_slide(prs, comparison, project: str, marking: str, source: str) -> None:
     """Two or more scenarios side by side (``core.compare.Comparison``): the outcome with the
-    change from the first, then the inputs that differ (as many as fit; the rest counted)."""
+    change from the first, then the inputs that differ (as many as fit above the footnote,
+    their rows measured; the rest counted). Six scenarios (a project's full deck) take 10 pt."""
     from core.compare import outcome_rows, value_text
 
     names = comparison.scenarios
     outcome = outcome_rows(comparison)
     diffs = comparison.differences
-    room = max(0, COMPARE_ROWS - len(outcome) - 1)
-    shown, left_out = diffs[:room], len(diffs) - min(room, len(diffs))
+    size = 12.0 if len(names) <= 3 else 10.0
+    width = SLIDE_W - 2 * MARGIN
+    first_in = 2.6 if len(names) <= 3 else 2.2
+    col_in = ((width / 914400) - first_in) / len(names)
+    widths = [first_in] + [col_in] * len(names)
+    used = _row_in(["", *names], widths, size, True)
+    for title, texts, _changed in outcome:
+        used += _row_in([title, *texts], widths, size, True)
+    used += _row_in(["Inputs that differ (999)", *[""] * len(names)], widths, size, True)
+    shown = []
+    for d in diffs[:COMPARE_ROWS]:
+        h = _row_in([d.label, *[value_text(v) for v in d.values]], widths, size, True)
+        if PICTURE_TOP - 0.1 + used + h > TABLE_BOTTOM:
+            break
+        used += h
+        shown.append(d)
+    left_out = len(diffs) - len(shown)
     note = (f"Changes in days and cost are against “{names[0]}”; bold values differ from it. "
             f"{len(diffs)} inputs differ"
             + (f"; {left_out} more not shown (the window's Compare Scenarios view lists them all)"
@@ -155,20 +208,20 @@ def comparison_slide(prs, comparison, project: str, marking: str, source: str) -
     slide = _frame(prs, "What differs, and what it did", f"Project: {project} — "
                    f"{len(names)} scenarios compared", note, source, marking)
     rows = len(outcome) + 1 + len(shown)
-    width = SLIDE_W - 2 * MARGIN
     shape = slide.shapes.add_table(rows + 1, len(names) + 1, MARGIN, Inches(PICTURE_TOP - 0.1),
                                    width, Inches(0.3 * (rows + 1)))
     shape.name = "Comparison of scenarios"
     table = shape.table
-    first_w = Inches(2.6)
-    table.columns[0].width = first_w
+    table.columns[0].width = Inches(first_in)
     for c in range(1, len(names) + 1):
-        table.columns[c].width = int((width - first_w) / len(names))
+        table.columns[c].width = Inches(col_in)
+    for r in range(rows + 1):
+        table.rows[r].height = Inches(size * 1.2 / 72 + 0.1)  # one line; a cell grows to fit
 
     def put(r: int, title: str, texts: list[str], changed: list[bool], strong: bool) -> None:
-        _cell(table.cell(r, 0), title, bold=strong, size=12)
+        _cell(table.cell(r, 0), title, bold=strong, size=size)
         for c, (text, hot) in enumerate(zip(texts, changed, strict=True), start=1):
-            _cell(table.cell(r, c), text, bold=strong or (hot and c > 1), size=12)
+            _cell(table.cell(r, c), text, bold=strong or (hot and c > 1), size=size)
 
     put(0, "", names, [False] * len(names), True)
     for r, (title, texts, changed) in enumerate(outcome, start=1):
@@ -213,10 +266,89 @@ def every_scenario(project, first: ChartSet | None = None) -> list[ChartSet]:
     return out
 
 
+IMPACT_ROWS = 12  # regimes that fit the slide at 12 pt, one line each
+
+
+def _signed_days(d: float | None) -> str:
+    if d is None:
+        return "—"
+    return "±0" if abs(d) < 0.5 else f"{'+' if d > 0 else '−'}{abs(d):,.0f}"
+
+
+def _signed_usd(d: float | None) -> str:
+    if d is None:
+        return "—"
+    return "±0" if abs(d) < 5e4 else f"{'+' if d > 0 else '−'}${abs(d) / 1e6:,.1f}M"
+
+
+def impact_table_slide(prs, charts: ChartSet, source: str) -> bool:
+    """The best route under every regime (``core.impact.impact_table``), one row each: route,
+    days, cost, feasibility and the difference to the scenario's own regime; a route that
+    differs from the scenario's is the fallback, said in bold. False when there is no table."""
+    a = charts.answers
+    table_data = None if a is None else a.impact_table
+    if table_data is None or not table_data.rows:
+        return False
+    rows = table_data.rows[:IMPACT_ROWS]
+    left_out = len(table_data.rows) - len(rows)
+    base = table_data.rows[0]
+    note = (f"Each row is the scenario evaluated under that regime (chokepoint impact); "
+            f"differences and feasibility are against its own regime, {base.regime} "
+            f"({base.route or 'no compliant route'}), the bold first row. Bold route: the lab "
+            "falls back to it. Feasibility: kept, lost, gained or none against the first row. "
+            "Regimes by id (titles in the window's policy editor and docs/policy.md)."
+            + (f" {left_out} more regimes not shown." if left_out else ""))
+    slide = _frame(prs, "Best route under each regime",
+                   f"Scenario: {charts.scenario.name} — differences to its own regime",
+                   note, source, charts.marking)
+    cols = ["Regime", "Verdict", "Best route (fallback in bold)", "Days", "Δ days", "Cost",
+            "Δ cost", "Feasibility"]
+    widths = (3.05, 1.35, 3.3, 0.7, 0.8, 0.95, 1.0, 1.18)
+    width = SLIDE_W - 2 * MARGIN
+    shape = slide.shapes.add_table(len(rows) + 1, len(cols), MARGIN, Inches(PICTURE_TOP - 0.1),
+                                   width, Inches(0.3 * (len(rows) + 1)))
+    shape.name = "Impact table"
+    table = shape.table
+    for i, w in enumerate(widths):
+        table.columns[i].width = Inches(w)
+    for c, text in enumerate(cols):
+        _cell(table.cell(0, c), text, bold=True, size=11)
+    for r, row in enumerate(rows, start=1):
+        cells = [row.regime,  # the id: unique (elided titles read alike), as `chokepoint impact`
+                 VERDICT_WORDS.get(row.verdict, row.verdict),
+                 row.route or "no compliant route",
+                 "—" if row.wall_clock_days is None else f"{row.wall_clock_days:,.0f}",
+                 "" if row.base else _signed_days(row.delta_days),
+                 "—" if row.cost_usd is None else f"${row.cost_usd / 1e6:,.1f}M",
+                 "" if row.base else _signed_usd(row.delta_cost_usd),
+                 "(its own)" if row.base else row.feasibility]
+        for c, text in enumerate(cells):
+            _cell(table.cell(r, c), text, size=11, bold=row.base or (c == 2 and row.fallback),
+                  align=PP_ALIGN.RIGHT if 3 <= c <= 6 else PP_ALIGN.LEFT)
+    return True
+
+
+def _chart_slides(prs, name: str, charts: ChartSet, source: str, width_px: int) -> None:
+    """The chart's slide, then the slide that goes with it: the impact table after the
+    policy-impact chart, the scenarios compared input by input after the comparison chart (two
+    or more scenarios), and the user's sweep after the Pareto chart (the window's decks)."""
+    _chart_slide(prs, name, charts, source, width_px)
+    if name == "policy-impact":
+        impact_table_slide(prs, charts, source)
+    elif name == "comparison" and len(charts.scenarios) >= 2:
+        from core.compare import compare
+
+        comparison_slide(prs, compare(charts.scenarios, None, charts.results), charts.project,
+                         charts.marking, source)
+    elif name == "pareto" and charts.sweep is not None:
+        _chart_slide(prs, "sweep", charts, source, width_px)
+
+
 def export_deck(charts: ChartSet, path: str | Path, names: list[str] | None = None,
                 width_px: int = 1920, file_name: str | None = None,
                 scenarios: list[ChartSet] | None = None) -> Path:
-    """Summary slide, then one slide per chart in ``names`` (default: all). With ``scenarios``
+    """Summary slide, then one slide per chart in ``names`` (default: all), each followed by its
+    companion slide where it has one (``_chart_slides``). With ``scenarios``
     (the ChartSet of each scenario, e.g. ``every_scenario``): the project-wide charts once, then
     the per-scenario charts of every scenario, scenario by scenario."""
     names = list(names or CHARTS)
@@ -232,15 +364,15 @@ def export_deck(charts: ChartSet, path: str | Path, names: list[str] | None = No
     _summary_slide(prs, charts, source)
     if scenarios is None:
         for n in names:
-            _chart_slide(prs, n, charts, source, width_px)
+            _chart_slides(prs, n, charts, source, width_px)
     else:
         for n in names:
             if n not in PER_SCENARIO:
-                _chart_slide(prs, n, charts, source, width_px)
+                _chart_slides(prs, n, charts, source, width_px)
         for one in scenarios:
             for n in names:
                 if n in PER_SCENARIO:
-                    _chart_slide(prs, n, one, source, width_px)
+                    _chart_slides(prs, n, one, source, width_px)
     data = io.BytesIO()
     prs.save(data)
     return write_export(path, data.getvalue())

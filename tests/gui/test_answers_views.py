@@ -191,10 +191,17 @@ def test_deck_of_every_scenario_from_the_window(window, qtbot, tmp_path):
     assert written.args == [str(path)]
     slides = list(Presentation(str(path)).slides)
     n = len(w.project.scenarios)
-    assert len(slides) == 1 + (len(CHARTS) - len(PER_SCENARIO)) + n * len(PER_SCENARIO)
-    subtitles = [{s.name: s for s in slide.shapes}["Subtitle"].text_frame.text for slide in slides]
+    # + the comparison slide once (two or more scenarios), + each scenario's impact table
+    assert len(slides) == 1 + (len(CHARTS) - len(PER_SCENARIO)) + 1 + n * (len(PER_SCENARIO) + 1)
+    shapes = [{s.name: s for s in slide.shapes} for slide in slides]
+    subtitles = [sh["Subtitle"].text_frame.text for sh in shapes]
     for scenario in w.project.scenarios:
         assert subtitles.count(f"Scenario: {scenario.name}") == len(PER_SCENARIO)
+        assert subtitles.count(f"Scenario: {scenario.name} — differences to its own regime") == 1
+    compared = [sh for sh in shapes if "Comparison of scenarios" in sh]
+    assert len(compared) == 1
+    table = compared[0]["Comparison of scenarios"].table
+    assert [table.cell(0, c).text for c in range(1, n + 1)] == [s.name for s in w.project.scenarios]
 
 
 def test_comparison_slide(window, qtbot, tmp_path):
@@ -256,3 +263,112 @@ def test_dialogs_show_names_as_text(qtbot, example, text):
     compare.wait()
     w.evaluator.shutdown()
     w.session.close()
+
+
+@pytest.fixture
+def sweep_tab(six, qtbot):
+    six.request_charts(force=True)
+    qtbot.waitUntil(lambda: six.results.charts.charts is not None, timeout=30000)
+    panel = six.results.charts
+    panel.tabs.setCurrentIndex(list(panel.widgets).index("sweep"))
+    return panel
+
+
+def _swept(qtbot, view):
+    qtbot.waitUntil(lambda: view.sweep is not None and not view.busy, timeout=30000)
+    return view.sweep
+
+
+def test_sweep_tab_draws_the_core_sweep(sweep_tab, qtbot, tmp_path):
+    from core.sensitivity import sweep_range
+
+    panel = sweep_tab
+    view = panel.sweep_view
+    w = panel.window()
+    assert panel.current_name == "sweep"
+    keys = [i.key for i in view.inputs]
+    assert {"training.tokens", "fleet[2].count", "physics.kernel_efficiency",
+            "constraints.deadline_days"} <= set(keys)
+    # nothing drawn yet: the export says what to do, it does not write an empty chart
+    with pytest.raises(Exception, match="sweep"):
+        panel.export_to("png", str(tmp_path / "none.png"))
+    view.select("fleet[2].count")
+    item = view.current_input()
+    assert float(view.low.text()) == item.low and float(view.high.text()) == item.high
+    view.low.setText("1,024")
+    view.high.setText("8192")
+    view.points.setValue(8)
+    view.run()
+    shown = _swept(qtbot, view)
+    expected = sweep_range(w.scenario, w.project, item, 1024, 8192, 8)
+    assert shown == expected
+    # the chart plots exactly these figures: days above, cost below, the value in use marked
+    chart = view.chart
+    days_curve = chart.plots[0].listDataItems()[0]
+    cost_curve = chart.plots[1].listDataItems()[0]
+    assert list(days_curve.xData) == [p.value for p in expected.points]
+    assert list(days_curve.yData) == [p.days for p in expected.points]
+    assert list(cost_curve.yData) == [p.cost_usd / 1e6 for p in expected.points]
+    lines = [i for i in chart.plots[0].items if type(i).__name__ == "InfiniteLine"]
+    assert any(line.value() == w.scenario.fleet[2].count for line in lines)
+    p = expected.points[2]
+    assert f"{p.days:,.1f} days" in chart.hover_text(0, p.value, 0)
+    # exported like the other charts, and in the window's deck after the Pareto slide
+    png = panel.export_to("png", str(tmp_path / "sweep.png"))
+    svg = panel.export_to("svg", str(tmp_path / "sweep.svg"))
+    assert png.stat().st_size > 10000 and "fleet[2].count" in svg.read_text(encoding="utf-8")
+    from pptx import Presentation
+
+    deck = w.export_deck(str(tmp_path / "deck.pptx"))
+    shapes = [{s.name: s for s in slide.shapes} for slide in Presentation(str(deck)).slides]
+    titles = [sh["Title"].text_frame.text for sh in shapes]
+    k = titles.index("Cost against time of every option")
+    assert titles[k + 1] == "One input swept: days and cost"
+    assert "fleet[2].count from 1,024 to 8,192" in shapes[k + 1]["Subtitle"].text_frame.text
+    assert "Chart sweep" in shapes[k + 1]
+
+
+@pytest.mark.parametrize("key, low, high, field", [
+    ("fleet[2].count", "abc", "8192", "low"),
+    ("fleet[2].count", "5000", "100", "high"),
+    ("physics.kernel_efficiency", "0.2", "1.5", "high"),
+    ("training.tokens", "", "1e14", "low")])
+def test_sweep_tab_refuses_a_bad_range_in_words(sweep_tab, qtbot, key, low, high, field):
+    view = sweep_tab.sweep_view
+    view.select(key)
+    view.low.setText(low)
+    view.high.setText(high)
+    with qtbot.waitSignal(view.failed, timeout=10000) as failed:
+        view.run()
+    qtbot.wait(50)
+    message = failed.args[0]
+    assert message.startswith(f"{field}:") and "Traceback" not in message
+    assert view.status.text() == f"Cannot sweep: {message}"
+    assert view.sweep is None and not view.chart.plots  # nothing drawn from a refused range
+
+
+def test_sweep_follows_an_edit_of_the_scenario(sweep_tab, qtbot):
+    view = sweep_tab.sweep_view
+    w = sweep_tab.window()
+    view.select("training.tokens")
+    view.run()
+    before = _swept(qtbot, view)
+    # an edit elsewhere: the charts are recomputed and the same sweep is drawn again for it
+    field = w.model_editor.field_at(("training", "tokens"))
+    field.setText("40T")
+    field.textEdited.emit("40T")
+    qtbot.waitUntil(lambda: w.scenario.training.tokens == 40e12, timeout=10000)
+    w.request_charts(force=True)
+    qtbot.waitUntil(lambda: view.sweep is not None and view.sweep.input.current == 40e12
+                    and not view.busy, timeout=60000)
+    assert view.current_input().key == "training.tokens"
+    after = view.sweep
+    assert (after.low, after.high) == (before.low, before.high)  # the range typed is kept
+    # the value in use moved from 36T to 40T: it is among the points now
+    assert 40e12 in [p.value for p in after.points]
+    assert 40e12 not in [p.value for p in before.points]
+    assert after.base_days > before.base_days
+    # every other value sets the token count itself: the same figures as before the edit
+    old = {p.value: p for p in before.points}
+    common = [p for p in after.points if p.value in old]
+    assert len(common) >= 12 and all(p == old[p.value] for p in common)

@@ -16,15 +16,18 @@ def charted(window, qtbot):
 
 def test_chart_tabs_fill_from_the_worker(charted):
     panel = charted.results.charts
-    assert panel.tabs.count() == 9
-    assert [panel.tabs.tabText(i) for i in range(9)] == [
+    assert panel.tabs.count() == 10
+    assert [panel.tabs.tabText(i) for i in range(10)] == [
         "Time vs count", "Cost", "Comparison", "Memory", "Step time", "Policy timeline",
-        "Policy impact", "Sensitivity", "Cost vs time"]
+        "Policy impact", "Sensitivity", "Cost vs time", "Sweep"]
     assert panel.charts.answers is not None and panel.charts.answers.tornado.bars
     assert panel.charts.scenario.name == charted.scenario.name
     assert len(panel.charts.comparison) == len(charted.project.scenarios)
     assert panel.export_button.isEnabled()
-    for chart in panel.widgets.values():
+    for name, chart in panel.widgets.items():
+        if name == "sweep":  # drawn once an input and a range are picked (test_answers_views)
+            assert not chart.plots and panel.sweep_view.inputs
+            continue
         assert chart.plots, chart.name  # every chart drew at least one plot
     # the charts evaluated every scenario, so every scenario's dot says its verdict
     words = {"feasible": "Feasible", "needs_license": "Needs", "infeasible": "Infeasible"}
@@ -80,7 +83,8 @@ def test_marking_is_undoable_and_reaches_the_deck(charted, qtbot, tmp_path):
     wait_idle(qtbot, w)
     deck = w.export_deck(str(tmp_path / "d.pptx"))
     slides = list(Presentation(str(deck)).slides)
-    assert len(slides) == 10  # the summary and one slide per chart
+    # the summary, one slide per chart, the comparison and impact-table slides
+    assert len(slides) == 12
     assert all({s.name: s for s in slide.shapes}["Marking top"].text_frame.text
                == "OFFICIAL-SENSITIVE" for slide in slides)
     w.document.undo_stack.undo()

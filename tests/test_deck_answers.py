@@ -1,0 +1,131 @@
+"""The deck's answer slides, read back from the .pptx `chokepoint export --chart all` writes: the
+best route under every regime after the policy-impact chart (its figures are core.impact's) and,
+for a project of two or more scenarios, the scenarios compared input by input."""
+
+from __future__ import annotations
+
+import pytest
+
+pytest.importorskip("PySide6")
+pytest.importorskip("pptx")
+
+from tests.test_charts_export import EXAMPLE, cli
+
+SCENARIO = 6  # "6 Every route, then Malaysia/Thailand close": its regime closes the lease
+
+
+def _slides(path) -> list[dict]:
+    from pptx import Presentation
+
+    return [{s.name: s for s in slide.shapes} for slide in Presentation(str(path)).slides]
+
+
+def _title(sh) -> str:
+    return sh["Title"].text_frame.text
+
+
+@pytest.fixture(scope="module")
+def deck(tmp_path_factory):
+    out = tmp_path_factory.mktemp("deck") / "all.pptx"
+    r = cli(str(EXAMPLE), "--chart", "all", "--format", "pptx", "--out", str(out),
+            "--scenario", str(SCENARIO))
+    assert r.returncode == 0, r.stderr
+    return _slides(out)
+
+
+def test_impact_table_follows_the_policy_impact_chart_with_core_figures(deck):
+    from core.impact import impact, impact_regimes
+    from core.project import load_project
+
+    project = load_project(EXAMPLE)
+    scenario = project.scenarios[SCENARIO - 1]
+    titles = [_title(sh) for sh in deck]
+    k = titles.index("Best route under each regime")
+    assert "Chart policy-impact" in deck[k - 1]
+    sh = deck[k]
+    assert sh["Subtitle"].text_frame.text.startswith(f"Scenario: {scenario.name}")
+    table = sh["Impact table"].table
+    rows = [[table.cell(r, c).text for c in range(len(table.columns))]
+            for r in range(1, len(table.rows))]
+    regimes = impact_regimes(scenario, project)
+    assert [r[0] for r in rows] == regimes[: len(rows)]
+    assert rows[0][0] == scenario.policy.regime and rows[0][7] == "(its own)"
+    fallbacks = 0
+    for row in rows:
+        i = impact(scenario, project, before_regime=scenario.policy.regime, after_regime=row[0])
+        assert row[2] == (i.after.option or "no compliant route")
+        assert row[3] == f"{i.after.wall_clock_days:,.0f}"
+        assert row[5] == f"${i.after.cost_usd / 1e6:,.1f}M"
+        if row[0] != scenario.policy.regime:
+            assert row[7] == i.feasibility
+            d = i.delta_days
+            assert row[4] == ("±0" if abs(d) < 0.5 else f"{'+' if d > 0 else '−'}{abs(d):,.0f}")
+            fallbacks += i.fallback_changed
+    # under the rules in force the Johor lease is open again: 18 days faster, $13.0M dearer
+    in_force = next(r for r in rows if r[0] == "in-force")
+    assert in_force[4] == "−18" and in_force[6] == "+$13.0M" and "H100-SXM" in in_force[2]
+    assert fallbacks >= 1
+    # the fallback (a route other than the scenario's own) is named in bold
+    cell = table.cell(1 + [r[0] for r in rows].index("in-force"), 2)
+    assert cell.text_frame.paragraphs[0].runs[0].font.bold
+
+
+def test_comparison_slide_in_the_full_deck(deck):
+    from core.compare import compare, outcome_rows
+    from core.project import load_project
+
+    project = load_project(EXAMPLE)
+    titles = [_title(sh) for sh in deck]
+    assert titles.count("What differs, and what it did") == 1
+    k = titles.index("What differs, and what it did")
+    assert "Chart comparison" in deck[k - 1]
+    table = deck[k]["Comparison of scenarios"].table
+    names = [s.name for s in project.scenarios]
+    assert [table.cell(0, c).text for c in range(1, len(names) + 1)] == names
+    expected = compare(project.scenarios, project)
+    outcome = outcome_rows(expected)
+    for r, (title, texts, _changed) in enumerate(outcome, start=1):  # verdict, route, days, cost
+        assert table.cell(r, 0).text == title
+        assert [table.cell(r, c).text for c in range(1, len(names) + 1)] == texts
+    # the inputs that differ follow, each value that differs from the first highlighted (bold)
+    first = expected.differences[0]
+    row = len(outcome) + 2
+    assert table.cell(row, 0).text == first.label
+    for c, v in enumerate(first.values[1:], start=2):
+        runs = table.cell(row, c).text_frame.paragraphs[0].runs
+        assert bool(runs and runs[0].font.bold) == (v != first.values[0])
+    # the table stops above the footnote; what did not fit is counted there
+    shown = len(table.rows) - len(outcome) - 2
+    left = len(expected.differences) - shown
+    assert shown >= 5 and f"{left} more not shown" in deck[k]["Footnote"].text_frame.text
+
+
+def test_one_scenario_project_has_no_comparison_slide(tmp_path):
+    from core.project import load_project, save_project
+
+    project = load_project(EXAMPLE)
+    one = project.model_copy(update={"scenarios": project.scenarios[:1]})
+    path = tmp_path / "one.json"
+    save_project(one, path)
+    out = tmp_path / "one.pptx"
+    r = cli(str(path), "--chart", "all", "--format", "pptx", "--out", str(out))
+    assert r.returncode == 0, r.stderr
+    titles = [_title(sh) for sh in _slides(out)]
+    assert "What differs, and what it did" not in titles
+    assert titles.count("Best route under each regime") == 1
+
+
+def test_all_scenarios_deck_has_every_impact_table_and_one_comparison(tmp_path):
+    from core.project import load_project
+
+    names = [s.name for s in load_project(EXAMPLE).scenarios]
+    out = tmp_path / "deck.pptx"
+    r = cli(str(EXAMPLE), "--chart", "policy-impact", "--format", "pptx", "--out", str(out),
+            "--all-scenarios")
+    assert r.returncode == 0, r.stderr
+    slides = _slides(out)
+    tables = [sh for sh in slides if "Impact table" in sh]
+    assert [sh["Subtitle"].text_frame.text for sh in tables] == [
+        f"Scenario: {n} — differences to its own regime" for n in names]
+    # the comparison slide goes with the comparison chart, which this deck does not hold
+    assert not any("Comparison of scenarios" in sh for sh in slides)
