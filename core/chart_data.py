@@ -99,6 +99,8 @@ class CostBar(BaseModel):
     total_usd: float | None
     hypothetical: bool = Field(description="figures of a route the verdict rules out")
     energy_note: str = Field(default="", description="why the energy part is zero, if it is")
+    cost_p10: float | None = Field(default=None, description="P10 of the total (core.uncertainty)")
+    cost_p90: float | None = Field(default=None, description="P90 of the total")
 
 
 def _energy_note(scenario: Scenario, opt) -> str:
@@ -123,9 +125,11 @@ def cost_breakdown(scenarios: list[Scenario], results: list[ScenarioResult]) -> 
             for label, keys in COST_GROUPS.items():
                 parts[label] = sum(opt.cost_breakdown.get(k, 0.0) for k in keys)
             total = opt.cost_usd
+        band = _band_fields(r) if total is not None else {}
         bars.append(CostBar(scenario=s.name, verdict=r.verdict, option=opt.label if opt else "",
                             parts=parts, total_usd=total, hypothetical=r.best is None,
-                            energy_note=_energy_note(s, opt)))
+                            energy_note=_energy_note(s, opt), cost_p10=band.get("cost_p10"),
+                            cost_p90=band.get("cost_p90")))
     return bars
 
 

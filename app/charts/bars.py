@@ -1,7 +1,9 @@
-"""Horizontal bars shared by the cost, comparison, memory and step-time charts."""
+"""Horizontal bars shared by the cost, comparison, memory and step-time charts, and the P10–P90
+whiskers the cost and comparison bars carry."""
 
 from __future__ import annotations
 
+import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
@@ -21,6 +23,24 @@ def add_bar(chart: Chart, plot, x0: float, y: float, width: float, colour: str,
     bar = pg.BarGraphItem(x0=[x0], y=[y], width=[width], height=height, brush=brush, pen=pen)
     plot.addItem(bar)
     return bar
+
+
+def add_whisker(chart: Chart, plot, y: float, lo: float | None, hi: float | None) -> bool:
+    """The P10–P90 range of a bar as a horizontal error bar with end caps (nothing without a
+    range). Returns whether one was drawn."""
+    if lo is None or hi is None:
+        return False
+    t = chart.theme
+    mid = (lo + hi) / 2
+    plot.addItem(pg.ErrorBarItem(x=np.array([mid]), y=np.array([float(y)]),
+                                 width=np.array([hi - lo]), beam=0.25,
+                                 pen=t.pen(t.foreground, max(1.5, t.line_width * 0.5))))
+    return True
+
+
+def whisker_legend(chart: Chart) -> tuple:
+    """The legend entry of the whiskers."""
+    return (chart.swatch("rule", chart.theme.foreground), "whiskers: P10–P90")
 
 
 def vline(chart: Chart, plot, x: float, label: str, top: float, style=Qt.PenStyle.DashLine,

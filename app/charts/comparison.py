@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
 
-from app.charts.bars import add_bar
+from app.charts.bars import add_bar, add_whisker, whisker_legend
 from app.charts.base import Chart, elide, fmt_usd
 from app.charts.cost import verdict_words
 from app.theme import CHART_VERDICT, VERDICT_STYLE
@@ -41,7 +40,7 @@ class ComparisonChart(Chart):
             words = verdict_words(r.verdict, r.hypothetical)
             if r.days is not None:
                 add_bar(self, days, 0, y, r.days, colour, r.hypothetical)
-                self._whisker(days, y, r.days_p10, r.days_p90)
+                add_whisker(self, days, y, r.days_p10, r.days_p90)
                 self.label_at(days, max(r.days, r.days_p90 or 0.0), y, f" {r.days:,.0f} days ",
                               bold=True, opaque=True)
                 dmax = max(dmax, r.days_p90 or r.days, r.days)
@@ -49,7 +48,7 @@ class ComparisonChart(Chart):
                 self.label_at(days, 0, y, f"  no plan fits · {words}", bold=True)
             if r.cost_usd is not None:
                 add_bar(self, cost, 0, y, r.cost_usd / 1e6, colour, r.hypothetical)
-                self._whisker(cost, y, None if r.cost_p10 is None else r.cost_p10 / 1e6,
+                add_whisker(self, cost, y, None if r.cost_p10 is None else r.cost_p10 / 1e6,
                               None if r.cost_p90 is None else r.cost_p90 / 1e6)
                 self.label_at(cost, max(r.cost_usd, r.cost_p90 or 0.0) / 1e6, y,
                               f"  {fmt_usd(r.cost_usd)}", bold=True)
@@ -75,21 +74,11 @@ class ComparisonChart(Chart):
         legend = [(self.swatch("box", CHART_VERDICT[v]), VERDICT_STYLE[v][2])
                   for v in ("feasible", "needs_license", "infeasible")]
         if any(r.days_p10 is not None for r in rows):
-            legend.append((self.swatch("rule", t.foreground), "whiskers: P10–P90"))
+            legend.append(whisker_legend(self))
         if any(r.hypothetical for r in rows):
             legend.append((self.swatch("box", t.foreground, fill=t.background),
                            "faded, dashed: not allowed (hypothetical)"))
         return legend + marker, []
-
-    def _whisker(self, plot, y: float, lo: float | None, hi: float | None) -> None:
-        """The P10–P90 range of a bar as a horizontal error bar with end caps."""
-        if lo is None or hi is None:
-            return
-        t = self.theme
-        mid = (lo + hi) / 2
-        plot.addItem(pg.ErrorBarItem(x=np.array([mid]), y=np.array([float(y)]),
-                                     width=np.array([hi - lo]), beam=0.25,
-                                     pen=t.pen(t.foreground, max(1.5, t.line_width * 0.5))))
 
     def hover_text(self, _plot_index, _x, y):
         rows = getattr(self, "_rows", [])
