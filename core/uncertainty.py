@@ -331,9 +331,11 @@ def describe_method(bands: list[Uncertainty | None]) -> str:
         fixed.pop(name, None)
     if not varied:
         return ""
-    text = ("Ranges (P10–P90): Monte Carlo over " + ", ".join(varied)
-            + " (software efficiency: spread of the leave-one-lab-out cross-validated error on "
-            "published runs; prices: sourced low/high)")
+    names = [("software efficiency (cross-validated spread)" if n == "software efficiency"
+              else n) for n in varied]
+    text = "Ranges (P10–P90): Monte Carlo over " + ", ".join(names)
+    if any(n.endswith("price") for n in varied):
+        text += " (prices between sourced low and high)"
     if fixed:
         text += "; treated as certain: " + ", ".join(fixed)
     return text + "."

@@ -78,8 +78,15 @@ def test_cost_bars_say_why_energy_is_zero():
     from core.project import load_project
     from core.resources import resource
 
-    charts = chart_set(load_project(resource("examples", "southeast-asia-route.json")), 0)
+    project = load_project(resource("examples", "southeast-asia-route.json"))
+    charts = chart_set(project, 0, answers=False)
     notes = {b.scenario[0]: b.energy_note for b in charts.cost}
     assert notes["1"] == "energy is inside the rent"
-    assert "no sourced TDP for Ascend-910C" in notes["5"]
     assert notes["3"] == ""  # owned H800s: energy costed
+    assert notes["5"] == ""  # Ascend 910C: power from the CloudMatrix 384 system figure (estimate)
+    # a chip with no sourced power at all (TPU v5p, priced by the user) says so
+    s5 = project.scenarios[4]
+    mi = s5.model_copy(update={"fleet": [s5.fleet[0].model_copy(
+        update={"accelerator": "TPU-v5p", "unit_price_usd": 10000.0})]})
+    bare = chart_set(project.model_copy(update={"scenarios": [mi]}), 0, answers=False)
+    assert "no sourced TDP for TPU-v5p" in bare.cost[0].energy_note

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from app.charts.bars import add_bar, add_whisker, whisker_legend
+from app.charts.bars import add_bar, add_whisker, label_room, whisker_legend
 from app.charts.base import Chart, elide, fmt_usd
 from app.theme import COST_COLOURS, VERDICT_STYLE
 from core.chart_data import COST_GROUPS, ChartSet
@@ -34,6 +34,7 @@ class CostChart(Chart):
         plot.showGrid(x=True, alpha=0.25)
         self.category_axis(plot, [elide(b.scenario, 60) for b in bars], width_chars=46)
         self._rows = []
+        labels: list[tuple[float, str]] = []
         top = 0.0
         for i, b in enumerate(bars):
             y = n - 1 - i
@@ -50,10 +51,11 @@ class CostChart(Chart):
             add_whisker(self, plot, y, lo, hi)
             end = max(left / 1e6, hi or 0.0)
             top = max(top, end)
-            text = fmt_usd(b.total_usd) + " · " + short_verdict(b.verdict, b.hypothetical)
-            self.label_at(plot, end, y, "  " + text, bold=True)
+            text = "  " + fmt_usd(b.total_usd) + " · " + short_verdict(b.verdict, b.hypothetical)
+            self.label_at(plot, end, y, text, bold=True)
+            labels.append((end, text))
             self._rows.append((y, b, segments))
-        plot.setXRange(0, max(top, 1e-6) * 1.8, padding=0)
+        plot.setXRange(0, label_room(self, plot, labels, top), padding=0)
         plot.setYRange(-0.6, n - 0.4, padding=0)
         legend = [(self.swatch("box", COST_COLOURS[label]), label) for label in COST_GROUPS]
         if any(b.cost_p10 is not None for b in bars):
