@@ -295,3 +295,17 @@ def test_typed_or_unsourced_prices_are_said_to_be_certain():
     assert band is not None and any("no range" in f for f in band.fixed)
     text = describe_method([band])
     assert "treated as certain" in text and "chip price" in text.split("treated as certain")[1]
+
+
+def test_tornado_uses_the_sourced_price_ranges_where_they_exist():
+    from core.sensitivity import tornado
+
+    project = load_project(EXAMPLE)
+    bars = {b.input: b for b in tornado(_owned(project, "H100-SXM", "US"), project).bars}
+    chip = bars["chip price"]
+    assert "sourced price range" in chip.basis and chip.low_label == "$25,000"
+    assert chip.cost_high > chip.cost_low
+    assert "sourced range" in bars["electricity"].basis
+    assert bars["electricity"].high_label == "$0.091/kWh"
+    bars = {b.input: b for b in tornado(_owned(project, "Ascend-910B", "US"), project).bars}
+    assert bars["chip price"].basis.startswith("what-if")  # one broker quote: no range
