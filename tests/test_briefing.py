@@ -90,3 +90,21 @@ def test_cost_bars_say_why_energy_is_zero():
         update={"accelerator": "TPU-v5p", "unit_price_usd": 10000.0})]})
     bare = chart_set(project.model_copy(update={"scenarios": [mi]}), 0, answers=False)
     assert "no sourced TDP for TPU-v5p" in bare.cost[0].energy_note
+
+
+def test_project_footnote_says_what_the_ranges_vary_and_take_as_certain():
+    from core.briefing import project_assumptions_line
+    from core.project import load_project
+    from core.resources import resource
+    from core.scenario_eval import evaluate_scenario
+
+    project = load_project(resource("examples", "southeast-asia-route.json"))
+    results = [evaluate_scenario(s, project) for s in project.scenarios]
+    line = project_assumptions_line(project.scenarios, results)
+    varied, certain = line.split("Ranges (P10–P90): Monte Carlo over ", 1)[1].split(
+        "; treated as certain: ", 1)
+    assert "software efficiency" in varied and "lease price" in varied  # scenario 1 leases
+    assert "chip price" in varied  # scenario 4: owned H20, sourced RMB channel range
+    assert "licence approval" in varied
+    assert "electricity price" in certain and "PUE" in certain  # no sourced CN range
+    assert "training tokens and active parameters" in certain
