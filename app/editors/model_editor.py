@@ -292,9 +292,13 @@ class ModelEditor(ScenarioEditor):
             self.emit_scenario(self.scenario.model_copy(update={"preset": None}), "Unlink preset")
             return
         p = self._presets[pid]
-        training = self.scenario.training.model_copy(
-            update={"seq_len": p.default_seq_len,
-                    "tokens": p.default_tokens or self.scenario.training.tokens})
+        t = self.scenario.training
+        tokens = p.default_tokens or t.tokens
+        update = {"seq_len": p.default_seq_len, "tokens": tokens}
+        if t.tokens_low is not None and t.tokens_high is not None \
+                and not t.tokens_low <= tokens <= t.tokens_high:
+            update |= {"tokens_low": None, "tokens_high": None}  # the range was about the old count
+        training = t.model_copy(update=update)
         new = self.scenario.model_copy(update={"preset": pid, "model": p.spec, "training": training})
         self.emit_scenario(new, f"Use preset {p.name}")
         self.load(new, self.project, force=True)

@@ -89,3 +89,26 @@ def test_results_tooltip_says_what_the_range_varies(qtbot, window):
     text = w.results.figures["days"].toolTip()
     assert "software efficiency" in text and "treated as certain" in text
     assert "lease price" in text  # the example's first scenario leases at catalog quotes
+
+
+def test_token_range_is_dropped_when_a_preset_moves_tokens_outside_it(qtbot, window):
+    from core.scenario import Scenario
+
+    w = window
+    ed = w.model_editor
+    t = w.scenario.training.tokens
+    type_into(qtbot, ed.field_at(("training", "tokens_low")), f"{t * 0.8 / 1e12:g}T")
+    type_into(qtbot, ed.field_at(("training", "tokens_high")), f"{t * 1.25 / 1e12:g}T")
+    wait_idle(qtbot, w)
+    assert w.scenario.training.tokens_low == pytest.approx(t * 0.8)
+    presets = ed._presets
+    pid = next(k for k, p in presets.items()
+               if p.default_tokens and not t * 0.8 <= p.default_tokens <= t * 1.25)
+    i = ed.preset_combo.findData(pid)
+    ed.preset_combo.setCurrentIndex(i)
+    ed.preset_combo.activated.emit(i)
+    wait_idle(qtbot, w)
+    s = w.scenario
+    assert s.training.tokens == presets[pid].default_tokens
+    assert s.training.tokens_low is None and s.training.tokens_high is None
+    Scenario.model_validate(s.model_dump())  # still a scenario the loader accepts
