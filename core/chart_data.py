@@ -5,7 +5,6 @@ draw the same thing. Each function returns plain pydantic objects; no Qt here.
 from __future__ import annotations
 
 import datetime as dt
-import math
 from collections.abc import Mapping
 from typing import Any, Literal
 
@@ -16,7 +15,7 @@ from core.catalog import get_accelerator
 from core.estimate import MemoryBreakdown, StepTime, estimate
 from core.scenario import Scenario
 from core.scenario_eval import ScenarioResult, _regime
-from core.uncertainty import Z90, efficiency_sigma
+from core.uncertainty import days_band_factors
 
 Status = Literal["usable", "needs_license", "blocked"]
 
@@ -83,10 +82,9 @@ def time_vs_count(scenario: Scenario, project: Any = None, result: ScenarioResul
             ok = r.verdict == "feasible"
             points.append(SweepPoint(count=n, days=r.wall_clock_days if ok else None,
                                      gpu_hours=r.gpu_hours if ok else None, feasible=ok))
-        sigma, _ = efficiency_sigma(chip.id, getattr(scenario.physics, "maturity", None))
+        p10, p90 = days_band_factors(scenario, chip.id)  # efficiency, token/active ranges
         seen[key] = SweepSeries(accelerator=opt.accelerator, site=opt.site, status=status, held=opt.count,
-                                points=points, p10_factor=math.exp(-Z90 * sigma),
-                                p90_factor=math.exp(Z90 * sigma))
+                                points=points, p10_factor=p10, p90_factor=p90)
     return TimeVsCount(scenario=scenario.name, deadline_days=scenario.constraints.deadline_days,
                        series=list(seen.values()))
 

@@ -277,6 +277,30 @@ def estimate_uncertainty(est: Any, physics: Any, samples: int = DEFAULT_SAMPLES,
                     seed=seed)
 
 
+def days_band_factors(scenario: Any, chip_id: str, samples: int = 4000,
+                      seed: int = 0) -> tuple[float, float]:
+    """(P10, P90) of a scenario's days as factors of the point estimate, for any chip count
+    (the time-vs-count band): the software-efficiency spread, and the token and active-parameter
+    ranges where the scenario marks them uncertain (Monte Carlo; exact lognormal quantiles
+    without them)."""
+    sigma, _ = efficiency_sigma(chip_id, getattr(scenario.physics, "maturity", None))
+    t = scenario.training
+    active, share = _active_range(scenario.model, t.seq_len)
+    tokens = t.tokens_low is not None and t.tokens_high is not None
+    if not tokens and (active is None or not active.real):
+        return math.exp(-Z90 * sigma), math.exp(Z90 * sigma)
+    rng = np.random.Generator(np.random.PCG64(seed))
+    f = np.exp(rng.normal(0.0, sigma, samples)) if sigma > 0 else np.ones(samples)
+    if tokens:
+        f = f * np.exp(rng.uniform(math.log(t.tokens_low / t.tokens),
+                                   math.log(t.tokens_high / t.tokens), samples))
+    if active is not None and active.real:
+        f = f * (share * np.exp(rng.uniform(math.log(active.low), math.log(active.high), samples))
+                 + (1.0 - share))
+    p10, p90 = np.percentile(f, [10, 90])
+    return float(p10), float(p90)
+
+
 def _price_ranges(scenario: Any, option: Any, chip: Any) -> tuple[Range | None, Range | None,
                                                                   list[str]]:
     """The sourced ranges of the owned chips' unit price and the site's electricity price for

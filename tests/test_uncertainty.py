@@ -309,3 +309,24 @@ def test_tornado_uses_the_sourced_price_ranges_where_they_exist():
     assert bars["electricity"].high_label == "$0.091/kWh"
     bars = {b.input: b for b in tornado(_owned(project, "Ascend-910B", "US"), project).bars}
     assert bars["chip price"].basis.startswith("what-if")  # one broker quote: no range
+
+
+def test_time_vs_count_band_follows_the_scenario_ranges():
+    import math
+
+    from core.chart_data import time_vs_count
+    from core.uncertainty import Z90, days_band_factors, efficiency_sigma
+
+    project = load_project(EXAMPLE)
+    base = project.scenarios[2]
+    chip = base.fleet[0].accelerator
+    sigma, _ = efficiency_sigma(chip, base.physics.maturity)
+    assert days_band_factors(base, chip) == (math.exp(-Z90 * sigma), math.exp(Z90 * sigma))
+    n = base.model.active_params()
+    marked = base.model_copy(update={"model": base.model.model_copy(
+        update={"active_params_low": n / 2, "active_params_high": n * 2})})
+    lo, hi = days_band_factors(marked, chip)
+    assert hi / lo > math.exp(2 * Z90 * sigma) * 1.1  # wider than the efficiency spread alone
+    assert days_band_factors(marked, chip) == (lo, hi)  # seeded
+    series = time_vs_count(marked, project).series[0]
+    assert (series.p10_factor, series.p90_factor) == (lo, hi)
