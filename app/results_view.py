@@ -155,8 +155,9 @@ class ResultsView(QWidget):
                                  f"{band.wall_clock_days.p90:,.0f})")
                     if band.p_deadline is not None:
                         headline += f", {band.p_deadline:.0%} chance to meet the deadline"
-        self.figures_box.setTitle("Key figures (chosen option)" if result.verdict != "infeasible"
-                                  else "Key figures (if the option were allowed)")
+        self.figures_box.setTitle({"infeasible": "Key figures (if the option were allowed)",
+                                   "unknown": "Key figures (if the rule of unknown status does not apply)"}
+                                  .get(result.verdict, "Key figures (chosen option)"))
         self.banner.setText(headline)
         self.reasons.setText("<ul style='margin-left:-20px'>" + "".join(
             f"<li>{escape(r)}</li>" for r in result.reasons) + "</ul>" if result.reasons else "")

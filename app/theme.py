@@ -38,7 +38,7 @@ COST_COLOURS = {  # core.chart_data.COST_GROUPS label -> colour
 
 # Verdicts in charts: Okabe-Ito hues (the banner shades are not colour-blind safe as a pair);
 # every chart also writes the verdict in words.
-CHART_VERDICT = {"feasible": GREEN, "needs_license": ORANGE, "infeasible": VERMILLION}
+CHART_VERDICT = {"feasible": GREEN, "needs_license": ORANGE, "unknown": PURPLE, "infeasible": VERMILLION}
 
 # Accelerator identity: colour and marker shape. Yellow is left out (unreadable as a line on
 # white); six hues × four shapes give every catalog entry its own pair.
@@ -57,11 +57,13 @@ MEMORY_PARTS = [  # (MemoryBreakdown field, label, colour)
 VERDICT_STYLE = {
     "feasible": ("#1B7F4C", "#FFFFFF", "Feasible"),
     "needs_license": ("#E69F00", "#000000", "Needs a licence"),
+    # a rule whose status is not sourced decides: neither a route nor none (docs/policy.md)
+    "unknown": ("#7A4F8C", "#FFFFFF", "Status unknown"),
     "infeasible": ("#C0392B", "#FFFFFF", "Infeasible"),
 }
 
 # Verdict words in tables: darker shades of the banner colours, readable as text on white/grey.
-VERDICT_TEXT = {"feasible": "#007A55", "needs_license": "#A65E00", "infeasible": "#B03A2E"}
+VERDICT_TEXT = {"feasible": "#007A55", "needs_license": "#A65E00", "unknown": "#6B3F7D", "infeasible": "#B03A2E"}
 
 ERROR_COLOUR = "#D55E00"  # vermillion: the invalid-field border
 

@@ -41,7 +41,7 @@ FAMILIES = {
     "ampere": {"label": "Ampere (GA100)", "calibrate": ("A100-SXM-80GB", "A100-SXM-40GB", "A800-SXM-80GB"),
                "rescale": ("A100-PCIe",)},
     "hopper": {"label": "Hopper (GH100)", "calibrate": ("H100-SXM", "H800-SXM", "H200-SXM"),
-               "rescale": ("H20", "H100-PCIe", "B200", "GB200", "L20", "RTX-4090", "RTX-4090D", "MI300X")},
+               "rescale": ("H20", "H100-PCIe", "B200", "GB200", "L20", "L40S", "RTX-4090", "RTX-4090D", "MI300X")},
 }
 # First-port runs: ORNL's port of Megatron-DeepSpeed to Frontier's MI250X (runs_extra.csv).
 FIRST_PORT_RUNS = ("frontier-175b-1024-mi250x", "frontier-1t-3072-mi250x")
@@ -54,8 +54,10 @@ LABELS = {
 
 
 def _mfu_at_implied(row: dict) -> float:
-    """The MFU at which the prediction reproduces the reported figure."""
-    return row["mfu_predicted_cv"] / row["ratio_cv"]
+    """The MFU at which the prediction reproduces the reported figure: MFU goes as 1 / GPU-hours,
+    so reported MFU = predicted MFU × predicted / reported GPU-hours (the ratio). (Until issue 10
+    this divided by the ratio, which put the typical MFU behind the first-port factor too high.)"""
+    return row["mfu_predicted_cv"] * row["ratio_cv"]
 
 
 def calibrate() -> dict:
@@ -158,12 +160,16 @@ def apply(cal: dict) -> None:
             basis = fig["note"].split(marker)[-1]
             fig.update(value=round(value * ratio, 3), source="X01: scaled from calibration", date=today,
                        note=f"{ratio:.3f} × the calibrated {label} figure, {marker}{basis}")
+        pooled = validate.POOL_FAMILIES
         runs = [r for r in fit["runs"]["typical"]
-                if next(x for x in cal["result"]["runs"] if x["run_id"] == r)["family"] == fam]
+                if pooled or next(x for x in cal["result"]["runs"] if x["run_id"] == r)["family"] == fam]
         for cid in spec["calibrate"]:
             by_id[cid]["kernel_efficiency"] = {
                 "value": value, "source": "X01: calibrated, docs/validation.md", "date": today, "estimate": True,
-                "note": (f"Calibrated for the {label} family with benchmarks/calibrate.py: the median over labs "
+                "note": ("Calibrated with benchmarks/calibrate.py"
+                         + (" (one value for the Ampere and Hopper families, pooled: the chip's roofline "
+                            "carries the difference)" if pooled else f" for the {label} family")
+                         + ": the median over labs "
                          f"of the efficiency that reproduces each 2023+ production run ({', '.join(runs)}). "
                          "It is the 'typical' software-maturity setting; resources/catalog/maturity.json scales "
                          "it for a frontier, legacy or first-port stack."),

@@ -73,6 +73,11 @@ MEDIAN_KINDS = ("reported", "derived", "band")
 EFF_GRID = (0.18, 0.24, 0.31, 0.4, 0.5, 0.62, 0.76, 0.92)
 FINE_MOE_EXPERTS = 16  # more routed experts than this: fine-grained MoE
 MIN_RUNS = 2  # a class/family constant needs at least this many training runs, else pooled
+# One typical efficiency for every chip family (the median lab over Ampere and Hopper runs
+# together): the chip's roofline (peak, HBM bandwidth, links) carries the difference between
+# chips, not a constant per family. Per-family constants gave 19.4 % under leave-one-lab-out
+# against 15.9 % pooled (docs/validation.md, model selection).
+POOL_FAMILIES = True
 BY_LAB = True  # medians over labs (each lab's median first), not over runs: an unseen run is an unseen lab
 FAMILY_LABEL = {"ampere": "Ampere (A100/A800)", "hopper": "Hopper (H100/H800)", "other": "others"}
 ARCHS = ("dense", "coarse-moe", "fine-moe")
@@ -102,10 +107,10 @@ OUTLIER_NOTES: dict[str, str] = {
     "llama-3.1-405b": (
         "Meta's layout is TP8 × PP16 × DP128 (Table 4) with the published 16M-token batch: 16 "
         "micro-batches of 8K per pipeline do not fit 80 GB with selective recomputation alone "
-        "(Korthikanti 2022), so a third of the layers are recomputed in full. At the typical "
-        "efficiency the planner prefers ZeRO-3 at TP8 × DP2048; at the frontier setting it picks "
-        "Meta's layout. The reported 41% MFU is far above the 2023+ median, and the card's 30.84M "
-        "GPU-hours also include the long-context stages."
+        "(Korthikanti 2022), so a third of the layers are recomputed in full. The planner's own "
+        "search picks the same layout (typical and frontier settings alike). The reported 41% MFU is "
+        "far above the 2023+ median, and the card's 30.84M GPU-hours also include the long-context "
+        "stages."
     ),
     "megascale-175b-12288gpu": (
         "MegaScale is a tuned benchmark (55.2% MFU at 12,288 GPUs, 59-65% at smaller scale: fused "
@@ -139,9 +144,10 @@ OUTLIER_NOTES: dict[str, str] = {
         "evaluation, logging) weigh more; the 24 days may also include the long-context stages."
     ),
     "deepseek-v3": (
-        "FP8 (capped at 1.5× over BF16) and the published batch. DeepSeek-V3 overlaps nearly all "
-        "expert-parallel communication with DualPipe and limits routing to 4 nodes per token; "
-        "the planner hides half of the all-to-all and routes freely."
+        "FP8 (capped at 1.5× over BF16), the published batch, the published layout (TP1 × PP16 × "
+        "EP64, ZeRO-1) and the published overlap (DualPipe hides the all-to-all: "
+        "runs_inputs.json 'physics'). Without those two facts the planner's own plan came out "
+        "+26 %; with the layout alone and the default half-hidden all-to-all, +61 %."
     ),
     "mt-nlg-530b": (
         "No GPU-hours reported; only MFU is compared: 29.7% reported (PaLM Table 3)."
@@ -258,12 +264,29 @@ def _fixed(layout: dict | None, count: int) -> FixedLayout | None:
     return FixedLayout(**lay)
 
 
+def megatron_bridge_flops_per_token(model: ModelSpec, seq_len: int) -> float:
+    """FLOPs per token as Megatron-Bridge counts them when it reports TFLOP/s per GPU
+    (``megatron.bridge.training.utils.flop_utils.num_floating_point_operations``, 2025):
+    6 × the active weights of the layers (no input embedding, no router), the output logits
+    6·d·V, and the attention scores with **causal** accounting (half of this tool's full,
+    non-causal count, PaLM appendix B). No multi-token-prediction layers (an assumption: the
+    recipes behind the rounded bands are not published with their MTP setting)."""
+    layers = model.active_params_no_embedding() - model.n_moe_layers * model.router_params()
+    logits = model.vocab_size * model.d_model
+    return 6.0 * (layers + logits) + 0.5 * model.attention_flops_per_token(seq_len)
+
+
 def _rate_reported(run: Run, res: EstimateResult) -> float:
-    """The reported figure as model tokens/s per chip (this tool's FLOP count per token)."""
+    """The reported figure as model tokens/s per chip: a TFLOP/s figure is divided by the
+    FLOPs per token of the convention it was counted in (runs_inputs.json ``flop_convention``;
+    this tool's count when none is named)."""
     if run.metric == "tokens_per_s_per_gpu":
         return run.reported
     if run.metric == "tflops_per_gpu":
-        return run.reported * 1e12 / res.flops_per_token
+        conv = (run.spec.get("flop_convention") or {}).get("value")
+        per_token = (megatron_bridge_flops_per_token(run.model, run.training.seq_len)
+                     if conv == "megatron-bridge" else res.flops_per_token)
+        return run.reported * 1e12 / per_token
     if run.metric == "mfu":
         return run.reported * run.chip.peak_tflops("bf16") * 1e12 / res.flops_per_token
     raise ValueError(run.metric)
@@ -281,7 +304,10 @@ def predict(run: Run, count: int, eff: float | None, layout: FixedLayout | None 
             use_published: bool = True) -> EstimateResult | None:
     """One estimate; the published layout when there is one (falling back to the search, noted,
     when it does not fit the memory model)."""
-    opts = PhysicsOptions(kernel_efficiency=eff) if eff else PhysicsOptions()
+    # published facts of the run's stack that the physics has an option for (runs_inputs.json
+    # "physics", each with its source), e.g. DeepSeek-V3's fully overlapped all-to-all
+    stated = {k: v["value"] for k, v in (run.spec.get("physics") or {}).items()}
+    opts = PhysicsOptions(**stated, **({"kernel_efficiency": eff} if eff else {}))
     lay = layout or (_fixed(run.layout, count) if use_published else None)
     try:
         res = estimate(run.model, run.training, run.chip, count, opts, keep=0, layout=lay)
@@ -396,7 +422,8 @@ def fit(train: list[Run], implied: dict[str, float]) -> dict:
     typical: dict[str, float] = {"pooled": gmed([implied[r.run_id] for r in typ], typ) or 0.4}
     for fam in ("ampere", "hopper"):
         sub = [r for r in typ if r.family == fam]
-        typical[fam] = gmed([implied[r.run_id] for r in sub], sub) or typical["pooled"]
+        typical[fam] = (typical["pooled"] if POOL_FAMILIES else
+                        gmed([implied[r.run_id] for r in sub], sub) or typical["pooled"])
     factors: dict[str, dict[str, float]] = {"typical": {"ampere": 1.0, "hopper": 1.0, "pooled": 1.0}}
     for cls in ("legacy",):
         rel = [r for r in prod if r.maturity == cls]
@@ -458,7 +485,9 @@ def plain_layout(run: Run, count: int, pp: int) -> FixedLayout:
     dp = max(1, min(count // (tp * pp), gbt // run.training.seq_len))
     # MoE: experts spread over the data-parallel ranks of a node (EP up to 8)
     ep = next((e for e in (8, 4, 2) if run.model.is_moe and dp % e == 0 and run.model.n_experts % e == 0), 1)
-    return FixedLayout(tp=tp, pp=pp, dp=dp, ep=ep)
+    # ZeRO-1 at most (Megatron's distributed optimizer): "the smallest PP that fits" means the
+    # pipeline, not ZeRO-3, brings the model states under the memory
+    return FixedLayout(tp=tp, pp=pp, dp=dp, ep=ep, max_zero=1)
 
 
 def plain_ratio(run: Run) -> float | None:
@@ -628,6 +657,9 @@ def render_markdown(result: dict) -> str:
     w = out.append
     o = result["overall"]
     fit = result["fit"]
+    plain = [1.0 + x["plain_error"] for x in result["runs"] if x["in_median"] and x["plain_error"] is not None]
+    plain_bias = _gmedian(plain)
+    plain_unbiased = statistics.median(abs(x / plain_bias - 1.0) for x in plain)
     w("# Validation against published training runs\n")
     w("Generated by `benchmarks/validate.py` (do not edit by hand). Inputs: `resources/validation/runs.csv` "
       "and `runs_extra.csv` (the sourced tables, unchanged) and `resources/validation/runs_inputs.json` "
@@ -647,12 +679,19 @@ def render_markdown(result: dict) -> str:
       "tool has not seen.")
     w(f"- Same runs, naive rule 6·N·D / (peak × 40 %): **{_fmt_pct(o['baseline_median_abs_error'], False)}**; "
       f"plain model (the same physics with one efficiency, half of peak on the matrix work, at TP 8, the "
-      f"smallest PP that fits, EP up to 8 for MoE): **{_fmt_pct(o['plain_median_abs_error'], False)}**.")
+      f"smallest PP that fits with ZeRO-1 at most, EP up to 8 for MoE): "
+      f"**{_fmt_pct(o['plain_median_abs_error'], False)}**, most of it a bias (median predicted / reported "
+      f"×{plain_bias:.2f}: half of peak before the narrow-GEMM and token rooflines, TP 8 even for small "
+      "models, is a low efficiency); divided by that bias, which a plain model fitted on these runs would "
+      f"find, {_fmt_pct(plain_unbiased, False)} in-sample.")
     w(f"- Spread: geometric SD of predicted / reported under cross-validation ×{o['gsd_cv']:.2f} "
       "(per family below; `resources/catalog/maturity.json` carries it for Monte Carlo ranges).")
     w(f"- Calibration of that spread: a P10–P90 band of ±{Z90} geometric SDs, the SD taken from the "
       f"*other* labs' cross-validated ratios, holds the reported figure for "
       f"**{_fmt_pct(o['coverage_p10_p90'], False)}** of the runs (target 80 % ± 10 %).")
+    w("- With the model selection included (the variant of the efficiency model chosen in each fold "
+      "without the held-out lab, `benchmarks/model_selection.py`, below): 18.2 %. The headline figure is "
+      "the chosen model's; this one says how much of it the choosing may have bought.")
     w(f"- In-sample (constants fitted on all runs, the same runs predicted): "
       f"{_fmt_pct(o['median_abs_error_in_sample'], False)}. Secondary: it flatters the model.")
     hit = o["median_abs_error_cv"] <= TARGET
@@ -679,9 +718,17 @@ def render_markdown(result: dict) -> str:
       "over labs (each lab's own median first: a run the tool has not seen comes from a lab it has "
       "not seen, so the central value is the median lab, not the median run). No constant is tuned "
       "to one run:\n")
-    w(f"- `typical` (a 2023+ stack; every run published in 2023 or later): Ampere "
-      f"**{fit['typical']['ampere']:.3f}**, Hopper **{fit['typical']['hopper']:.3f}** (production runs only). "
-      "This is the catalog's `kernel_efficiency` for these chips and the default for a scenario.")
+    if POOL_FAMILIES:
+        w(f"- `typical` (a 2023+ stack; every run published in 2023 or later): **{fit['typical']['ampere']:.3f}**, "
+          "one value for Ampere and Hopper (production runs only; the median over labs of both families' "
+          "runs). The difference between chips is the physics': each chip's roofline ridge (peak over HBM "
+          "bandwidth) sets how wide a GEMM must be to reach that efficiency, and its links set the "
+          "communication. This is the catalog's `kernel_efficiency` for these chips and the default for a "
+          "scenario.")
+    else:
+        w(f"- `typical` (a 2023+ stack; every run published in 2023 or later): Ampere "
+          f"**{fit['typical']['ampere']:.3f}**, Hopper **{fit['typical']['hopper']:.3f}** (production runs only). "
+          "This is the catalog's `kernel_efficiency` for these chips and the default for a scenario.")
     w(f"- `legacy` (runs published before 2023): ×{fit['factors']['legacy']['ampere']:.3f} on Ampere "
       f"(×{fit['factors']['legacy']['pooled']:.3f} pooled, used where a family has fewer than {MIN_RUNS} runs).")
     w(f"- Throughput benchmarks over production runs: ×{fit['benchmark']:.3f}, one factor pooled over "
@@ -700,12 +747,38 @@ def render_markdown(result: dict) -> str:
       "2022, published 2023) as pre-2023 22.6 %. The publication-year rule is the issue's own diagnosis "
       "(the old Ampere figure was fitted on 2020–22 runs) and needs no per-run judgement, so it was kept. "
       "The differences between rules are within the lab-to-lab scatter.\n")
+    w("Issue 10, second round (one constant fewer). The narrow-GEMM penalty `x/(x+K)` had a constant "
+      "knee K = 128 for every chip, and each chip family had its own typical efficiency (Ampere 0.588, "
+      "Hopper 0.486): 19.8 % (Ampere 18.9 %, Hopper 23.5 %, coverage 87.3 %). Small dense models on "
+      "H100 (Llama 3 8B, Phi-3) came out too fast and the largest (Llama 3.1 405B, Nemotron-4 340B) too "
+      "slow within the same labs, which a per-family constant cannot express. The knee is now the chip's "
+      "roofline ridge R = peak / HBM bandwidth in FLOPs per 2-byte element (A100 153, H100 295; the "
+      "same R the token-count roofline already used), and one typical efficiency serves both families. "
+      "`benchmarks/model_selection.py` measures the variants on the current inputs under the same "
+      "leave-one-lab-out test: K = 128 per family 19.1 %, K = 128 pooled 19.6 %, K = R per family "
+      "18.9 %, **K = R pooled 15.6 % (kept)**; sensitivity, not used: K = R/2 17.5 % pooled, 19.6 % per "
+      "family; K = 2R 17.9 % pooled, 20.1 % per family; medians over runs instead of labs (K = R pooled) "
+      "18.2 %. The ridge is a chip figure, not a fitted value, and pooling removes a constant; but the "
+      "median |error| moves by 2-4 points between neighbouring variants, so part of the gain is the "
+      "luck of the choice. Measured: if the variant is chosen inside each fold by the other labs' "
+      "leave-one-lab-out error, the held-out median is **18.2 %** over the four variants compared first "
+      "(K = 128 or R, per family or pooled) and 21.0 % over all eight; that, not 15.6 %, is the figure "
+      "with the model selection included.\n")
     w("MoE costs: the planner costs routed experts with a roofline on their tokens per expert, the "
       "tile penalty on their narrow width f_e (new: `x_e = min(d, f_e)/t`, docs/physics.md), permutation as "
-      "memory-bound traffic (4·k·d per token and MoE layer) and the all-to-all (half hidden). No further "
-      "fine-grained-MoE penalty was fitted: on these runs the signs disagree (DeepSeek's own V2/V3 "
-      "production runs come out slow, NVIDIA's rounded Qwen3-30B-A3B and DeepSeek-V3 H100 bands fast, "
-      "Qwen3-235B slow), so a fitted penalty would fit the weakest rows.\n")
+      "memory-bound traffic (4·k·d per token and MoE layer) and the all-to-all (half hidden by default; "
+      "fully for DeepSeek-V3, whose report states it, runs_inputs.json `physics`). Megatron-Bridge's "
+      "TFLOP/s bands are converted to tokens/s with Megatron-Bridge's own FLOP count (causal attention, "
+      "logits, no input embedding; runs_inputs.json `flop_convention`), 13-23 % fewer FLOPs per token "
+      "than this tool's count: fine-grained MoE 28.6 % → 27.7 %, the headline unchanged. DeepSeek-V3 "
+      "at its published layout and overlap: fine-grained MoE 27.7 % → 19.5 %, headline 15.9 % → 15.6 %. "
+      "No further fine-grained-MoE penalty was fitted. Where the error sits: the three production runs "
+      "(DeepSeek-V3, DeepSeek-V2, Llama 4 Maverick) land within ±10 %; what is left is NVIDIA's three "
+      "rounded Megatron-Bridge bands, and they disagree in sign (Qwen3-30B-A3B and DeepSeek-V3 on H100 "
+      "come out fast, Qwen3-235B-A22B slow) in a way neither the expert width (768, 2048 vs 1536) nor "
+      "the tokens per expert per micro-batch orders, so a width- or token-dependent penalty fitted on "
+      "them would fit the weakest rows. It is not a benchmark-vs-production split either: Mixtral and "
+      "Grok-1 benchmarks (coarse MoE, same lab) land within 16 %.\n")
     w("## Every run\n")
     w("Error columns: the model under leave-one-lab-out (CV), the naive rule, the plain model. "
       "Efficiency: what the model used under CV / what reproduces the run. † not in the medians (a bound).\n")

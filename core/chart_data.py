@@ -17,7 +17,7 @@ from core.scenario import Scenario
 from core.scenario_eval import ScenarioResult, _regime
 from core.uncertainty import days_band_factors
 
-Status = Literal["usable", "needs_license", "blocked"]
+Status = Literal["usable", "needs_license", "blocked", "unknown"]
 
 # Cost breakdown keys grouped the way briefings show them.
 COST_GROUPS: dict[str, tuple[str, ...]] = {
@@ -69,7 +69,7 @@ def time_vs_count(scenario: Scenario, project: Any = None, result: ScenarioResul
 
     result = result or evaluate_scenario(scenario, project)
     seen: dict[tuple[str, str], SweepSeries] = {}
-    rank = {"usable": 0, "needs_license": 1, "blocked": 2}
+    rank = {"usable": 0, "needs_license": 1, "unknown": 2, "blocked": 3}
     for opt in result.options:
         key = (opt.accelerator, opt.site)
         status: Status = opt.policy_status

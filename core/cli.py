@@ -102,6 +102,9 @@ def build_parser() -> argparse.ArgumentParser:
     est.add_argument("--policy", default=None, help="policy regime id (default in-force)")
     est.add_argument("--date", default=None, help="scenario date YYYY-MM-DD (default today)")
     est.add_argument("--acquired", default=None, help="when the chips were obtained, YYYY-MM-DD")
+    est.add_argument("--end-user", default=None,
+                     choices=("private", "state_owned", "state_funded_dc", "government", "critical_infrastructure"),
+                     help="what kind of buyer the end user is, for China's rules that key on it (default private)")
     est.add_argument("--price-per-hour", type=_positive(float), default=None,
                      help="lease price per accelerator-hour, USD")
     est.add_argument("--json", action="store_true", help="print one JSON object")
@@ -146,7 +149,7 @@ def _load_model(args):
 
 def _uses_scenario(args) -> bool:
     return any(getattr(args, k) is not None for k in
-               ("site", "access", "hq", "policy", "date", "acquired", "price_per_hour"))
+               ("site", "access", "hq", "policy", "date", "acquired", "price_per_hour", "end_user"))
 
 
 def cmd_estimate(args) -> int:

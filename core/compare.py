@@ -113,7 +113,8 @@ def compare(scenarios: list[Any], project: Any = None, results: list[Any] | None
 
 # ---- text for the views (window table, slide) ---------------------------------------------
 
-VERDICTS = {"feasible": "Feasible", "needs_license": "Needs a licence", "infeasible": "Infeasible"}
+VERDICTS = {"feasible": "Feasible", "needs_license": "Needs a licence", "unknown": "Status unknown",
+            "infeasible": "Infeasible"}
 
 
 def value_text(value: Any) -> str:

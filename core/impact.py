@@ -36,7 +36,8 @@ class Impact(BaseModel):
     after: Route
     delta_days: float | None = Field(description="after - before; None when either has no route")
     delta_cost_usd: float | None = None
-    feasibility: str = Field(description="kept | lost | gained | none")
+    feasibility: str = Field(description="kept | lost | gained | none | unknown (either route rests on a rule "
+                             "whose status is not sourced)")
     fallback_changed: bool
     headline: str
 
@@ -84,6 +85,9 @@ def impact(scenario: Any, project: Any = None, after_regime: str | None = None,
     ok_b, ok_a = before.verdict != "infeasible", after.verdict != "infeasible"
     feasibility = {(True, True): "kept", (True, False): "lost", (False, True): "gained",
                    (False, False): "none"}[(ok_b, ok_a)]
+    if "unknown" in (before.verdict, after.verdict):
+        # neither counted as a route nor as none: the status that decides is not sourced
+        feasibility = "unknown"
     dd = dc = None
     if before.wall_clock_days is not None and after.wall_clock_days is not None:
         dd = after.wall_clock_days - before.wall_clock_days
@@ -98,6 +102,10 @@ def impact(scenario: Any, project: Any = None, after_regime: str | None = None,
 
 def headline(i: Impact) -> str:
     """One sentence for a slide."""
+    if i.feasibility == "unknown":
+        side = i.after if i.after.verdict == "unknown" else i.before
+        return (f"Under {side.label} the best route, {side.option}, rests on a rule whose status is not "
+                f"sourced ({side.wall_clock_days or 0:,.0f} days if it does not apply): status unknown.")
     if i.feasibility == "lost":
         return (f"Under {i.after.label} the lab has no compliant route "
                 f"(was {i.before.option}, {i.before.wall_clock_days or 0:,.0f} days).")

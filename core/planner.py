@@ -196,6 +196,7 @@ class FixedLayout:
     ep: int = 1
     micro_batch: int | None = None
     interleave: int | None = None
+    max_zero: int | None = None  # deepest ZeRO stage tried (1 = Megatron's distributed optimizer)
 
     @property
     def chips(self) -> int:
@@ -212,6 +213,8 @@ class FixedLayout:
             return "layout.pp", f"{self.pp} stages for {model.n_layers} layers"
         if self.ep > 1 and (not model.is_moe or self.dp % self.ep or model.n_experts % self.ep):
             return "layout.ep", f"EP {self.ep} must divide DP {self.dp} and the expert count"
+        if self.max_zero is not None and not 0 <= self.max_zero <= 3:
+            return "layout.max_zero", f"must be 0-3, got {self.max_zero}"
         if self.interleave and self.interleave > 1 and (
                 self.pp == 1 or math.ceil(model.n_layers / self.pp) < self.interleave):
             return "layout.interleave", f"{self.interleave} virtual stages need a pipeline with as many layers"
@@ -226,8 +229,8 @@ def fixed_candidates(model: ModelSpec, layout: FixedLayout) -> Candidates:
     vs = ([layout.interleave] if layout.interleave else
           [v for v in (INTERLEAVE if piped else (1,)) if v <= per_stage])
     bs = [layout.micro_batch] if layout.micro_batch else list(MICRO_BATCHES)
-    grid = np.array([(v, b, z, r) for v in vs for b in bs for z in (range(2) if piped else range(4))
-                     for r in range(3)], dtype=np.int64)
+    zeros = range(min(2 if piped else 4, 4 if layout.max_zero is None else layout.max_zero + 1))
+    grid = np.array([(v, b, z, r) for v in vs for b in bs for z in zeros for r in range(3)], dtype=np.int64)
     n = len(grid)
     full = np.repeat(np.array([[layout.tp, layout.pp, layout.dp, layout.ep]], dtype=np.int64), n, axis=0)
     return Candidates(full[:, 0], full[:, 1], full[:, 2], full[:, 3], grid[:, 0], grid[:, 1], grid[:, 2],
@@ -375,21 +378,26 @@ def evaluate_candidates(
     if precision == "fp8":
         ratio = chip.need("fp8_tflops", "FP8 training") / chip.peak_tflops("bf16")
         peak *= min(ratio, opts.fp8_speedup_cap)
-    # Matmul efficiency below the chip's large-GEMM figure, two assumptions (docs/physics.md):
-    # * narrow tensor-parallel shards (tile/wave quantisation): g_w = x/(x+128), x = d/t;
-    # * few tokens per weight read (roofline): a GEMM over M tokens does 2·M FLOPs per weight
-    #   read, so it is compute-bound only past R = peak × bytes/weight / (2 × HBM bandwidth);
+    # Matmul efficiency below the chip's large-GEMM figure, one roofline in both small GEMM
+    # dimensions (docs/physics.md). R = peak × bytes/element / (2 × HBM bandwidth) is the chip's
+    # ridge: a GEMM doing 2·R FLOPs per element it streams from HBM computes as long as it streams.
+    # * few tokens per weight read: a GEMM over M tokens does 2·M FLOPs per weight read;
     #   g_m = M/(M+R). Dense layers see M = b·s tokens per micro-batch; each routed expert sees
     #   M = b·s·k·e/E (its share of the tokens of the e expert-parallel ranks it serves): this
     #   is what makes expert parallelism pay for its all-to-all.
-    # Routed experts are GEMMs of width f_e (sharded f_e/t under tensor parallelism): the same
-    # tile/wave quantisation applies with x_e = min(d, f_e)/t, which is what makes dozens of small
-    # experts (f_e of 512-2048) slower per FLOP than one wide MLP (issue 10; docs/physics.md).
+    # * narrow GEMMs (tensor-parallel shards, small experts): a GEMM whose narrow side is x
+    #   does ~2·x FLOPs per activation element it streams, so g_w = x/(x+R), x = d/t. The knee
+    #   is the same ridge R, so a chip with more compute per byte of HBM (H100: R ≈ 295; A100:
+    #   153) needs wider GEMMs to reach its peak. (Until issue 10 the knee was a constant 128,
+    #   an A100-era figure that left the H100's larger penalty to a per-family efficiency.)
+    # Routed experts are GEMMs of width f_e (sharded f_e/t under tensor parallelism): g_w uses
+    # x_e = min(d, f_e)/t, which is what makes dozens of small experts (f_e of 512-2048) slower
+    # per FLOP than one wide MLP (issue 10).
     hbm_bw = (chip.v("hbm_tbs") or 1.0) * 1e12
     weight_bytes = 1.0 if precision == "fp8" else 2.0
-    ridge = peak * weight_bytes / (2.0 * hbm_bw)  # tokens at which 2·M FLOPs/weight meet the roofline
+    ridge = peak * weight_bytes / (2.0 * hbm_bw)  # the GEMM dimension at the roofline's ridge
     L_x = d / L_tp
-    L_gw = L_x / (L_x + 128.0)
+    L_gw = L_x / (L_x + ridge)
     attn_f = model.attention_flops_per_token(training.seq_len)
     emb_f = 6.0 * model.embedding_params()
     exp_f = 6.0 * model.n_moe_layers * model.n_active_experts * model.expert_params() if model.is_moe else 0.0
@@ -404,7 +412,7 @@ def evaluate_candidates(
         # 1/g_m for experts: 1 + R / (b·s·k·e/E)
         L_inv_e = ridge * model.n_experts / (s * model.n_active_experts * L_ep)
         L_xe = min(d, float(model.expert_ffn_dim or d)) / L_tp
-        L_width_e = L_gw / (L_xe / (L_xe + 128.0))  # expert g_w relative to the layer's d/t one
+        L_width_e = L_gw / (L_xe / (L_xe + ridge))  # expert g_w relative to the layer's d/t one
         inv_gm_exp = (1.0 + L_inv_e[row] / b) * L_width_e[row]
     else:
         inv_gm_exp = inv_gm_dense

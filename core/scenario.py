@@ -24,6 +24,16 @@ SMUGGLING_SEIZURE_LIKELIHOOD = 0.1
 SMUGGLING_SEIZURE_RANGE = (0.0, 0.5)
 
 AccessMode = Literal["own", "stockpile", "lease", "domestic", "smuggled"]
+# The end user's type, for rules of the destination country that key on it (China's H200 approval
+# conditions, the state-funded data-centre mandate): docs/policy.md, "The end user".
+EndUserType = Literal["private", "state_owned", "state_funded_dc", "government", "critical_infrastructure"]
+END_USER_TYPES: dict[str, str] = {
+    "private": "a privately owned firm (default)",
+    "state_owned": "a state-owned enterprise",
+    "state_funded_dc": "a state-funded data-centre project",
+    "government": "the military or a sensitive government body",
+    "critical_infrastructure": "a critical-infrastructure operator",
+}
 
 
 class _Strict(BaseModel):
@@ -106,6 +116,10 @@ class PolicySettings(_Strict):
     end_user_listed_owner_pct: float = Field(
         default=0.0, ge=0, le=100,
         description="share of the end user owned, directly or indirectly, by Entity List parties (Affiliates rule)")
+    end_user_type: EndUserType = Field(
+        default="private",
+        description="what kind of buyer the end user is, for rules of the destination country that key on it: "
+        + "; ".join(f"{k} = {v}" for k, v in END_USER_TYPES.items()))
     smuggling_seizure_likelihood: float = Field(
         default=SMUGGLING_SEIZURE_LIKELIHOOD, ge=0, le=1,
         description="share of 'smuggled' chips lost to seizure or detection before use; ASSUMPTION, not sourced "

@@ -31,7 +31,9 @@ from core.uncertainty import (
 if TYPE_CHECKING:
     from core.policy import PoolPolicy
 
-Verdict = Literal["feasible", "needs_license", "infeasible"]
+# "unknown": the best option rests on a pool whose policy status is not sourced (PoolStatus
+# "unknown"); its estimate is computed as if the chips were usable, and the verdict says so.
+Verdict = Literal["feasible", "needs_license", "unknown", "infeasible"]
 # One pool's policy verdict by (regime, HQ, date, policy settings, pool, chip): all it reads
 # besides the bundled rule and country catalogs.
 _POOL_VERDICTS: Memo[PoolPolicy] = Memo("pool policy verdicts", maxsize=8192)
@@ -46,7 +48,7 @@ class OptionResult(BaseModel):
     pools: list[int] = Field(description="indices into scenario.fleet")
     count: int = Field(description="chips held")
     usable_count: int = Field(description="chips the policy lets the user train on")
-    policy_status: Literal["usable", "needs_license", "blocked"] = "usable"
+    policy_status: Literal["usable", "needs_license", "blocked", "unknown"] = "usable"
     verdict: Verdict
     reasons: list[str]
     estimate: EstimateResult | None = None
@@ -145,7 +147,10 @@ def evaluate_scenario(scenario: Scenario, project: Any = None) -> ScenarioResult
     Per pool the policy gives a status. Per (accelerator, site) the usable pools form one option;
     pools that need a licence form a second option (verdict ``needs_license``) unless the
     scenario counts pending licences, in which case they join the first at count × likelihood.
-    Blocked pools form an option too, so the user sees what the rules cost them.
+    Pools whose status is ``unknown`` (a rule whose status is not sourced decides) form an option
+    of their own with the usable pools (verdict ``unknown``, estimated as if usable): counted
+    neither as usable nor as blocked. Blocked pools form an option too, so the user sees what the
+    rules cost them.
     """
     from core.policy import evaluate_pool, fleet_cap_totals, run_training_flops
 
@@ -183,6 +188,7 @@ def evaluate_scenario(scenario: Scenario, project: Any = None) -> ScenarioResult
         usable = [i for i in idx if verdicts[i].status == "usable"]
         licence = [i for i in idx if verdicts[i].status == "needs_license"]
         blocked = [i for i in idx if verdicts[i].status == "blocked"]
+        unknown = [i for i in idx if verdicts[i].status == "unknown"]
         if count_pending and licence:
             options.append(_option(scenario, chips, verdicts, usable + licence, "usable", pending=licence))
         else:
@@ -190,6 +196,8 @@ def evaluate_scenario(scenario: Scenario, project: Any = None) -> ScenarioResult
                 options.append(_option(scenario, chips, verdicts, usable, "usable"))
             if licence:
                 options.append(_option(scenario, chips, verdicts, usable + licence, "needs_license"))
+        if unknown:
+            options.append(_option(scenario, chips, verdicts, usable + unknown, "unknown"))
         if blocked:
             options.append(_option(scenario, chips, verdicts, blocked, "blocked"))
     result = _choose(scenario, options)
@@ -218,7 +226,7 @@ def _option(scenario: Scenario, chips: list[Accelerator], verdicts: list[Any], i
     smuggled = [i for i in idx if verdicts[i].seizure_likelihood is not None]
     reasons: list[str] = []
     blocked_tag = " (if smuggled)" if smuggled and len(smuggled) == len(idx) else " (blocked)"
-    tag = {"usable": "", "needs_license": " (if licensed)", "blocked": blocked_tag}[status]
+    tag = {"usable": "", "needs_license": " (if licensed)", "unknown": " (status unknown)", "blocked": blocked_tag}[status]
     label = f"{held:,} × {chip.id} @ {first.site}{tag}"
     for i in idx:
         v = verdicts[i]
@@ -278,7 +286,12 @@ def _option(scenario: Scenario, chips: list[Accelerator], verdicts: list[Any], i
         opt.energy_mwh, opt.energy_basis = cost.energy_mwh, "facility"
     elif est.energy_mwh is not None:
         opt.energy_mwh, opt.energy_basis = est.energy_mwh, "chips at TDP"
-    opt.verdict = {"needs_license": "needs_license", "blocked": "infeasible"}.get(status, "feasible")  # type: ignore[assignment]
+    opt.verdict = {"needs_license": "needs_license", "unknown": "unknown",  # type: ignore[assignment]
+                   "blocked": "infeasible"}.get(status, "feasible")
+    if status == "unknown":
+        rules = sorted({verdicts[i].decisive_rule or "" for i in idx if verdicts[i].status == "unknown"})
+        opt.reasons.insert(0, f"unknown: {', '.join(rules)} decides and its status is not sourced; "
+                           f"{days:,.0f} days if it does not apply")
     if status == "blocked":
         opt.reasons.insert(0, f"{'if smuggled' if smuggled else 'if it were allowed'}: {days:,.0f} days"
                            + (f", ${cost.total_usd:,.0f}" if cost is not None else ""))
@@ -340,7 +353,7 @@ def _merged_cost(scenario: Scenario, chip: Accelerator, site: Site, verdicts: li
     )
 
 
-_RANK = {"feasible": 0, "needs_license": 1, "infeasible": 2}
+_RANK = {"feasible": 0, "needs_license": 1, "unknown": 2, "infeasible": 3}
 
 
 def _choose(scenario: Scenario, options: list[OptionResult]) -> ScenarioResult:
@@ -356,7 +369,9 @@ def _choose(scenario: Scenario, options: list[OptionResult]) -> ScenarioResult:
     best = options[chosen]
     reasons: list[str] = []
     if best.verdict != "infeasible":
-        head = "fastest compliant option" if best.verdict == "feasible" else "fastest option, if the licence is granted"
+        head = {"feasible": "fastest compliant option", "needs_license": "fastest option, if the licence is granted",
+                "unknown": "status unknown: fastest option, if the rule whose status is not sourced does not apply"
+                }[best.verdict]
         reasons.append(f"{head}: {best.label}, {best.wall_clock_days:,.0f} days"
                        + (f", ${best.cost_usd:,.0f}" if best.cost_usd is not None else ""))
     reasons.extend(best.reasons)
@@ -432,7 +447,8 @@ def estimate_cli(args, model, chip, training, scenario_mode: bool) -> dict:
                 price_per_hour_usd=args.price_per_hour)
     scenario = Scenario(name="estimate", date=day(args.date, "--date") or dt.date.today(), hq=hq,
                         model=model, training=training, fleet=[pool], physics=physics,
-                        policy=PolicySettings(regime=args.policy or "in-force"))
+                        policy=PolicySettings(regime=args.policy or "in-force",
+                                              end_user_type=getattr(args, "end_user", None) or "private"))
     result = evaluate_scenario(scenario)
     out = result_dict(scenario, result, samples=samples, seed=seed)
     if args.hq is None:

@@ -201,7 +201,11 @@ def solve_scenario(scenario: Any, project: Any = None, deadline_days: float | No
 
 def _why_none(rows: list[dict[str, Any]], deadline: float) -> str:
     usable = [r for r in rows if r["policy_status"] == "usable"]
+    unknown = [r for r in rows if r["policy_status"] == "unknown"]
     if not usable:
+        if unknown:  # not counted as usable: the rule that decides has no sourced status
+            return (f"no option is usable under the policy; {unknown[0]['option']} rests on a rule whose "
+                    "status is not sourced (status unknown)")
         return "no option is usable under the policy"
     fastest = min((r for r in usable if r.get("wall_clock_days") is not None),
                   key=lambda r: r["wall_clock_days"], default=None)

@@ -56,6 +56,7 @@ CHIPS: dict[str, Accelerator] = {
         chip("RTX-4090", datacenter=False, fp8=660.6, die=608.4, hbm=1.008),
         chip("RTX-4090D", datacenter=False, fp8=588.35, die=608, hbm=1.008),
         chip("L20", fp8=239, scaleup=64, hbm=0.864),
+        chip("RTX-Pro-6000D", hbm=1.6),  # no dense compute sourced: TPP unknown, as in the catalog
         chip("MI300X", vendor="AMD", bf16=1307, fp8=2615, scaleup=896, hbm=5.3),
         chip("Ascend-910B", vendor="Huawei", origin="CN", bf16=320, scaleup=392),
         chip("Ascend-910C", vendor="Huawei", origin="CN", bf16=800, scaleup=784, hbm=3.2),

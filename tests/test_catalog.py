@@ -303,3 +303,14 @@ def test_prices_from_chips_csv():
         lo, hi = acc.v("rental_low_usd_h"), acc.v("rental_high_usd_h")
         if lo is not None and hi is not None:
             assert lo <= hi, acc.id
+
+
+def test_l40s_from_its_datasheet():
+    """L40S (issue 11, case PC12): dense datasheet figures; TPP = 733 x 8 puts it in datacenter 3A090.a."""
+    acc = get_accelerator("L40S")
+    assert acc.v("bf16_tflops") == pytest.approx(362.05)
+    assert acc.v("fp8_tflops") == 733  # 1,466 is the sparse figure
+    assert (acc.v("hbm_gb"), acc.v("hbm_tbs"), acc.v("scaleup_gbs"), acc.v("tdp_w")) == (48, 0.864, 64, 350)
+    assert acc.tpp == pytest.approx(5864)
+    assert acc.datacenter and acc.origin == "US"
+    assert acc.scaleup_domain.estimate and acc.kernel_efficiency.estimate  # type: ignore[union-attr]

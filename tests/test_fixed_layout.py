@@ -52,3 +52,17 @@ def test_bad_layout_names_the_field(layout, field):
     with pytest.raises(InputError) as exc:
         estimate(preset_spec("llama-3.1-70b"), TRAIN, H100, 512, layout=layout)
     assert exc.value.field == field
+
+
+def test_max_zero_caps_the_zero_stage_the_planner_may_pick():
+    # 70B on 64 H100 without a pipeline: the model states only fit sharded, so the free choice
+    # is ZeRO-3; capped at ZeRO-1 (Megatron's distributed optimizer) the same layout cannot fit
+    model = preset_spec("llama-3.1-70b")
+    free = estimate(model, TRAIN, H100, 64, layout=FixedLayout(tp=2, pp=1, dp=32))
+    assert free.verdict == "feasible" and free.plan.zero_stage == 3
+    capped = estimate(model, TRAIN, H100, 64, layout=FixedLayout(tp=2, pp=1, dp=32, max_zero=1))
+    assert capped.verdict == "infeasible"
+    piped = estimate(model, TRAIN, H100, 64, layout=FixedLayout(tp=2, pp=4, dp=8, max_zero=1))
+    assert piped.verdict == "feasible" and piped.plan.zero_stage <= 1
+    with pytest.raises(InputError, match="max_zero"):
+        estimate(model, TRAIN, H100, 64, layout=FixedLayout(tp=2, pp=1, dp=32, max_zero=4))

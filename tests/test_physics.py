@@ -81,8 +81,9 @@ def test_compute_time_by_hand():
     ev = evaluate_candidates(TINY, training, chip(), one(), 512 * 4, "bf16", PhysicsOptions())
     matmul = 6 * 51_355_648  # 6N
     attention = 6 * 4 * 512 * 8 * (128 + 128)  # 6·L·s·h·(dqk+dv)
-    g_w = 1024 / (1024 + 128)  # width penalty, d/t = 1024
-    g_m = 512 / (512 + 100e12 / 2e12)  # roofline: 512 tokens per weight read, ridge 50 FLOP/B
+    # one roofline, ridge R = peak·2 B/(2·HBM) = 100e12/2e12 = 50, in both small GEMM sides:
+    g_w = 1024 / (1024 + 50)  # narrow side d/t = 1024
+    g_m = 512 / (512 + 50)  # 512 tokens per weight read
     expected = (matmul / (g_w * g_m) + attention / g_w) * 2048 / (100e12 * 0.5)
     # element-wise traffic per layer and token: 10·d + rotary 2·(8·128 + 8·128) + plain MLP 2·f
     #   = 10,240 + 4,096 + 8,192 = 22,528 elements; ×4 layers × (fwd + 2·bwd) × 2 bytes = 540,672 B
@@ -341,9 +342,9 @@ def test_a_fleet_far_larger_than_the_batch_uses_what_it_can_and_says_so():
 
 def test_small_routed_experts_pay_the_narrow_gemm_penalty_by_hand():
     # One MoE layer, d = 1024, 4 experts of f_e = 128, top-1, one chip, no recompute, b = 1,
-    # s = 512. Expert GEMMs use g_w = x_e/(x_e+128) with x_e = min(d, f_e)/t = 128 -> 0.5,
-    # the rest of the layer g_w = 1024/1152. Roofline: R = peak·2/(2·HBM) = 100e12/2e12 = 50
-    # tokens; dense M = 512 -> 1/g_m = 1 + 50/512; experts M = b·s·k·e/E = 128 -> 1 + 50/128.
+    # s = 512. Roofline ridge R = peak·2/(2·HBM) = 100e12/2e12 = 50. Expert GEMMs use
+    # g_w = x_e/(x_e+R) with x_e = min(d, f_e)/t = 128 -> 128/178, the rest of the layer
+    # g_w = 1024/1074; dense M = 512 -> 1/g_m = 1 + 50/512; experts M = b·s·k·e/E = 128 -> 1 + 50/128.
     moe = ModelSpec(name="tiny-moe", n_layers=1, d_model=1024, n_heads=8, ffn_dim=4096, gated_mlp=False,
                     vocab_size=1000, tied_embeddings=True, n_experts=4, n_active_experts=1, expert_ffn_dim=128)
     training = TrainingSpec(tokens=1e9, seq_len=512, global_batch_tokens=512)
@@ -352,7 +353,7 @@ def test_small_routed_experts_pay_the_narrow_gemm_penalty_by_hand():
     emb_f = 6.0 * 1000 * 1024
     dense_f = 6.0 * moe.active_params() - exp_f - emb_f
     attn_f = moe.attention_flops_per_token(512)
-    gw, ge = 1024 / 1152, 0.5
+    gw, ge = 1024 / 1074, 128 / 178
     peak_eff = 100e12 * 0.5
     mm = ((dense_f + emb_f) * (1 + 50 / 512) / gw + exp_f * (1 + 50 / 128) / ge + attn_f / gw) / peak_eff
     # element-wise bytes: fwd + 2×bwd, 2 B each, per token: 10·d + rotary 2·(8·128 + 8·128)

@@ -184,10 +184,53 @@ def test_h200_case_by_case_with_tariff_and_china_customs_block():
     r = ev("H200-SXM", D(2026, 2, 1))
     assert r.status == "needs_license" and r.decisive_rule == "R15"
     assert r.tariff_pct == 25
-    assert "R12-h200" in r.rules_applied
-    assert any("customs" in x for x in r.reasons)
+    # China's customs block (2026-01-14) ended with the first approvals (2026-01-28)
+    assert "R12-h200" not in r.rules_applied
+    assert "CN-H200-approval-2026-01-named" in r.warnings
+    assert any("ByteDance" in x and "China's government" in x for x in r.reasons)
+    # in the window China's customs block it, whatever the US licence says
+    w = ev("H200-SXM", D(2026, 1, 20))
+    assert w.status == "blocked" and w.decisive_rule == "R12-h200" and w.tariff_pct == 25
+    assert "prohibited by China's customs" in w.summary()
+    line = next(x for x in w.reasons if x.startswith("R12-h200"))
+    assert "a measure of China, whatever US export law allows" in line
     # before R15 it was a presumption of denial
     assert ev("H200-SXM", D(2025, 12, 1)).status == "blocked"
+
+
+@pytest.mark.parametrize(("kind", "status"), [
+    ("private", "needs_license"), ("state_owned", "blocked"), ("government", "blocked"),
+    ("critical_infrastructure", "blocked"), ("state_funded_dc", "needs_license"),
+])
+def test_china_h200_approval_conditions_key_on_the_buyer_type(kind, status):
+    r = ev("H200-SXM", D(2026, 2, 15), settings=PolicySettings(end_user_type=kind))
+    assert r.status == status, r.explanation()
+    if status == "blocked":
+        assert r.decisive_rule == "CN-H200-approval-2026-01"
+        assert "policy.end_user_type" in r.explanation()
+    # the conditions reach H200 bought after the approvals only; none before 2026-01-28 (customs block)
+    assert ev("H200-SXM", D(2026, 1, 27), settings=PolicySettings(end_user_type=kind)).decisive_rule == "R12-h200"
+
+
+def test_china_customs_checks_block_the_rtx_pro_6000d_and_flag_the_h20():
+    r = ev("RTX-Pro-6000D", D(2025, 10, 15))
+    assert r.status == "blocked" and r.decisive_rule == "CN-customs-2025-10"
+    assert "China's customs" in r.summary()
+    assert ev("RTX-Pro-6000D", D(2025, 10, 1)).status == "usable"  # the CAC order alone: discouraged
+    # chips imported before the checks are not reached
+    held = ev("RTX-Pro-6000D", D(2025, 12, 1), access="stockpile", acquired=D(2025, 9, 1))
+    assert held.status == "usable" and "CN-customs-2025-10" in held.grandfathered
+    h20 = ev("H20", D(2025, 10, 15))
+    assert h20.decisive_rule == "R9" and "CN-customs-2025-10-h20" in h20.warnings
+
+
+def test_state_funded_data_centre_mandate_is_a_warning():
+    sf = PolicySettings(end_user_type="state_funded_dc")
+    r = ev("H20", D(2025, 12, 1), settings=sf)
+    assert r.status == "needs_license" and "CN-dc-domestic-2025-11" in r.warnings
+    assert "CN-dc-domestic-2025-11" not in ev("H20", D(2025, 12, 1)).warnings
+    dom = ev("Ascend-910B", D(2025, 12, 1), access="domestic", settings=sf)
+    assert "CN-dc-domestic-2025-11" not in dom.warnings  # domestic chips are what it asks for
 
 
 def test_r15_only_for_exports_from_the_us():
@@ -310,7 +353,7 @@ def test_unknown_regime_suggests():
 
 def test_regime_copy_can_be_edited_without_touching_the_preset():
     reg = get_regime("in-force").model_copy(deep=True)
-    rule = reg.rule("R12-h200")
+    rule = reg.rule("CN-H200-approval-2026-01-named")
     reg.rules[reg.rules.index(rule)] = rule.model_copy(update={"outcome": "prohibited"})
     reg.id = "my-hard-china"
     assert ev("H200-SXM", D(2026, 2, 1), regime=reg).status == "blocked"
@@ -436,8 +479,17 @@ def test_affiliates_rule_suspension_and_unknown_status():
     assert ev("H100-SXM", D(2025, 10, 15), **a).decisive_rule == "R-affiliates"
     assert ev("H100-SXM", D(2026, 3, 1), **a).status == "usable"
     late = ev("H100-SXM", D(2026, 11, 20), **a)
-    assert late.status == "usable" and "R-affiliates-unknown" in late.warnings
-    assert any("status after 2026-11-10: unknown" in x for x in late.reasons)
+    assert late.status == "unknown" and late.decisive_rule == "R-affiliates-unknown"
+    assert late.usable_count == 0 and late.approval_likelihood == 0
+    assert "both readings exist" in late.explanation() and "affiliates-reimposed" in late.explanation()
+    assert late.summary() == "status unknown (R-affiliates-unknown: status not sourced)"
+    # a denial outranks the unknown (both readings block); chips exported before 2026-11-10 are not reached
+    assert ev("B200", D(2026, 11, 20), site="CN", hq="CN", settings=owned).status == "blocked"
+    held = ev("H100-SXM", D(2026, 11, 20), access="stockpile", acquired=D(2026, 3, 1), **a)
+    assert held.status == "usable" and "R-affiliates-unknown" in held.grandfathered
+    off = ev("H100-SXM", D(2026, 11, 20), site="MY", hq="MY",
+             settings=owned.model_copy(update={"disabled_rules": ["R-affiliates-unknown"]}))
+    assert off.status == "usable"  # the other reading: still suspended
     assert ev("H100-SXM", D(2026, 11, 20), regime="affiliates-reimposed", **a).decisive_rule == "R-affiliates-reimposed"
     assert ev("H100-SXM", D(2025, 10, 15), site="MY", hq="MY",
               settings=PolicySettings(end_user_listed_owner_pct=49)).status == "usable"

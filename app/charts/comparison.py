@@ -80,7 +80,8 @@ class ComparisonChart(Chart):
             p.setYRange(-0.6, n - 0.4, padding=0)
         cost.setYLink(days)
         legend = [(self.swatch("box", CHART_VERDICT[v]), VERDICT_STYLE[v][2])
-                  for v in ("feasible", "needs_license", "infeasible")]
+                  for v in ("feasible", "needs_license", "unknown", "infeasible")
+                  if v != "unknown" or any(r.verdict == "unknown" for r in rows)]
         if any(r.days_p10 is not None for r in rows):
             legend.append(whisker_legend(self))
         if any(r.hypothetical for r in rows):

@@ -16,7 +16,8 @@ def verdict_words(verdict: str, hypothetical: bool) -> str:
 def short_verdict(verdict: str, hypothetical: bool) -> str:
     if hypothetical:
         return "not allowed"
-    return {"feasible": "feasible", "needs_license": "needs licence"}.get(verdict, "infeasible")
+    return {"feasible": "feasible", "needs_license": "needs licence", "unknown": "status unknown"}.get(
+        verdict, "infeasible")
 
 
 class CostChart(Chart):

@@ -15,7 +15,8 @@ from app.charts.base import Chart, faded
 from app.theme import accelerator_style
 from core.chart_data import ChartSet
 
-STATUS_WORDS = {"usable": "usable", "needs_license": "needs licence", "blocked": "blocked"}
+STATUS_WORDS = {"usable": "usable", "needs_license": "needs licence", "blocked": "blocked",
+                "unknown": "status unknown"}
 
 
 def ts(d: dt.date) -> float:
@@ -55,6 +56,10 @@ class PolicyTimelineChart(Chart):
                     brush = faded(colour, 0.35)
                     pen = t.pen(colour, t.bar_pen * 2, Qt.PenStyle.DashLine)
                     ink = t.foreground
+                elif sp.status == "unknown":  # neither usable nor blocked: hatched-looking dash-dot
+                    brush = faded(colour, 0.15)
+                    pen = t.pen(colour, t.bar_pen * 2, Qt.PenStyle.DashDotLine)
+                    ink = t.foreground
                 else:
                     brush = t.background
                     pen = t.pen(colour, t.bar_pen * 2.5, Qt.PenStyle.DotLine)
@@ -83,6 +88,9 @@ class PolicyTimelineChart(Chart):
                   (self.swatch("box", t.muted, fill=t.background, style=Qt.PenStyle.DotLine),
                    "blocked (outline only)"),
                   (self.swatch("rule", t.muted, style=Qt.PenStyle.DashLine), "rule change")]
+        if any(sp.status == "unknown" for row in tl.rows for sp in row.spans):
+            legend.insert(3, (self.swatch("box", t.muted, fill=faded(t.muted, 0.15), style=Qt.PenStyle.DashDotLine),
+                              "status unknown (faint, dash-dot)"))
         notes = ["Each bar has its accelerator's colour (the same in every chart); the fill and "
                  "the word on it give the status for this entity at this site."]
         if tl.hypothetical_from:

@@ -17,6 +17,7 @@ STATUS_STYLE = {  # line style, suffix in the legend
     "usable": (Qt.PenStyle.SolidLine, ""),
     "needs_license": (Qt.PenStyle.DashLine, " (needs licence)"),
     "blocked": (Qt.PenStyle.DotLine, " (blocked)"),
+    "unknown": (Qt.PenStyle.DashDotLine, " (status unknown)"),
 }
 
 
@@ -116,6 +117,9 @@ class TimeVsCountChart(Chart):
                          "what the rules cost, not a route the scenario may take.")
         if "needs_license" in statuses:
             notes.append("Dashed line: needs a licence — only if it is granted.")
+        if "unknown" in statuses:
+            notes.append("Dash-dot line: a rule whose status is not sourced decides — a route only if "
+                         "it does not apply.")
         return legend, notes
 
     def hover_text(self, _plot_index, x, y):

@@ -30,6 +30,7 @@ from app.editors.fields import fmt_float, mark_invalid, optional, parse_float
 from app.fit_table import ColumnFitter
 from app.plain import plain, tip
 from core.errors import InputError
+from core.scenario import END_USER_TYPES
 
 RULE_COLUMNS = ["On", "Rule", "Name", "Effective", "Ends", "Status", "Outcome", "Source"]
 HQ_CODES = ["CN", "US", "SG", "MY", "TH", "ID", "AE", "HK", "TW", "KR", "JP", "IN", "GB", "DE", "FR"]
@@ -79,8 +80,16 @@ class PolicyEditor(ScenarioEditor):
         assert hq_edit is not None  # editable
         hq_edit.textEdited.connect(self._hq_edited)
         self.hq.activated.connect(lambda _i: self._hq_edited(self.hq.currentText()))
+        self.end_user = QComboBox()
+        for key, words in END_USER_TYPES.items():
+            self.end_user.addItem(words.removesuffix(" (default)"), key)
+        self.end_user.setToolTip("what kind of buyer the end user is: China's H200 approval conditions and "
+                                 "its state-funded data-centre mandate key on it (policy.end_user_type)")
+        self.end_user.activated.connect(lambda i: self.apply(
+            ("policy", "end_user_type"), self.end_user.itemData(i), text="Change end-user type"))
         wf.addRow("Scenario date", self.date)
         wf.addRow("Headquarters", self.hq)
+        wf.addRow("End user", self.end_user)
 
         # -- constraints
         limits = QGroupBox("Constraints")
@@ -353,6 +362,7 @@ class PolicyEditor(ScenarioEditor):
                                    if days else _qdate(s.date))
         if self.hq.currentText().upper() != s.hq:
             self.hq.setCurrentText(s.hq)
+        self.end_user.setCurrentIndex(self.end_user.findData(s.policy.end_user_type))
         regimes = sources.regimes(self.project)
         self.regime.clear()
         for rid, r in regimes.items():

@@ -23,7 +23,7 @@ SLIDE_W, SLIDE_H = Inches(13.333), Inches(7.5)
 MARGIN = Inches(0.5)
 INK = RGBColor(0x1A, 0x1A, 0x1A)
 MUTED = RGBColor(0x55, 0x55, 0x55)
-VERDICT_WORDS = {"feasible": "Feasible", "needs_license": "Needs a licence",
+VERDICT_WORDS = {"feasible": "Feasible", "needs_license": "Needs a licence", "unknown": "Status unknown",
                  "infeasible": "Infeasible"}
 
 # vertical layout (inches from the top)

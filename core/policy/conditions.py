@@ -11,8 +11,11 @@ from core.catalog import Accelerator, suggest
 from core.errors import InputError
 
 RuleStatus = Literal["in_force", "rescinded", "draft", "hypothetical", "foreign_measure", "reading"]
-Outcome = Literal["allowed", "notify", "discouraged", "license", "presumption_of_denial", "prohibited"]
-PoolStatus = Literal["usable", "needs_license", "blocked"]
+Outcome = Literal["allowed", "notify", "discouraged", "license", "unknown", "presumption_of_denial", "prohibited"]
+# "unknown": the deciding fact is not sourced (e.g. the Affiliates rule after 2026-11-10); the pool
+# is neither counted as usable nor as blocked (docs/policy.md, "Unknown status").
+PoolStatus = Literal["usable", "needs_license", "blocked", "unknown"]
+POOL_STATUSES: tuple[str, ...] = ("usable", "needs_license", "blocked", "unknown")
 Metric = Literal["tpp", "pd", "scaleup_gbs", "hbm_tbs", "dram_gbs", "datacenter", "origin", "vendor", "chip"]
 
 

@@ -22,7 +22,7 @@ from core.policy.conditions import (
 )
 from core.policy.countries import group_is_partial, load_country_groups, matches_place, site_country
 from core.policy.rules import LicenceTerms, PolicyRegime, Rule, get_regime, load_rules
-from core.scenario import PolicySettings, Pool, Scenario
+from core.scenario import END_USER_TYPES, PolicySettings, Pool, Scenario
 
 # Severity decides which rule is decisive when several apply (higher wins).
 SEVERITY: dict[str, int] = {
@@ -30,22 +30,29 @@ SEVERITY: dict[str, int] = {
     "notify": 1,
     "discouraged": 2,
     "license": 3,
-    "presumption_of_denial": 4,
-    "prohibited": 5,
+    # a rule whose status is not sourced outranks a licence (either reading is at least as strict
+    # as a licence or does not apply) but not a denial (then both readings block)
+    "unknown": 4,
+    "presumption_of_denial": 5,
+    "prohibited": 6,
 }
 STATUS_OF: dict[str, PoolStatus] = {
     "allowed": "usable",
     "notify": "usable",
     "discouraged": "usable",
     "license": "needs_license",
+    "unknown": "unknown",
     "presumption_of_denial": "blocked",
     "prohibited": "blocked",
 }
+JURISDICTION_NAME = {"US": "the US", "CN": "China", "MY": "Malaysia"}
+STATUS_TEXT = {"usable": "usable", "needs_license": "needs a licence", "blocked": "blocked", "unknown": "status unknown"}
 OUTCOME_TEXT = {
     "allowed": "allowed",
     "notify": "allowed after notification",
     "discouraged": "discouraged (soft law)",
     "license": "licence required",
+    "unknown": "status not sourced",
     "presumption_of_denial": "presumption of denial",
     "prohibited": "prohibited",
 }
@@ -73,7 +80,7 @@ class PoolPolicy(BaseModel):
     grandfathered: list[str] = Field(default_factory=list, description="rules the chips are grandfathered under")
     unevaluated: list[str] = Field(default_factory=list, description="rules not decidable for lack of chip data")
     warnings: list[str] = Field(default_factory=list, description="rule ids that add a caveat or red flag")
-    approval_likelihood: float = Field(ge=0, le=1, description="1 usable, licence likelihood, 0 blocked")
+    approval_likelihood: float = Field(ge=0, le=1, description="1 usable, licence likelihood, 0 blocked or unknown")
     revenue_share_pct: float = 0.0
     tariff_pct: float = 0.0
     usable_count: float = Field(ge=0)
@@ -100,15 +107,24 @@ class _Hit(NamedTuple):
     granted: bool = False
 
 
+def _authority(rule: Rule) -> str:
+    """Who issued a rule, as reasons name it ("China's customs"); empty for US rules."""
+    if rule.jurisdiction == "US":
+        return ""
+    return rule.issuer or f"the government of {JURISDICTION_NAME[rule.jurisdiction]}"
+
+
 def _verdict(
-    status: str, decisive: str | None, outcome: str, grandfathered: list[str], granted_rule: str | None = None
+    status: str, decisive: str | None, outcome: str, grandfathered: list[str], granted_rule: str | None = None,
+    authority: str = "",
 ) -> str:
     """The one wording of a pool's verdict, used by the reasons and by every summary."""
-    verdict = {"usable": "usable", "needs_license": "needs a licence", "blocked": "blocked"}[status]
+    verdict = STATUS_TEXT[status]
     if granted_rule:
         return f"{verdict} (exported under a granted licence, {granted_rule})"
     if decisive and (status != "usable" or not grandfathered or outcome != "allowed"):
-        return f"{verdict} ({decisive}: {OUTCOME_TEXT[outcome]})"
+        by = f" by {authority}" if authority and outcome != "allowed" else ""
+        return f"{verdict} ({decisive}: {OUTCOME_TEXT[outcome]}{by})"
     if grandfathered:
         return f"{verdict} (grandfathered under {', '.join(grandfathered)})"
     return f"{verdict} (no rule applies)"
@@ -288,6 +304,8 @@ def _for_end_user(rule: Rule, settings: PolicySettings) -> Rule | None:
                 return None
     elif rule.end_user == "listed_owner_50" and settings.end_user_listed_owner_pct < 50:
         return None
+    if rule.end_user_types is not None and settings.end_user_type not in rule.end_user_types:
+        return None
     return rule
 
 
@@ -360,6 +378,8 @@ def _place(ctx: _Ctx, rule: Rule) -> str:
         place += f", end user on the Entity List since {_fmt_date(rule.effective)}"
     elif rule.end_user == "listed_owner_50":
         place += f", end user {_num(ctx.settings.end_user_listed_owner_pct)}% owned by Entity List parties"
+    if rule.end_user_types is not None:
+        place += f", end user {END_USER_TYPES[ctx.settings.end_user_type]} (policy.end_user_type)"
     return place
 
 
@@ -451,7 +471,13 @@ def _apply_rule(ctx: _Ctx, rule_in: Rule) -> None:
             return
         extra += more
     when_txt = f"; exported {_fmt_date(acquired)}, while this rule was in force" if timing.at_export and acquired else ""
-    text = f"{tag}: {why}; {place}{when_txt} → {OUTCOME_TEXT[outcome]}{extra}"
+    authority = _authority(rule)
+    by = ""
+    if authority and outcome in ("allowed", "notify"):
+        by = f" (a rule of {authority}, not US law)"
+    elif authority:
+        by = f" by {authority} (a measure of {JURISDICTION_NAME[rule.jurisdiction]}, whatever US export law allows)"
+    text = f"{tag}: {why}; {place}{when_txt} → {OUTCOME_TEXT[outcome]}{by}{extra}"
     if rule.tariff_pct:
         text += f" [{_num(rule.tariff_pct)}% duty]"
     is_granted = (
@@ -492,6 +518,7 @@ def _result(ctx: _Ctx) -> PoolPolicy:
         outcome_final: str = "allowed"
         decisive = None
         likelihood, share = 1.0, 0.0
+        authority = ""
     else:
         top = max(
             hits,
@@ -502,10 +529,11 @@ def _result(ctx: _Ctx) -> PoolPolicy:
             ),
         )
         decisive = top.rule.id
+        authority = _authority(top.rule)
         outcome_final = top.outcome
         granted_rule = top.rule.id if top.granted else None
         status = STATUS_OF[top.outcome]
-        likelihood, share = {"usable": 1.0, "needs_license": 0.0, "blocked": 0.0}[status], 0.0
+        likelihood, share = {"usable": 1.0, "needs_license": 0.0, "blocked": 0.0, "unknown": 0.0}[status], 0.0
         if status == "needs_license" or (top.granted and status == "usable"):
             assert top.licence is not None or top.granted
             if top.licence is not None:
@@ -524,9 +552,12 @@ def _result(ctx: _Ctx) -> PoolPolicy:
     else:
         usable = 0.0
     reasons = ctx.reasons
-    reasons.append(f"result: {_verdict(status, decisive, outcome_final, ctx.grandfathered, granted_rule=granted_rule)}")
+    reasons.append(f"result: {_verdict(status, decisive, outcome_final, ctx.grandfathered, granted_rule=granted_rule, authority=authority)}")
     if seizure is not None:
         reasons[-1] = reasons[-1][:-1] + "; smuggled)" if reasons[-1].endswith(")") else reasons[-1]
+    if status == "unknown":
+        reasons[-1] += ("; counted as neither usable nor blocked: the scenario estimates the run on these chips "
+                        "and its verdict says the status is unknown")
     if status == "needs_license":
         reasons[-1] += (
             f"; counted as {_num(usable)} chips (count × likelihood)"
@@ -567,6 +598,10 @@ def _smuggled(
     if the chips were smuggled anyway (scenario_eval prices that as the blocked option)."""
     if status == "usable":
         ctx.reasons.append("smuggled: no rule restricts these chips here; they could be bought without smuggling")
+        return status, likelihood, share, tariff, None
+    if status == "unknown":  # not silently blocked: the rule that decides may not apply at all
+        ctx.reasons.append("smuggled: the rule that decides has no sourced status; if it does not apply, the chips "
+                           "could be bought without smuggling, and if it does they are blocked")
         return status, likelihood, share, tariff, None
     risk = ctx.settings.smuggling_seizure_likelihood
     ctx.reasons.append(

@@ -12,7 +12,7 @@ from core.errors import InputError
 from core.policy.conditions import Cond, Outcome, RuleStatus, _resolve, _Strict
 from core.policy.countries import CountryGroup, _read_catalog, load_country_groups
 from core.resources import resource
-from core.scenario import AccessMode
+from core.scenario import AccessMode, EndUserType
 from core.units import IsoDate
 
 ACCESS_MODES: tuple[str, ...] = ("own", "stockpile", "lease", "domestic", "smuggled")
@@ -43,7 +43,10 @@ class Rule(_Strict):
     effective: IsoDate
     ends: IsoDate | None = None
     status: RuleStatus
-    jurisdiction: Literal["US", "MY", "CN"]
+    jurisdiction: Literal["US", "MY", "CN"] = Field(description="the country whose authorities issued the rule")
+    issuer: str = Field(
+        default="", description="the body that issued it, for reasons (\"China's customs\"); empty = the government "
+        "of the jurisdiction")
     chips: Cond | None = Field(default=None, description="None = every chip")
     origins: list[str] | None = Field(default=None, description="chip origins covered; None = all")
     exclude_origins: list[str] = Field(default_factory=list)
@@ -75,6 +78,9 @@ class Rule(_Strict):
         description="applies only to an end user on the Entity List (from its listing date) or one at least "
         "50% owned by listed parties (PolicySettings.end_user_*)",
     )
+    end_user_types: list[EndUserType] | None = Field(
+        default=None,
+        description="applies only to these kinds of end user (PolicySettings.end_user_type); None = every kind")
     outcome: Outcome
     licence: LicenceTerms | None = None
     caps: Caps | None = None

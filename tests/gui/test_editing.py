@@ -286,3 +286,20 @@ def test_count_zero_reads_the_same_in_the_editor_the_loader_and_the_cli(qtbot, w
     err = capsys.readouterr().err
     assert err == f"chokepoint: error: {path}: scenarios[0].fleet[0].count: {gui_problem}\n"
     assert w.fleet_editor.error_line.text().endswith(gui_problem)
+
+
+def test_end_user_type_is_edited_in_the_policy_editor_and_undoes(qtbot, window):
+    """policy.end_user_type (China's H200 conditions, the state-funded DC mandate) has a combo
+    in the Scenario box; the edit is one undo step and the combo follows undo."""
+    w = window
+    combo = w.policy_editor.end_user
+    assert combo.currentData() == w.scenario.policy.end_user_type == "private"
+    assert combo.count() == 5
+    combo.setCurrentIndex(combo.findData("state_owned"))
+    combo.activated.emit(combo.currentIndex())
+    wait_idle(qtbot, w)
+    assert w.scenario.policy.end_user_type == "state_owned"
+    w.document.undo_stack.undo()
+    wait_idle(qtbot, w)
+    assert w.scenario.policy.end_user_type == "private"
+    assert combo.currentData() == "private"

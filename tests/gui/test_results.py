@@ -94,3 +94,23 @@ def test_results_panel_and_list_show_the_p10_p90_range(qtbot, window):
     assert "P10–P90" in w.results.figures["cost"].text()
     assert "P10–P90" in w.results.banner.text()
     assert "P10–P90" in w.scenarios.list.item(w.current).toolTip()
+
+
+def test_unknown_status_reaches_the_banner_list_and_options(qtbot, window):
+    """Issue 11: an Affiliates-rule pool after 2026-11-10 is 'status unknown' in the banner, the
+    scenario list and the options table, never 'Feasible' nor 'Infeasible'."""
+    import datetime as dt
+
+    w = window
+    w.select_scenario(0)  # the leased H100s in Johor
+    wait_idle(qtbot, w)
+    ed = w.policy_editor
+    ed.apply(("date",), dt.date(2026, 11, 20), text="date")
+    ed.apply(("hq",), "MY", text="hq")
+    ed.apply(("policy", "end_user_listed_owner_pct"), 50.0, text="owned")
+    ed.apply(("fleet", 0, "access"), "own", text="own")
+    wait_idle(qtbot, w)
+    assert w.results.result.verdict == "unknown"
+    assert w.results.banner.text().startswith("Status unknown")
+    assert "Status unknown" in w.scenarios.list.item(w.current).toolTip()
+    assert "rule of unknown status" in w.results.figures_box.title()
