@@ -52,11 +52,11 @@ def label_room(chart: Chart, plot, labels: list[tuple[float, str]], top: float,
     t = chart.theme
     fm = QFontMetricsF(t.font(t.legend_px, True))
     if plot_px is None:
-        plot_px = chart.width() - category_axis_px(plot) - 40
+        plot_px = chart.width() - category_axis_px(plot) - 25
     plot_px = max(plot_px, 120)
     need = max(top, 1e-6) * margin
     for x, text in labels:
-        part = min((fm.horizontalAdvance(text) * 1.1 + 10) / plot_px, 0.8)  # + TextItem padding
+        part = min((fm.horizontalAdvance(text) * 1.05 + 8) / plot_px, 0.8)  # + TextItem padding
         need = max(need, x / (1 - part))
     return need
 

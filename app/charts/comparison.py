@@ -75,7 +75,8 @@ class ComparisonChart(Chart):
         w = self.width()
         days.setXRange(0, label_room(self, days, day_labels, dtop, 1.65,
                                      w * 0.62 - category_axis_px(days) - 15), padding=0)
-        cost.setXRange(0, label_room(self, cost, cost_labels, cmax, 1.6, w * 0.38 - 30), padding=0)
+        cost_px = min(w * 0.38 - 30, (w - category_axis_px(days)) * 0.45)  # narrow: the axis wins
+        cost.setXRange(0, label_room(self, cost, cost_labels, cmax, 1.6, cost_px), padding=0)
         for p in (days, cost):
             p.setYRange(-0.6, n - 0.4, padding=0)
         cost.setYLink(days)
