@@ -23,6 +23,7 @@ from app.fit_table import ColumnFitter, columns_fit
 from app.plain import escape, plain, tip
 from app.theme import VERDICT_STYLE, VERDICT_TEXT
 from core.scenario_eval import ScenarioResult
+from core.uncertainty import describe_method
 from core.units import human
 
 OPTION_COLUMNS = ["Option", "Verdict", "Policy", "Chips usable", "Days", "GPU-h", "Cost"]
@@ -191,11 +192,14 @@ class ResultsView(QWidget):
             "flops": "—" if est is None else f"{est.training_flops:.3g}",
             "plan": "—" if est is None or est.plan is None else est.plan.label(),
         }
+        method = describe_method([band]) if band is not None else ""
         for key, text in values.items():
             self.figures[key].setText(text)
-        if best is not None and best.cost_breakdown:
-            self.figures["cost"].setToolTip(tip("\n".join(
-                f"{k}: {_money(v)}" for k, v in best.cost_breakdown.items())))
+            if key in ("days", "gpu_hours"):  # what the range varies and takes as certain
+                self.figures[key].setToolTip(tip(method))
+        parts = "\n".join(f"{k}: {_money(v)}" for k, v in best.cost_breakdown.items()) \
+            if best is not None and best.cost_breakdown else ""
+        self.figures["cost"].setToolTip(tip("\n\n".join(t for t in (parts, method) if t)))
 
     def _fill_options(self, result: ScenarioResult) -> None:
         self.options.setRowCount(len(result.options))

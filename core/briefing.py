@@ -136,7 +136,17 @@ def project_assumptions_line(scenarios: list[Scenario], results: list[ScenarioRe
     return ("Assumptions — " + f"{len(scenarios)} scenarios; each scenario's figures are its chosen "
             "option (or, when none is allowed, the option it would use, marked hypothetical). "
             f"Model: {'; '.join(models)}. Precision: {precision}. Policy regimes: {', '.join(regimes)}; dates {when}. "
-            "Price basis per scenario as in its own slide or `chokepoint evaluate`. " + RANGES_NOTE)
+            "Price basis per scenario as in its own slide or `chokepoint evaluate`. "
+            + ranges_note(results))
+
+
+def ranges_note(results: list[ScenarioResult]) -> str:
+    """How the P10-P90 ranges of these results were made: the inputs varied and those taken as
+    certain (core.uncertainty.describe_method), with where the method is written down."""
+    from core.uncertainty import describe_method
+
+    text = describe_method([r.uncertainty for r in results if r.best is not None])
+    return (text[:-1] + " (docs/answers.md)." if text else RANGES_NOTE)
 
 
 def footnote(name: str, scenarios: list[Scenario], results: list[ScenarioResult],

@@ -73,6 +73,10 @@ class Accelerator(BaseModel):
     rental_low_usd_h: Figure | None = None
     rental_high_usd_h: Figure | None = None
     kernel_efficiency: Figure | None = None
+    # the sourced spread of unit_price_usd (street quotes, channel prices): the P10-P90 ranges
+    # sample an owned chip's price between them (core.uncertainty); not required figures
+    unit_price_low_usd: Figure | None = None
+    unit_price_high_usd: Figure | None = None
 
     def v(self, name: str) -> float | None:
         """The value of a figure, or None when the catalog has no sourced figure."""

@@ -5,7 +5,6 @@ draw the same thing. Each function returns plain pydantic objects; no Qt here.
 from __future__ import annotations
 
 import datetime as dt
-import math
 from collections.abc import Mapping
 from typing import Any, Literal
 
@@ -17,7 +16,7 @@ from core.estimate import MemoryBreakdown, StepTime, estimate
 from core.scenario import Scenario
 from core.scenario_eval import ScenarioResult, _regime
 from core.sensitivity import Sweep
-from core.uncertainty import Z90, efficiency_sigma
+from core.uncertainty import days_band_factors
 
 Status = Literal["usable", "needs_license", "blocked", "unknown"]
 
@@ -84,10 +83,9 @@ def time_vs_count(scenario: Scenario, project: Any = None, result: ScenarioResul
             ok = r.verdict == "feasible"
             points.append(SweepPoint(count=n, days=r.wall_clock_days if ok else None,
                                      gpu_hours=r.gpu_hours if ok else None, feasible=ok))
-        sigma, _ = efficiency_sigma(chip.id, getattr(scenario.physics, "maturity", None))
+        p10, p90 = days_band_factors(scenario, chip.id)  # efficiency, token/active ranges
         seen[key] = SweepSeries(accelerator=opt.accelerator, site=opt.site, status=status, held=opt.count,
-                                points=points, p10_factor=math.exp(-Z90 * sigma),
-                                p90_factor=math.exp(Z90 * sigma))
+                                points=points, p10_factor=p10, p90_factor=p90)
     return TimeVsCount(scenario=scenario.name, deadline_days=scenario.constraints.deadline_days,
                        series=list(seen.values()))
 
@@ -100,6 +98,8 @@ class CostBar(BaseModel):
     total_usd: float | None
     hypothetical: bool = Field(description="figures of a route the verdict rules out")
     energy_note: str = Field(default="", description="why the energy part is zero, if it is")
+    cost_p10: float | None = Field(default=None, description="P10 of the total (core.uncertainty)")
+    cost_p90: float | None = Field(default=None, description="P90 of the total")
 
 
 def _energy_note(scenario: Scenario, opt) -> str:
@@ -124,9 +124,11 @@ def cost_breakdown(scenarios: list[Scenario], results: list[ScenarioResult]) -> 
             for label, keys in COST_GROUPS.items():
                 parts[label] = sum(opt.cost_breakdown.get(k, 0.0) for k in keys)
             total = opt.cost_usd
+        band = _band_fields(r) if total is not None else {}
         bars.append(CostBar(scenario=s.name, verdict=r.verdict, option=opt.label if opt else "",
                             parts=parts, total_usd=total, hypothetical=r.best is None,
-                            energy_note=_energy_note(s, opt)))
+                            energy_note=_energy_note(s, opt), cost_p10=band.get("cost_p10"),
+                            cost_p90=band.get("cost_p90")))
     return bars
 
 

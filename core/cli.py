@@ -108,6 +108,12 @@ def build_parser() -> argparse.ArgumentParser:
     est.add_argument("--price-per-hour", type=_positive(float), default=None,
                      help="lease price per accelerator-hour, USD")
     est.add_argument("--json", action="store_true", help="print one JSON object")
+    est.add_argument("--active-params-low", type=_count("--active-params-low"), default=None,
+                     help="mark the model's active parameter count uncertain (an undisclosed "
+                     "model): the low end, e.g. 20B; the P10/P50/P90 ranges sample between it and "
+                     "--active-params-high, the point estimate keeps the architecture's count")
+    est.add_argument("--active-params-high", type=_count("--active-params-high"), default=None,
+                     help="the high end of an uncertain active parameter count, e.g. 60B")
     _uncertainty_flags(est)
 
     ev = sub.add_parser("evaluate", help="evaluate the scenarios of a project file")
@@ -151,6 +157,15 @@ def cmd_estimate(args) -> int:
     from core.training import TrainingSpec
 
     model, preset = _load_model(args)
+    low, high = getattr(args, "active_params_low", None), getattr(args, "active_params_high", None)
+    if low is not None or high is not None:
+        try:
+            model = type(model).model_validate(
+                {**model.model_dump(), "active_params_low": low, "active_params_high": high})
+        except ValidationError as exc:
+            field = "--active-params-high" if high is None or (
+                low is not None and low <= model.active_params()) else "--active-params-low"
+            raise InputError(field, validation_error(exc).problem) from None
     chip = get_accelerator(args.accelerator, "--accelerator")
     seq_len = args.seq_len or (preset.default_seq_len if preset and preset.default_seq_len else 4096)
     try:

@@ -56,6 +56,16 @@ class ModelSpec(BaseModel):
     qk_rope_head_dim: int | None = Field(default=None, ge=0, le=100_000)
     v_head_dim: int | None = Field(default=None, gt=0, le=100_000)
 
+    # An undisclosed model (e.g. Doubao-class): its active parameter count is a guess. Marking it
+    # uncertain makes the P10-P90 ranges sample it; the point estimate keeps the architecture's.
+    active_params_low: float | None = Field(
+        default=None, gt=0, le=1e15,
+        description="marks the active parameter count uncertain (an undisclosed model): the low "
+        "end of its range, in parameters; the P10-P90 ranges sample between active_params_low "
+        "and active_params_high (log-uniform), the point estimate uses the architecture's count")
+    active_params_high: float | None = Field(
+        default=None, gt=0, le=1e15, description="the high end of an uncertain active parameter count")
+
     @model_validator(mode="after")
     def _check(self) -> ModelSpec:
         kv = self.kv_heads
@@ -83,7 +93,23 @@ class ModelSpec(BaseModel):
             ]
             if missing:
                 raise ValueError(f"MLA attention needs {', '.join(missing)}")
+        low, high = self.active_params_low, self.active_params_high
+        if (low is None) != (high is None):
+            raise ValueError("give both active_params_low and active_params_high, or neither")
+        if low is not None and high is not None:
+            active = self.active_params()
+            if not low <= active <= high:
+                raise ValueError(
+                    f"the architecture's active parameters ({active / 1e9:.4g}B) must lie between "
+                    f"active_params_low ({low / 1e9:.4g}B) and active_params_high ({high / 1e9:.4g}B)")
         return self
+
+    @property
+    def active_params_range(self) -> tuple[float, float] | None:
+        """(low, high) active parameters where the scenario marks them uncertain, else None."""
+        if self.active_params_low is None or self.active_params_high is None:
+            return None
+        return self.active_params_low, self.active_params_high
 
     # ---- shape helpers -------------------------------------------------------------
     @property

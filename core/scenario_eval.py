@@ -427,7 +427,8 @@ def estimate_cli(args, model, chip, training, scenario_mode: bool) -> dict:
     if not scenario_mode:
         est = estimate(model, training, chip, args.count, physics)
         out = est.cli_dict()
-        band = estimate_uncertainty(est, physics, samples=samples, seed=seed)
+        band = estimate_uncertainty(est, physics, samples=samples, seed=seed, model=model,
+                                    training=training)
         out["uncertainty"] = None if band is None else band.model_dump(mode="json")
         return out
     import datetime as dt

@@ -87,7 +87,7 @@ def _figures(scenario: Any, project: Any) -> tuple[float | None, float | None, A
 def tornado(scenario: Any, project: Any = None) -> Tornado:
     from core.catalog import get_accelerator
     from core.cost import lease_price
-    from core.sites import electricity_for, get_site
+    from core.sites import electricity_for, electricity_range_for, get_site
     from core.uncertainty import efficiency_sigma
 
     days0, cost0, result = _figures(scenario, project)
@@ -149,19 +149,35 @@ def tornado(scenario: Any, project: Any = None) -> Tornado:
             bar("lease price", f"×{lo_f:.2f}", f"×{hi_f:.2f}", lo_s, hi_s, basis)
         priced = [(i, scenario.fleet[i].unit_price_usd or chip.v("unit_price_usd")) for i in owned]
         if priced and all(unit for _, unit in priced):
+            low_fig, high_fig, catalog_unit = (chip.unit_price_low_usd, chip.unit_price_high_usd,
+                                               chip.v("unit_price_usd"))
+            if low_fig is not None and high_fig is not None and catalog_unit and \
+                    all(scenario.fleet[i].unit_price_usd is None for i in owned):
+                lo_f, hi_f = low_fig.value / catalog_unit, high_fig.value / catalog_unit
+                words = (f"${low_fig.value:,.0f}", f"${high_fig.value:,.0f}")
+                basis = f"the catalog's sourced price range ({low_fig.source}; {high_fig.source})"
+            else:
+                lo_f, hi_f, words = 1 - WHAT_IF, 1 + WHAT_IF, ("−20 %", "+20 %")
+                basis = "what-if ±20 % (no sourced range)"
             lo_s, hi_s = scenario, scenario
             for i, unit in priced:
                 assert unit is not None
-                lo_s = set_path(lo_s, ("fleet", i, "unit_price_usd"), unit * (1 - WHAT_IF))
-                hi_s = set_path(hi_s, ("fleet", i, "unit_price_usd"), unit * (1 + WHAT_IF))
-            bar("chip price", "−20 %", "+20 %", lo_s, hi_s, "what-if ±20 % (no sourced range)")
+                lo_s = set_path(lo_s, ("fleet", i, "unit_price_usd"), unit * lo_f)
+                hi_s = set_path(hi_s, ("fleet", i, "unit_price_usd"), unit * hi_f)
+            bar("chip price", words[0], words[1], lo_s, hi_s, basis)
         if owned:
             kwh = scenario.cost.electricity_usd_per_kwh or electricity_for(site, chip.origin)[0]
+            found = None if scenario.cost.electricity_usd_per_kwh else \
+                electricity_range_for(site, chip.origin)
             if kwh:
-                bar("electricity", f"${kwh * (1 - WHAT_IF):.3f}/kWh", f"${kwh * (1 + WHAT_IF):.3f}/kWh",
-                    set_path(scenario, ("cost", "electricity_usd_per_kwh"), kwh * (1 - WHAT_IF)),
-                    set_path(scenario, ("cost", "electricity_usd_per_kwh"), kwh * (1 + WHAT_IF)),
-                    "what-if ±20 % (no sourced range)")
+                if found is not None:
+                    lo_k, hi_k, basis = found[0], found[1], f"the site's sourced range ({found[3]})"
+                else:
+                    lo_k, hi_k = kwh * (1 - WHAT_IF), kwh * (1 + WHAT_IF)
+                    basis = "what-if ±20 % (no sourced range)"
+                bar("electricity", f"${lo_k:.3f}/kWh", f"${hi_k:.3f}/kWh",
+                    set_path(scenario, ("cost", "electricity_usd_per_kwh"), lo_k),
+                    set_path(scenario, ("cost", "electricity_usd_per_kwh"), hi_k), basis)
     licensed = [o for o in result.options if o.policy_status == "needs_license"]
     if licensed:
         granted = min((o for o in licensed if o.wall_clock_days is not None),

@@ -55,6 +55,10 @@ class Site(BaseModel):
     electricity_unsubsidised_usd_per_kwh: Figure | None = Field(
         default=None, description="price for chips that do not qualify for the subsidy"
     )
+    electricity_low_usd_per_kwh: Figure | None = Field(
+        default=None, description="low end of the sourced range of electricity_usd_per_kwh")
+    electricity_high_usd_per_kwh: Figure | None = Field(
+        default=None, description="high end of the sourced range of electricity_usd_per_kwh")
     pue: Figure | None = None
     grid_intensity_kg_per_kwh: Figure | None = None
     power_budget_mw: Figure | None = None
@@ -143,6 +147,22 @@ def electricity_for(site: Site, chip_origin: str | None = None) -> tuple[float |
         f"no electricity price for {site.id} and no sourced global reference; "
         "set cost.electricity_usd_per_kwh"
     )
+
+
+def electricity_range_for(site: Site, chip_origin: str | None = None
+                          ) -> tuple[float, float, float, str] | None:
+    """(low, high, the price ``electricity_for`` uses, source) where the site's electricity
+    price has a sourced range and that price is the one used; None otherwise (a fallback, the
+    unsubsidised price, or a single figure: the ranges then take the price as certain)."""
+    fig, low, high = site.electricity_usd_per_kwh, site.electricity_low_usd_per_kwh, \
+        site.electricity_high_usd_per_kwh
+    if fig is None or low is None or high is None:
+        return None
+    price, why = electricity_for(site, chip_origin)
+    if why is not None or price != fig.value:
+        return None
+    return low.value, high.value, fig.value, (
+        f"{site.id} electricity ${low.value:g}-${high.value:g}/kWh ({_cite(low)}; {_cite(high)})")
 
 
 def rental_premium_for(site: Site) -> tuple[float, str | None]:

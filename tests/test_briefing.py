@@ -78,8 +78,33 @@ def test_cost_bars_say_why_energy_is_zero():
     from core.project import load_project
     from core.resources import resource
 
-    charts = chart_set(load_project(resource("examples", "southeast-asia-route.json")), 0)
+    project = load_project(resource("examples", "southeast-asia-route.json"))
+    charts = chart_set(project, 0, answers=False)
     notes = {b.scenario[0]: b.energy_note for b in charts.cost}
     assert notes["1"] == "energy is inside the rent"
-    assert "no sourced TDP for Ascend-910C" in notes["5"]
     assert notes["3"] == ""  # owned H800s: energy costed
+    assert notes["5"] == ""  # Ascend 910C: power from the CloudMatrix 384 system figure (estimate)
+    # a chip with no sourced power at all (TPU v5p, priced by the user) says so
+    s5 = project.scenarios[4]
+    mi = s5.model_copy(update={"fleet": [s5.fleet[0].model_copy(
+        update={"accelerator": "TPU-v5p", "unit_price_usd": 10000.0})]})
+    bare = chart_set(project.model_copy(update={"scenarios": [mi]}), 0, answers=False)
+    assert "no sourced TDP for TPU-v5p" in bare.cost[0].energy_note
+
+
+def test_project_footnote_says_what_the_ranges_vary_and_take_as_certain():
+    from core.briefing import project_assumptions_line
+    from core.project import load_project
+    from core.resources import resource
+    from core.scenario_eval import evaluate_scenario
+
+    project = load_project(resource("examples", "southeast-asia-route.json"))
+    results = [evaluate_scenario(s, project) for s in project.scenarios]
+    line = project_assumptions_line(project.scenarios, results)
+    varied, certain = line.split("Ranges (P10–P90): Monte Carlo over ", 1)[1].split(
+        "; treated as certain: ", 1)
+    assert "software efficiency" in varied and "lease price" in varied  # scenario 1 leases
+    assert "chip price" in varied  # scenario 4: owned H20, sourced RMB channel range
+    assert "licence approval" in varied
+    assert "electricity price" in certain and "PUE" in certain  # no sourced CN range
+    assert "training tokens and active parameters" in certain

@@ -215,7 +215,12 @@ def test_missing_names_truly_blank_fields():
     # The H800's TDP is carried over from the identical H100 SXM5 board, marked as an estimate.
     h800_tdp = get_accelerator("H800-SXM").tdp_w
     assert h800_tdp is not None and h800_tdp.estimate and "H100" in h800_tdp.note
-    assert "tdp_w" in get_accelerator("Ascend-910C").missing()
+    # No 910C chip TDP is published: the figure is the CloudMatrix 384 system power per NPU
+    # (559 kW / 384 / server overhead 1.3), an estimate that says so.
+    c_tdp = get_accelerator("Ascend-910C").tdp_w
+    assert c_tdp is not None and c_tdp.estimate and "CloudMatrix" in c_tdp.note
+    assert c_tdp.value == pytest.approx(559_000 / 384 / 1.3, rel=0.01)
+    assert "tdp_w" in get_accelerator("MI308X").missing()
     for acc_id in ("GB200", "MI300X", "MI308X", "B30A", "B300"):
         assert "die_area_mm2" in get_accelerator(acc_id).missing(), acc_id
         assert get_accelerator(acc_id).performance_density is None
@@ -226,7 +231,7 @@ def test_missing_names_truly_blank_fields():
         assert get_accelerator(acc_id).tpp is None, acc_id  # no dense figure sourced
     assert "unit_price_usd" in get_accelerator("A800-SXM-80GB").missing()
     with pytest.raises(InputError, match="tdp_w"):
-        get_accelerator("Ascend-910C").need("tdp_w", "energy cost")
+        get_accelerator("MI308X").need("tdp_w", "energy cost")
 
 
 def test_dense_not_sparse():
@@ -267,6 +272,25 @@ def test_rmb_conversions_are_estimates_with_rate():
         assert fig.estimate and "7.2" in fig.note, acc_id
     # RMB 880,000 / 8 / 7.2
     assert get_accelerator("H20").v("unit_price_usd") == pytest.approx(880_000 / 8 / 7.2, abs=1)
+
+
+def test_unit_price_ranges_are_sourced_and_bracket_the_price():
+    """Owned-chip price ranges (the Monte Carlo samples them) only where a source gives one."""
+    ranged = {a.id for a in load_catalog().accelerators if a.unit_price_low_usd is not None}
+    assert {"H100-SXM", "H20", "H200-SXM", "Ascend-910C", "MI300X"} <= ranged
+    assert "Ascend-910B" not in ranged  # one broker quote: no range
+    for acc_id in ranged:
+        acc = get_accelerator(acc_id)
+        lo, hi = acc.unit_price_low_usd, acc.unit_price_high_usd
+        assert hi is not None and lo.value < hi.value, acc_id
+        assert lo.value <= acc.v("unit_price_usd") <= hi.value, acc_id
+        for fig in (lo, hi):
+            m = SOURCE_KEYS.match(fig.source)
+            assert m and m.group(1).split(",")[0] in load_catalog().sources, (acc_id, fig.source)
+            assert not fig.estimate or len(fig.note) >= 10
+    assert get_accelerator("H100-SXM").unit_price_low_usd.value == 25000  # S18 street range
+    assert get_accelerator("H20").unit_price_high_usd.value == pytest.approx(1_050_000 / 8 / 7.2,
+                                                                            abs=1)
 
 
 def test_prices_from_chips_csv():

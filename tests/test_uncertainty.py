@@ -158,3 +158,175 @@ def test_an_uncertain_token_count_widens_the_band_and_drives_the_tornado():
         TrainingSpec(tokens=1e12, tokens_low=2e12, tokens_high=3e12)
     with pytest.raises(ValueError, match="both"):
         TrainingSpec(tokens=1e12, tokens_low=5e11)
+
+
+# ---- uncertain active parameters (an undisclosed model) --------------------------------------
+
+
+def _estimate_args(*extra: str) -> list[str]:
+    return ["estimate", "--model", "deepseek-v3", "--tokens", "14.8T", "--accelerator",
+            "H800-SXM", "--count", "2048", "--precision", "fp8", "--json", "--samples", "4000",
+            "--seed", "11", *extra]
+
+
+def test_deterministic_input_collapses_and_active_params_range_widens_it(est):
+    from core.uncertainty import Range
+
+    base = dict(step_s=est.step_time.total, steps=est.steps, chips_used=est.plan.chips_used,
+                physics=PhysicsOptions(), sigma=0.0, samples=20000, seed=4)
+    point = simulate(**base)
+    assert point.wall_clock_days.p10 == pytest.approx(point.wall_clock_days.p90, rel=1e-12)
+    assert point.wall_clock_days.p50 == pytest.approx(est.wall_clock_days, rel=1e-9)
+    assert "training tokens and active parameters (not marked uncertain)" in point.fixed
+    # active parameters ÷/× 1.5 on the 6N share (here 90 % of the FLOPs)
+    wide = simulate(**base, active_range=Range(1 / 1.5, 1.5, "test"), active_flops_share=0.9)
+    d = wide.wall_clock_days
+    assert d.p90 / d.p10 > 1.4  # log-uniform over ×0.67..×1.5 on 90 %: P10 ≈ ×0.74, P90 ≈ ×1.36
+    assert d.p50 == pytest.approx(est.wall_clock_days, rel=0.03)
+    assert d.p90 <= est.wall_clock_days * (0.9 * 1.5 + 0.1) * (1 + 1e-9)  # never past the high end
+    assert d.p10 >= est.wall_clock_days * (0.9 / 1.5 + 0.1) * (1 - 1e-9)
+    assert any(i["input"].startswith("active parameters") for i in wide.inputs)
+    assert "training tokens (not marked uncertain)" in wide.fixed
+
+
+def test_active_params_range_schema_is_optional_both_or_neither_and_brackets():
+    from core.model import ModelSpec
+
+    spec = get_preset("deepseek-v3").spec
+    data = spec.model_dump()
+    for key in ("active_params_low", "active_params_high"):  # an old file has neither key
+        data.pop(key)
+    assert ModelSpec.model_validate(data).active_params_range is None
+    n = spec.active_params()
+    marked = ModelSpec.model_validate({**data, "active_params_low": n / 2, "active_params_high": n * 2})
+    assert marked.active_params_range == (n / 2, n * 2)
+    assert marked.active_params() == n  # the point estimate keeps the architecture's count
+    with pytest.raises(ValueError, match="both"):
+        ModelSpec.model_validate({**data, "active_params_low": n / 2})
+    with pytest.raises(ValueError, match="must lie between"):
+        ModelSpec.model_validate({**data, "active_params_low": n * 2, "active_params_high": n * 3})
+
+
+def test_scenario_active_params_range_widens_the_band_around_the_same_p50():
+    project = load_project(EXAMPLE)
+    base = project.scenarios[2]
+    n = base.model.active_params()
+    marked = base.model_copy(update={"model": base.model.model_copy(
+        update={"active_params_low": n / 1.6, "active_params_high": n * 1.6})})
+    plain = option_uncertainty(base, evaluate_scenario(base, project), samples=20000, seed=3)
+    wide = option_uncertainty(marked, evaluate_scenario(marked, project), samples=20000, seed=3)
+    assert evaluate_scenario(marked, project).best.wall_clock_days == pytest.approx(
+        evaluate_scenario(base, project).best.wall_clock_days)  # point estimate unchanged
+    ratio = lambda b: b.wall_clock_days.p90 / b.wall_clock_days.p10  # noqa: E731
+    assert ratio(wide) > ratio(plain) * 1.1  # on top of the efficiency spread (σ ≈ 0.41)
+    assert wide.wall_clock_days.p50 == pytest.approx(plain.wall_clock_days.p50, rel=0.05)
+    assert wide.cost_usd.p90 / wide.cost_usd.p10 > plain.cost_usd.p90 / plain.cost_usd.p10
+    src = next(i for i in wide.inputs if i["input"].startswith("active parameters"))
+    assert 0.5 < src["flops_share"] < 1.0 and "active_params_low" in src["source"]
+
+
+def test_cli_active_params_range_is_reproducible_and_wider():
+    a = _cli(*_estimate_args("--active-params-low", "25B", "--active-params-high", "56B"))
+    b = _cli(*_estimate_args("--active-params-low", "25B", "--active-params-high", "56B"))
+    plain = _cli(*_estimate_args())
+    assert a.returncode == 0, a.stderr
+    assert a.stdout == b.stdout  # same seed: byte-identical
+    ua, up = json.loads(a.stdout)["uncertainty"], json.loads(plain.stdout)["uncertainty"]
+    point = json.loads(a.stdout)["wall_clock_days"]
+    assert point == json.loads(plain.stdout)["wall_clock_days"]
+    width = lambda u: u["wall_clock_days"]["p90"] / u["wall_clock_days"]["p10"]  # noqa: E731
+    assert width(ua) > width(up)
+    assert ua["wall_clock_days"]["p50"] == pytest.approx(point, rel=0.06)
+    bad = _cli(*_estimate_args("--active-params-low", "40B", "--active-params-high", "60B"))
+    assert bad.returncode == 2 and "--active-params-low" in bad.stderr
+    assert bad.stderr.count("\n") == 1
+
+
+# ---- price and electricity ranges for owned chips -------------------------------------------
+
+
+def _owned(project, chip: str, site: str, **pool):
+    base = project.scenarios[2]
+    fleet = [base.fleet[0].model_copy(update={"accelerator": chip, "site": site, "access": "own",
+                                              "unit_price_usd": None, **pool})]
+    return base.model_copy(update={"fleet": fleet, "hq": "US"})
+
+
+def test_owned_chip_samples_sourced_price_and_electricity_ranges():
+    from core.uncertainty import Range, describe_method
+
+    project = load_project(EXAMPLE)
+    s = _owned(project, "H100-SXM", "US")
+    result = evaluate_scenario(s, project)
+    band = option_uncertainty(s, result, samples=20000, seed=1)
+    names = {i["input"] for i in band.inputs}
+    assert {"chip price", "electricity price"} <= names
+    chip = next(i for i in band.inputs if i["input"] == "chip price")
+    assert chip["low"] == pytest.approx(25000 / 30000) and chip["high"] == pytest.approx(40000 / 30000)
+    assert "S18" in chip["source"]
+    kwh = next(i for i in band.inputs if i["input"] == "electricity price")
+    assert kwh["high"] == pytest.approx(0.091 / 0.0806)
+    assert not any(f.startswith(("chip price", "electricity")) for f in band.fixed)
+    # with efficiency collapsed, only the prices move the cost: inside the sourced envelope
+    opt = result.best
+    priced = simulate(step_s=opt.estimate.step_time.total, steps=opt.estimate.steps,
+                      chips_used=opt.estimate.plan.chips_used, physics=s.physics, sigma=0.0,
+                      cost_parts=opt.cost_breakdown,
+                      unit_price_range=Range(25000 / 30000, 40000 / 30000, "S18"),
+                      samples=20000, seed=2)
+    assert priced.wall_clock_days.p10 == pytest.approx(priced.wall_clock_days.p90)
+    assert opt.cost_usd * 25 / 30 < priced.cost_usd.p10 < opt.cost_usd < priced.cost_usd.p90 \
+        < opt.cost_usd * 40 / 30
+    text = describe_method([band])
+    assert "chip price" in text and "electricity price" in text.split("treated as certain")[0]
+
+
+def test_typed_or_unsourced_prices_are_said_to_be_certain():
+    from core.uncertainty import describe_method
+
+    project = load_project(EXAMPLE)
+    typed = _owned(project, "H100-SXM", "SG", unit_price_usd=31000.0)
+    band = option_uncertainty(typed, evaluate_scenario(typed, project), samples=1000)
+    assert "chip price (typed by the user)" in band.fixed
+    assert "electricity price (no sourced range for SG)" in band.fixed  # one SG tariff figure
+    assert not any(i["input"] in ("chip price", "electricity price") for i in band.inputs)
+    single = _owned(project, "Ascend-910B", "US")
+    band = option_uncertainty(single, evaluate_scenario(single, project), samples=1000)
+    assert band is not None and any("no range" in f for f in band.fixed)
+    text = describe_method([band])
+    assert "treated as certain" in text and "chip price" in text.split("treated as certain")[1]
+
+
+def test_tornado_uses_the_sourced_price_ranges_where_they_exist():
+    from core.sensitivity import tornado
+
+    project = load_project(EXAMPLE)
+    bars = {b.input: b for b in tornado(_owned(project, "H100-SXM", "US"), project).bars}
+    chip = bars["chip price"]
+    assert "sourced price range" in chip.basis and chip.low_label == "$25,000"
+    assert chip.cost_high > chip.cost_low
+    assert "sourced range" in bars["electricity"].basis
+    assert bars["electricity"].high_label == "$0.091/kWh"
+    bars = {b.input: b for b in tornado(_owned(project, "Ascend-910B", "US"), project).bars}
+    assert bars["chip price"].basis.startswith("what-if")  # one broker quote: no range
+
+
+def test_time_vs_count_band_follows_the_scenario_ranges():
+    import math
+
+    from core.chart_data import time_vs_count
+    from core.uncertainty import Z90, days_band_factors, efficiency_sigma
+
+    project = load_project(EXAMPLE)
+    base = project.scenarios[2]
+    chip = base.fleet[0].accelerator
+    sigma, _ = efficiency_sigma(chip, base.physics.maturity)
+    assert days_band_factors(base, chip) == (math.exp(-Z90 * sigma), math.exp(Z90 * sigma))
+    n = base.model.active_params()
+    marked = base.model_copy(update={"model": base.model.model_copy(
+        update={"active_params_low": n / 2, "active_params_high": n * 2})})
+    lo, hi = days_band_factors(marked, chip)
+    assert hi / lo > math.exp(2 * Z90 * sigma) * 1.1  # wider than the efficiency spread alone
+    assert days_band_factors(marked, chip) == (lo, hi)  # seeded
+    series = time_vs_count(marked, project).series[0]
+    assert (series.p10_factor, series.p90_factor) == (lo, hi)

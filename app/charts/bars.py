@@ -1,10 +1,12 @@
-"""Horizontal bars shared by the cost, comparison, memory and step-time charts."""
+"""Horizontal bars shared by the cost, comparison, memory and step-time charts, and the P10–P90
+whiskers the cost and comparison bars carry."""
 
 from __future__ import annotations
 
+import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor
+from PySide6.QtGui import QColor, QFontMetricsF
 
 from app.charts.base import Chart, faded
 
@@ -21,6 +23,48 @@ def add_bar(chart: Chart, plot, x0: float, y: float, width: float, colour: str,
     bar = pg.BarGraphItem(x0=[x0], y=[y], width=[width], height=height, brush=brush, pen=pen)
     plot.addItem(bar)
     return bar
+
+
+def add_whisker(chart: Chart, plot, y: float, lo: float | None, hi: float | None) -> bool:
+    """The P10–P90 range of a bar as a horizontal error bar with end caps (nothing without a
+    range). Returns whether one was drawn."""
+    if lo is None or hi is None:
+        return False
+    t = chart.theme
+    mid = (lo + hi) / 2
+    plot.addItem(pg.ErrorBarItem(x=np.array([mid]), y=np.array([float(y)]),
+                                 width=np.array([hi - lo]), beam=0.25,
+                                 pen=t.pen(t.foreground, max(1.5, t.line_width * 0.5))))
+    return True
+
+
+def whisker_legend(chart: Chart) -> tuple:
+    """The legend entry of the whiskers."""
+    return (chart.swatch("rule", chart.theme.foreground), "whiskers: P10–P90")
+
+
+def label_room(chart: Chart, plot, labels: list[tuple[float, str]], top: float,
+               margin: float = 1.25, plot_px: float | None = None) -> float:
+    """Right end of a bar chart's x axis: ``margin`` × the longest bar or whisker, and room for
+    every bold label placed at x (a label starting at a long whisker needs more than a fixed
+    margin in a narrow window). ``plot_px``: the plot's width in pixels (default: the chart's
+    width beside its category axis)."""
+    t = chart.theme
+    fm = QFontMetricsF(t.font(t.legend_px, True))
+    if plot_px is None:
+        plot_px = chart.width() - category_axis_px(plot) - 25
+    plot_px = max(plot_px, 120)
+    need = max(top, 1e-6) * margin
+    for x, text in labels:
+        part = min((fm.horizontalAdvance(text) * 1.05 + 8) / plot_px, 0.8)  # + TextItem padding
+        need = max(need, x / (1 - part))
+    return need
+
+
+def category_axis_px(plot) -> float:
+    """The width a category axis was given (``Chart.category_axis``), before any layout pass."""
+    axis = plot.getAxis("left")
+    return max(axis.minimumWidth(), axis.width())
 
 
 def vline(chart: Chart, plot, x: float, label: str, top: float, style=Qt.PenStyle.DashLine,

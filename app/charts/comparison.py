@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
 
-from app.charts.bars import add_bar
+from app.charts.bars import add_bar, add_whisker, category_axis_px, label_room, whisker_legend
 from app.charts.base import Chart, elide, fmt_usd
 from app.charts.cost import verdict_words
 from app.theme import CHART_VERDICT, VERDICT_STYLE
@@ -35,24 +34,28 @@ class ComparisonChart(Chart):
             p.showGrid(x=True, alpha=0.25)
         self._rows = rows
         dmax = cmax = 0.0
+        day_labels: list[tuple[float, str]] = []
+        cost_labels: list[tuple[float, str]] = []
         for i, r in enumerate(rows):
             y = n - 1 - i
             colour = CHART_VERDICT.get(r.verdict, t.muted)
             words = verdict_words(r.verdict, r.hypothetical)
             if r.days is not None:
                 add_bar(self, days, 0, y, r.days, colour, r.hypothetical)
-                self._whisker(days, y, r.days_p10, r.days_p90)
-                self.label_at(days, max(r.days, r.days_p90 or 0.0), y, f" {r.days:,.0f} days ",
-                              bold=True, opaque=True)
+                add_whisker(self, days, y, r.days_p10, r.days_p90)
+                text = f" {r.days:,.0f} days "
+                self.label_at(days, max(r.days, r.days_p90 or 0.0), y, text, bold=True, opaque=True)
+                day_labels.append((max(r.days, r.days_p90 or 0.0), text))
                 dmax = max(dmax, r.days_p90 or r.days, r.days)
             else:
                 self.label_at(days, 0, y, f"  no plan fits · {words}", bold=True)
             if r.cost_usd is not None:
                 add_bar(self, cost, 0, y, r.cost_usd / 1e6, colour, r.hypothetical)
-                self._whisker(cost, y, None if r.cost_p10 is None else r.cost_p10 / 1e6,
+                add_whisker(self, cost, y, None if r.cost_p10 is None else r.cost_p10 / 1e6,
                               None if r.cost_p90 is None else r.cost_p90 / 1e6)
-                self.label_at(cost, max(r.cost_usd, r.cost_p90 or 0.0) / 1e6, y,
-                              f"  {fmt_usd(r.cost_usd)}", bold=True)
+                text = f"  {fmt_usd(r.cost_usd)}"
+                self.label_at(cost, max(r.cost_usd, r.cost_p90 or 0.0) / 1e6, y, text, bold=True)
+                cost_labels.append((max(r.cost_usd, r.cost_p90 or 0.0) / 1e6, text))
                 cmax = max(cmax, (r.cost_p90 or r.cost_usd) / 1e6, r.cost_usd / 1e6)
             else:
                 self.label_at(cost, 0, y, "  not computed")
@@ -67,8 +70,13 @@ class ComparisonChart(Chart):
                 t.foreground, max(1.5, t.line_width * 0.6), Qt.PenStyle.DashLine)))
             marker = [(self.swatch("rule", t.foreground, style=Qt.PenStyle.DashLine),
                        f"deadline {d:,.0f} days")]
-        days.setXRange(0, max(dtop, 1e-6) * 1.65, padding=0)
-        cost.setXRange(0, max(cmax, 1e-6) * 1.6, padding=0)
+        # columns 3:2 (above), the names' axis inside the first (measured: ~62 % / 38 % of the
+        # width); labels after the whiskers get room, a fixed margin is the minimum
+        w = self.width()
+        days.setXRange(0, label_room(self, days, day_labels, dtop, 1.65,
+                                     w * 0.62 - category_axis_px(days) - 15), padding=0)
+        cost_px = min(w * 0.38 - 30, (w - category_axis_px(days)) * 0.45)  # narrow: the axis wins
+        cost.setXRange(0, label_room(self, cost, cost_labels, cmax, 1.6, cost_px), padding=0)
         for p in (days, cost):
             p.setYRange(-0.6, n - 0.4, padding=0)
         cost.setYLink(days)
@@ -76,21 +84,11 @@ class ComparisonChart(Chart):
                   for v in ("feasible", "needs_license", "unknown", "infeasible")
                   if v != "unknown" or any(r.verdict == "unknown" for r in rows)]
         if any(r.days_p10 is not None for r in rows):
-            legend.append((self.swatch("rule", t.foreground), "whiskers: P10–P90"))
+            legend.append(whisker_legend(self))
         if any(r.hypothetical for r in rows):
             legend.append((self.swatch("box", t.foreground, fill=t.background),
                            "faded, dashed: not allowed (hypothetical)"))
         return legend + marker, []
-
-    def _whisker(self, plot, y: float, lo: float | None, hi: float | None) -> None:
-        """The P10–P90 range of a bar as a horizontal error bar with end caps."""
-        if lo is None or hi is None:
-            return
-        t = self.theme
-        mid = (lo + hi) / 2
-        plot.addItem(pg.ErrorBarItem(x=np.array([mid]), y=np.array([float(y)]),
-                                     width=np.array([hi - lo]), beam=0.25,
-                                     pen=t.pen(t.foreground, max(1.5, t.line_width * 0.5))))
 
     def hover_text(self, _plot_index, _x, y):
         rows = getattr(self, "_rows", [])

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from app.charts.bars import add_bar
+from app.charts.bars import add_bar, add_whisker, label_room, whisker_legend
 from app.charts.base import Chart, elide, fmt_usd
 from app.theme import COST_COLOURS, VERDICT_STYLE
 from core.chart_data import COST_GROUPS, ChartSet
@@ -35,6 +35,7 @@ class CostChart(Chart):
         plot.showGrid(x=True, alpha=0.25)
         self.category_axis(plot, [elide(b.scenario, 60) for b in bars], width_chars=46)
         self._rows = []
+        labels: list[tuple[float, str]] = []
         top = 0.0
         for i, b in enumerate(bars):
             y = n - 1 - i
@@ -46,13 +47,20 @@ class CostChart(Chart):
                 add_bar(self, plot, left / 1e6, y, value / 1e6, COST_COLOURS[label], b.hypothetical)
                 segments.append((left / 1e6, (left + value) / 1e6, label, value))
                 left += value
-            top = max(top, left / 1e6)
-            text = fmt_usd(b.total_usd) + " · " + short_verdict(b.verdict, b.hypothetical)
-            self.label_at(plot, left / 1e6, y, "  " + text, bold=True)
+            lo, hi = (None, None) if b.cost_p10 is None or b.cost_p90 is None else \
+                (b.cost_p10 / 1e6, b.cost_p90 / 1e6)
+            add_whisker(self, plot, y, lo, hi)
+            end = max(left / 1e6, hi or 0.0)
+            top = max(top, end)
+            text = "  " + fmt_usd(b.total_usd) + " · " + short_verdict(b.verdict, b.hypothetical)
+            self.label_at(plot, end, y, text, bold=True)
+            labels.append((end, text))
             self._rows.append((y, b, segments))
-        plot.setXRange(0, max(top, 1e-6) * 1.8, padding=0)
+        plot.setXRange(0, label_room(self, plot, labels, top), padding=0)
         plot.setYRange(-0.6, n - 0.4, padding=0)
         legend = [(self.swatch("box", COST_COLOURS[label]), label) for label in COST_GROUPS]
+        if any(b.cost_p10 is not None for b in bars):
+            legend.append(whisker_legend(self))
         if any(b.hypothetical for b in bars):
             legend.append((self.swatch("box", t.foreground, fill=t.background),
                            "faded, dashed: not allowed (hypothetical)"))
@@ -73,5 +81,7 @@ class CostChart(Chart):
                           for lo, hi, label, value in segments]
                 lines.append(f"Total: {'not computed' if b.total_usd is None else f'${b.total_usd:,.0f}'}"
                              f" — {verdict_words(b.verdict, b.hypothetical)}")
+                if b.cost_p10 is not None and b.cost_p90 is not None:
+                    lines.append(f"P10–P90: ${b.cost_p10:,.0f} – ${b.cost_p90:,.0f}")
                 return "\n".join(lines)
         return None

@@ -3,6 +3,9 @@ the totals the core derives from them (parameters, active parameters, training F
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Any
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -22,6 +25,7 @@ from PySide6.QtWidgets import (
 from app import sources
 from app.editors.base import ScenarioEditor
 from app.editors.fields import (
+    FieldEdit,
     fmt_big,
     fmt_float,
     fmt_int,
@@ -29,9 +33,11 @@ from app.editors.fields import (
     parse_big,
     parse_float,
     parse_int,
+    with_values,
 )
 from app.plain import plain, tip
 from core.errors import InputError
+from core.maturity import load_maturity
 from core.units import human
 
 M = "model"
@@ -63,6 +69,37 @@ MLA = [
     ("v_head_dim", "V head dim", "per head", True),
 ]
 CUSTOM = "(custom architecture)"
+# short names of the software-maturity settings in the combo; the tooltip has the whole story
+MATURITY_SHORT = {"frontier": "Frontier", "typical": "Typical (default)",
+                  "legacy": "Legacy (pre-2023)", "first-port": "First port"}
+FAMILY_NAMES = {"ampere": "Ampere (A100/A800)", "hopper": "Hopper (H100/H800/H200/H20)",
+                "other": "other chips"}
+Z90 = 1.2815515655446004  # P10/P90 of a lognormal: ÷/× GSD^Z90 (core.uncertainty.Z90)
+# uncertain inputs: (label, low path, high path, hint)
+RANGES = [
+    ("Token range", (T, "tokens_low"), (T, "tokens_high"),
+     "mark the token count uncertain (an undisclosed model): its low and high, e.g. 10T and 20T; "
+     "the P10–P90 ranges sample between them, the point estimate uses Tokens. Both or neither"),
+    ("Active params range", (M, "active_params_low"), (M, "active_params_high"),
+     "mark the active parameter count uncertain (an undisclosed model such as Doubao): its low and "
+     "high, e.g. 20B and 60B; the P10–P90 ranges sample between them (scaling the 6·N FLOPs and "
+     "the step time), the point estimate uses the architecture's count. Both or neither"),
+]
+
+
+def maturity_tip(name: str) -> str:
+    """What a software-maturity setting means: its description, and per chip family the factor
+    on the catalog's kernel efficiency and the spread of the estimate (maturity.json)."""
+    setting = load_maturity()["settings"][name]
+    lines = [f"{name}: {setting['label']}."]
+    for fam, entry in setting["families"].items():
+        gsd = float(entry["gsd"])
+        lines.append(f"• {FAMILY_NAMES.get(fam, fam)}: kernel efficiency × {float(entry['factor']):.2f} "
+                     f"of the typical value; spread ×{gsd:.2f} (P10–P90 of days ÷/× {gsd ** Z90:.2f})"
+                     + (" — an estimate" if entry.get("estimate") else ""))
+    lines.append("Fitted on the validation runs (resources/catalog/maturity.json, docs/validation.md). "
+                 "Ignored while Kernel efficiency is set.")
+    return "\n".join(lines)
 
 
 class ModelEditor(ScenarioEditor):
@@ -145,6 +182,37 @@ class ModelEditor(ScenarioEditor):
             ("physics", "kernel_efficiency"), optional(parse_float), fmt_float, "Kernel efficiency",
             "share of the chip's peak its matmuls reach with this software stack (0-1); blank = the "
             "catalog's calibrated figure", placeholder="catalog"))
+        self.maturity = QComboBox()
+        self.maturity.setObjectName("physics.maturity")
+        for name in load_maturity()["settings"]:
+            self.maturity.addItem(MATURITY_SHORT.get(name, name), name)
+            self.maturity.setItemData(self.maturity.count() - 1, tip(maturity_tip(name)),
+                                      Qt.ItemDataRole.ToolTipRole)
+        self.maturity.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.maturity.setMinimumContentsLength(12)
+        self.maturity.activated.connect(
+            lambda i: self.apply(("physics", "maturity"), self.maturity.itemData(i),
+                                 text="Change software maturity"))
+        train_form.addRow("Software maturity", self.maturity)
+
+        # -- uncertain inputs: sampled by the P10-P90 ranges, never by the point estimate
+        range_box, range_form = _form_box("Uncertain inputs (P10–P90 ranges)")
+        self._ranges: list[tuple[str, FieldEdit, FieldEdit]] = []
+        for label, low_path, high_path, hint in RANGES:
+            low = self.field(low_path, optional(parse_big), fmt_big, label, hint, placeholder="low")
+            high = self.field(high_path, optional(parse_big), fmt_big, label, hint,
+                              placeholder="high")
+            for w in (low, high):  # one edit of the pair: a lone low or high is refused
+                w.value_edited.disconnect()
+                w.value_edited.connect(lambda _p, _v, lo=low, hi=high, lab=label, ed=w:
+                                       self._range_edited(lab, lo, hi, ed))
+            row = QHBoxLayout()
+            row.addWidget(low, 1)
+            row.addWidget(QLabel("–"))
+            row.addWidget(high, 1)
+            range_form.addRow(label, row)
+            self._ranges.append((label, low, high))
 
         # -- derived
         derived_box, derived_form = _form_box("Derived (core)")
@@ -169,6 +237,7 @@ class ModelEditor(ScenarioEditor):
         right = QVBoxLayout()
         right.addWidget(moe_box)
         right.addWidget(train_box)
+        right.addWidget(range_box)
         right.addWidget(derived_box)
         right.addStretch(1)
         grid.addLayout(left, 1, 0)
@@ -196,6 +265,25 @@ class ModelEditor(ScenarioEditor):
         return self.field((M, name), parse, fmt_int, label, hint, placeholder)
 
     # ---- actions -----------------------------------------------------------------------
+    def _range_edited(self, label: str, low: FieldEdit, high: FieldEdit, edited: FieldEdit) -> None:
+        """Apply a low/high pair as one edit (both or neither: blank both to clear it)."""
+        if self._loading or self.scenario is None:
+            return
+        try:
+            values: dict[Sequence[str | int], Any] = {low.path: low.parse(low.text()),
+                                                      high.path: high.parse(high.text())}
+        except ValueError:
+            return  # the field that does not parse is already marked
+        try:
+            new = with_values(self.scenario, values, field=label)
+        except InputError as e:
+            edited.set_error(e.problem)
+            self._report(f"{label}: {e.problem}")
+            return
+        low.set_error(None)
+        high.set_error(None)
+        self.emit_scenario(new, f"Edit {label.lower()}", f"range:{label}")
+
     def _preset_chosen(self, index: int) -> None:
         pid = self.preset_combo.itemData(index)
         if self.scenario is None or self._loading:
@@ -204,9 +292,13 @@ class ModelEditor(ScenarioEditor):
             self.emit_scenario(self.scenario.model_copy(update={"preset": None}), "Unlink preset")
             return
         p = self._presets[pid]
-        training = self.scenario.training.model_copy(
-            update={"seq_len": p.default_seq_len,
-                    "tokens": p.default_tokens or self.scenario.training.tokens})
+        t = self.scenario.training
+        tokens = p.default_tokens or t.tokens
+        update = {"seq_len": p.default_seq_len, "tokens": tokens}
+        if t.tokens_low is not None and t.tokens_high is not None \
+                and not t.tokens_low <= tokens <= t.tokens_high:
+            update |= {"tokens_low": None, "tokens_high": None}  # the range was about the old count
+        training = t.model_copy(update=update)
         new = self.scenario.model_copy(update={"preset": pid, "model": p.spec, "training": training})
         self.emit_scenario(new, f"Use preset {p.name}")
         self.load(new, self.project, force=True)
@@ -253,6 +345,9 @@ class ModelEditor(ScenarioEditor):
         self.tied.setChecked(m.tied_embeddings)
         self.attention.setCurrentIndex(self.attention.findData(m.attention))
         self.precision.setCurrentIndex(self.precision.findData(s.training.precision))
+        self.maturity.setCurrentIndex(max(self.maturity.findData(s.physics.maturity), 0))
+        note = ("\n(ignored while Kernel efficiency is set)" if s.physics.kernel_efficiency else "")
+        self.maturity.setToolTip(tip(maturity_tip(s.physics.maturity) + note))
         is_mla = m.attention == "mla"
         for form, w in self._mla_rows:
             form.setRowVisible(w, is_mla)
