@@ -63,6 +63,9 @@ class ChartsPanel(QWidget):
                 self.tabs.addTab(chart, TAB_NAMES[name])
         self.status = plain(QLabel("Charts appear when this panel is shown."))
         self.status.setEnabled(False)
+        # a long scenario name wraps instead of widening the panel past a 1366-px window's
+        # results column (it pushed the Export button out of view)
+        self.status.setWordWrap(True)
         self.export_button = QToolButton()
         self.export_button.setText("Export…")
         self.export_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)

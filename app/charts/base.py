@@ -252,6 +252,11 @@ class Chart(pg.GraphicsLayoutWidget):
         if self.marking:
             self.ci.addItem(self.text(self.marking, t.legend_px, bold=True, justify="center"),
                             row=row, col=0)
+        # lay the new items out on the whole view now: a layout grown while it was being filled
+        # (a chart rebuilt in a hidden tab, or narrowed) keeps its larger size otherwise, and
+        # the right side of the chart falls outside the window (the comparison chart at 1366 px)
+        if self.width() > 0 and self.height() > 0:
+            self.ci.setGeometry(QRectF(0, 0, self.width(), self.height()))
 
     def subtitle(self, _charts: ChartSet) -> str:
         """The line under the title (none by default)."""

@@ -24,7 +24,10 @@ class ComparisonChart(Chart):
         rows = charts.comparison
         n = len(rows)
         days = self.new_plot(body, "Days to train (wall-clock)", row=0, col=0)
-        cost = self.new_plot(body, "Cost, USD millions", row=0, col=1)
+        # the cost column is ~2/5 of what the names leave: in a narrow window (a 1366-px screen's
+        # results column) the long label ran past the chart's right edge
+        cost = self.new_plot(body, "Cost, USD millions" if self.width() >= 640 else "Cost, $M",
+                             row=0, col=1)
         body.layout.setColumnStretchFactor(0, 3)
         body.layout.setColumnStretchFactor(1, 2)
         self.category_axis(days, [elide(r.scenario, 60) for r in rows], width_chars=46)

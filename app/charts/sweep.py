@@ -8,7 +8,7 @@ import math
 import re
 
 import pyqtgraph as pg
-from PySide6.QtCore import QRectF, Qt
+from PySide6.QtCore import Qt
 
 from app.charts.base import Chart, fmt_usd
 from app.theme import CHART_VERDICT
@@ -60,13 +60,6 @@ class SweepChart(Chart):
 
     def subtitle(self, charts: ChartSet) -> str:
         return sweep_subtitle(charts)
-
-    def show_data(self, charts, marking=None, footnotes=None) -> None:
-        super().show_data(charts, marking, footnotes)
-        # this chart is rebuilt while its tab may be hidden: lay the new items out on the whole
-        # view now (a layout sized while it held only text would otherwise keep that height)
-        if self.width() > 0 and self.height() > 0:
-            self.ci.setGeometry(QRectF(0, 0, self.width(), self.height()))
 
     def draw(self, charts: ChartSet, body):
         t = self.theme
