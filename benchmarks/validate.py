@@ -748,7 +748,7 @@ def render_markdown(result: dict) -> str:
       f"runs' efficiency over the typical value, ×{fit['factors']['frontier']['ampere']:.3f} Ampere, "
       f"×{fit['factors']['frontier']['hopper']:.3f} Hopper. `first-port`: an estimate (see maturity.json).")
     w("- The class of a run follows one rule, its publication year (runs_inputs.json `maturity`); chips "
-      "outside both families (V100, TPU v4) keep their catalog assumption times the pooled class factor.\n")
+      "outside both families (V100, TPU v4, TPU v5p) keep their catalog assumption times the pooled class factor.\n")
     w("Model selection, stated openly: the choices were made after trying others under the same "
       "leave-one-lab-out test. Medians over runs instead of labs gave 22.5 % (Ampere 24.1 %, above the "
       "naive rule). With medians over runs, one class for every run gave 26.8 %; classes by the reputation of each "
