@@ -149,6 +149,16 @@ OUTLIER_NOTES: dict[str, str] = {
         "runs_inputs.json 'physics'). Without those two facts the planner's own plan came out "
         "+26 %; with the layout alone and the default half-hidden all-to-all, +61 %."
     ),
+    "llama-3.2-1b": (
+        "Pruned from Llama 3.1 8B and trained with Llama 3.1 8B/70B logits as token-level targets "
+        "(model card). The card lists the teacher 'Logit Generation Time' (86k GPU-h for 1B and 3B "
+        "together) in a separate column, so the 370k compared here excludes the teacher forward "
+        "passes; it does cover pruning, distillation and post-training, and the tokens are 'up to 9T'."
+    ),
+    "llama-3.2-3b": (
+        "As Llama 3.2 1B: teacher logit generation (86k GPU-h for both) is reported separately and "
+        "not in the 460k compared; 'Training time' covers pruning, distillation and post-training."
+    ),
     "mt-nlg-530b": (
         "No GPU-hours reported; only MFU is compared: 29.7% reported (PaLM Table 3)."
     ),
@@ -690,7 +700,7 @@ def render_markdown(result: dict) -> str:
       f"*other* labs' cross-validated ratios, holds the reported figure for "
       f"**{_fmt_pct(o['coverage_p10_p90'], False)}** of the runs (target 80 % ± 10 %).")
     w("- With the model selection included (the variant of the efficiency model chosen in each fold "
-      "without the held-out lab, `benchmarks/model_selection.py`, below): 18.2 %. The headline figure is "
+      "without the held-out lab, `benchmarks/model_selection.py`, below): 13.9 % (18.2 % before the third round's rows and layouts). The headline figure is "
       "the chosen model's; this one says how much of it the choosing may have bought.")
     w(f"- In-sample (constants fitted on all runs, the same runs predicted): "
       f"{_fmt_pct(o['median_abs_error_in_sample'], False)}. Secondary: it flatters the model.")
@@ -738,7 +748,7 @@ def render_markdown(result: dict) -> str:
       f"runs' efficiency over the typical value, ×{fit['factors']['frontier']['ampere']:.3f} Ampere, "
       f"×{fit['factors']['frontier']['hopper']:.3f} Hopper. `first-port`: an estimate (see maturity.json).")
     w("- The class of a run follows one rule, its publication year (runs_inputs.json `maturity`); chips "
-      "outside both families (V100, TPU v4) keep their catalog assumption times the pooled class factor.\n")
+      "outside both families (V100, TPU v4, TPU v5p) keep their catalog assumption times the pooled class factor.\n")
     w("Model selection, stated openly: the choices were made after trying others under the same "
       "leave-one-lab-out test. Medians over runs instead of labs gave 22.5 % (Ampere 24.1 %, above the "
       "naive rule). With medians over runs, one class for every run gave 26.8 %; classes by the reputation of each "
@@ -779,6 +789,49 @@ def render_markdown(result: dict) -> str:
       "the tokens per expert per micro-batch orders, so a width- or token-dependent penalty fitted on "
       "them would fit the weakest rows. It is not a benchmark-vs-production split either: Mixtral and "
       "Grok-1 benchmarks (coarse MoE, same lab) land within 16 %.\n")
+    w("Issue 10, third round (sourced rows and run facts, no new constant). Before: 15.6 % over 63 runs "
+      "from 15 labs (Ampere 15.5 %, Hopper 16.0 %), coverage 82.5 %, naive rule 22.0 %, nested model "
+      "selection 18.2 %. Added, each with its source, and what each did to the leave-one-lab-out median: "
+      "(1) TPU v4's ICI, 540 GB/s per chip, derived from the per-link rate (4.5e10 bytes/s one-way, Google "
+      "DeepMind's scaling book, 2025-02-04) and the six links of the 3D torus (Jouppi et al., ISCA 2023; "
+      "Google's v4 docs), and its DCN, 6.25 GB/s per chip, an estimate (the scaling book's typical 25 GB/s "
+      "per 4-chip host); catalog sources V01, V02. This unskipped PaLM 540B (+18 %) and made OpenLLaMA 7B "
+      "predictable (-28 %, a lower bound, not in the median): 15.6 % -> 15.8 % over 64 runs. PaLM is "
+      "predicted at the planner's own plan: its published layout (12-way model parallel x 256-way FSDP "
+      "inside each pod, weights replicated across the two pods) is hybrid sharding, which the planner "
+      "cannot represent; the nearest layout it has (ZeRO-3 across both pods, all-gathers over DCN) came out "
+      "+154 % (runs_inputs.json `layout_published`). TPU v4's kernel efficiency (0.60) is the catalog's "
+      "assumption, whose note already cites PaLM's MFU, so PaLM is not an unseen run for it. (2) Three TPU "
+      "v5p throughput benchmarks from MaxText's v5p README at their launch scripts' layouts (runs_extra.md), "
+      "+0 to +5 % with TPU v5p's assumed 0.60 times the benchmark factor; they also enter the pooled "
+      "benchmark factor: 15.8 % -> 14.9 % over 67 runs, and on the 63 earlier runs 15.5 %: the drop is "
+      "mostly rows that land close, not better predictions. (3) Published layouts of production runs the "
+      "table had predicted at the planner's own plan: the five Pythia runs at their GPT-NeoX configs "
+      "(EleutherAI/pythia models/*.yml: TP, micro-batch x accumulation, ZeRO-1 and activation checkpointing "
+      "of every layer, which needed a new `recompute` field on the fixed layout: full recomputation of every "
+      "layer, not only of as many as the memory needs), and StarCoderBase at TP4 x PP4 x DP32 with "
+      "micro-batch 1 (the paper's multi-node setup). Pythia 12B -31 % -> -10 %, StarCoderBase -26 % -> "
+      "-19 %; Pythia 2.8B's config does not fit the memory model (the full-recompute working set counts "
+      "the attention scores, which its flash attention does not keep) and falls back to the planner's plan. "
+      "The typical efficiency moved 0.555 -> 0.564 (EleutherAI's median run moved): 14.9 % -> **13.8 %** "
+      "(Ampere 12.4 %, Hopper 16.1 %), coverage 88.1 %. (4) MegaScale (ByteDance): the 175B benchmark "
+      "at its Table 1 layout (TP 8 x PP 8; it had been predicted at the planner's plan), +23 % -> +18 %, "
+      "and the 530B weak-scaling benchmark, skipped for having no token count, compared as what it "
+      "reports, an MFU (54.3 % at 2,240 GPUs, TP 8 x PP 35, batch = #GPUs): -7 %. After all steps: "
+      "**13.5 %** over 68 runs from 16 labs (Ampere 11.0 %, Hopper 15.7 %, others 6.6 %), 14.0 % on the "
+      "63 runs of before, coverage 88.2 % (inside 80 % ± 10 %, near its upper edge: the band is now a "
+      "little wide), naive rule 26.9 %. (5) Llama 3.2 1B/3B: the model card lists 'Logit "
+      "Generation Time' (86k GPU-h for both) in its own column, separate from the 370k / 460k training "
+      "hours, so the teacher forward passes are not in the compared figure and no teacher-forward term was "
+      "added; the card's 'Training time' covers pruning, distillation and post-training, which the "
+      "prediction does not model. No stated fact was found for Llama 3 8B, Phi-3 or BloombergGPT beyond "
+      "what runs_inputs.json carries. No other skipped row became predictable: the rest lack a chip count, "
+      "a token count, a comparable figure or a catalog chip (TPU v3, Ascend 910, MI250X have no sourced "
+      "catalog entry). Model selection re-measured on these inputs (`benchmarks/model_selection.py`): "
+      "K = R pooled (kept) 13.5 %, K = R per family 14.7 %, K = 128 per family 13.7 %, K = 128 pooled "
+      "13.0 %; a constant knee now measures a little lower than the kept ridge knee. The variant was not "
+      "switched (that would be another choice made on the same runs); chosen inside each fold the "
+      "held-out median is **13.9 %**, the figure with the model selection included.\n")
     w("## Every run\n")
     w("Error columns: the model under leave-one-lab-out (CV), the naive rule, the plain model. "
       "Efficiency: what the model used under CV / what reproduces the run. † not in the medians (a bound).\n")
@@ -815,7 +868,8 @@ def render_markdown(result: dict) -> str:
       f"of {meta:.2f}, while Meta's LLaMA 1 and 2 runs needed 0.55-0.75 (the issue's first finding: tuned "
       "2023 stacks on A100). Small dense models trained on many H100 (Llama 3 8B, Llama 3.2 1B/3B, "
       "Phi-3) reached far less than predicted; the Llama 3.2 hours also cover pruning and distillation "
-      "from larger models. Pythia, BloombergGPT and StarCoder ran slower than the 2023+ A100 median, "
+      "from larger models. BloombergGPT and StarCoder ran slower than the 2023+ A100 median (Pythia "
+      "did too until its published configs, with every layer recomputed, were used), "
       "DeepSeek and Nemotron-4 340B faster than the H100 one. These lab-to-lab differences are what "
       "the spread carries; no constant was set from a single run.\n")
     w("## Not predicted\n")

@@ -107,6 +107,7 @@ class Candidates:
     pruned_layouts: int = 0  # (tp, pp, dp, ep) layouts rejected by the model-state bound
     row: np.ndarray | None = None  # index of each candidate's layout in ``layouts``
     layouts: np.ndarray | None = None  # (R, 4) tp, pp, dp, ep of the layouts kept
+    full_all: bool = False  # "full" candidates recompute every layer (a published layout says so)
 
     def __len__(self) -> int:
         return int(self.tp.size)
@@ -197,6 +198,9 @@ class FixedLayout:
     micro_batch: int | None = None
     interleave: int | None = None
     max_zero: int | None = None  # deepest ZeRO stage tried (1 = Megatron's distributed optimizer)
+    # activation recomputation when published: "none", "selective" or "full" (every layer, e.g.
+    # GPT-NeoX checkpoint-activations with checkpoint-num-layers 1); None = the fastest that fits
+    recompute: str | None = None
 
     @property
     def chips(self) -> int:
@@ -215,6 +219,8 @@ class FixedLayout:
             return "layout.ep", f"EP {self.ep} must divide DP {self.dp} and the expert count"
         if self.max_zero is not None and not 0 <= self.max_zero <= 3:
             return "layout.max_zero", f"must be 0-3, got {self.max_zero}"
+        if self.recompute is not None and self.recompute not in RECOMPUTE:
+            return "layout.recompute", f"must be one of {', '.join(RECOMPUTE)}, got {self.recompute!r}"
         if self.interleave and self.interleave > 1 and (
                 self.pp == 1 or math.ceil(model.n_layers / self.pp) < self.interleave):
             return "layout.interleave", f"{self.interleave} virtual stages need a pipeline with as many layers"
@@ -230,11 +236,13 @@ def fixed_candidates(model: ModelSpec, layout: FixedLayout) -> Candidates:
           [v for v in (INTERLEAVE if piped else (1,)) if v <= per_stage])
     bs = [layout.micro_batch] if layout.micro_batch else list(MICRO_BATCHES)
     zeros = range(min(2 if piped else 4, 4 if layout.max_zero is None else layout.max_zero + 1))
-    grid = np.array([(v, b, z, r) for v in vs for b in bs for z in zeros for r in range(3)], dtype=np.int64)
+    rcs = [RECOMPUTE.index(layout.recompute)] if layout.recompute in RECOMPUTE else range(3)  # type: ignore[arg-type]
+    grid = np.array([(v, b, z, r) for v in vs for b in bs for z in zeros for r in rcs], dtype=np.int64)
     n = len(grid)
     full = np.repeat(np.array([[layout.tp, layout.pp, layout.dp, layout.ep]], dtype=np.int64), n, axis=0)
     return Candidates(full[:, 0], full[:, 1], full[:, 2], full[:, 3], grid[:, 0], grid[:, 1], grid[:, 2],
-                      grid[:, 3], row=np.zeros(n, dtype=np.int64), layouts=full[:1].copy())
+                      grid[:, 3], row=np.zeros(n, dtype=np.int64), layouts=full[:1].copy(),
+                      full_all=layout.recompute == "full")
 
 
 @dataclass
@@ -366,6 +374,8 @@ def evaluate_candidates(
     # aim a hair under the limit so float32 rounding never reports a fitting plan as over it
     need = (fixed + act_sel - hbm * (1.0 - 1e-5)) / np.maximum(act_sel - act_full, 1.0)
     frac = np.where(rc == 2, np.clip(need, 0.0, 1.0), 0.0)
+    if cand.full_all:  # published: every layer recomputed, not only as many as the memory needs
+        frac = np.where(rc == 2, np.ones_like(frac), frac)
     mem_act = np.where(rc == 2, frac * act_full + (1.0 - frac) * act_sel,
                        per_layer * layers_per_stage * in_flight) + working + logits
     mem_total = mem_w + mem_g + mem_o + mem_act + mem_buf

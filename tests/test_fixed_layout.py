@@ -66,3 +66,21 @@ def test_max_zero_caps_the_zero_stage_the_planner_may_pick():
     assert piped.verdict == "feasible" and piped.plan.zero_stage <= 1
     with pytest.raises(InputError, match="max_zero"):
         estimate(model, TRAIN, H100, 64, layout=FixedLayout(tp=2, pp=1, dp=32, max_zero=4))
+
+
+def test_published_full_recompute_recomputes_every_layer():
+    # GPT-NeoX's checkpoint-activations with checkpoint-num-layers 1 (Pythia configs): every layer
+    # is recomputed even where the memory would allow less, which costs one more forward pass
+    model = preset_spec("llama-3.1-8b")
+    free = estimate(model, TRAIN, H100, 64, layout=FixedLayout(tp=2, pp=1, dp=32, max_zero=1))
+    full = estimate(model, TRAIN, H100, 64, layout=FixedLayout(tp=2, pp=1, dp=32, max_zero=1,
+                                                                 recompute="full"))
+    assert full.plan is not None and free.plan is not None
+    assert full.plan.recompute == "full" and full.plan.recompute_fraction == 1.0
+    assert free.plan.recompute != "full"
+    assert full.step_time.compute > free.step_time.compute * 1.15
+    none = estimate(model, TRAIN, H100, 64, layout=FixedLayout(tp=2, pp=1, dp=32, max_zero=1,
+                                                                 recompute="none"))
+    assert none.plan is None or none.plan.recompute == "none"
+    with pytest.raises(InputError, match=r"layout\.recompute"):
+        estimate(model, TRAIN, H100, 64, layout=FixedLayout(tp=2, pp=1, dp=32, recompute="half"))
