@@ -620,7 +620,9 @@ def _missing_metrics(cond: Cond, chip: Accelerator) -> list[str]:
         if cond.metric == "pd":
             out.append("PD (die area)" if chip.tpp is not None else "TPP")
         else:
-            out.append({"dram_gbs": "memory bandwidth"}.get(cond.metric, _METRIC_NAME.get(cond.metric, cond.metric)))
+            out += {"dram_gbs": ["memory bandwidth"], "dram_io_gbs": [
+                n for n, k in (("memory bandwidth", "hbm_tbs"), ("interconnect", "scaleup_gbs")) if chip.v(k) is None
+            ]}.get(cond.metric, [_METRIC_NAME.get(cond.metric, cond.metric)])
     for sub in [*(cond.all_of or []), *(cond.any_of or []), *([cond.not_] if cond.not_ is not None else [])]:
         out += _missing_metrics(sub, chip)
     return list(dict.fromkeys(out))
