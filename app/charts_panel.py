@@ -52,6 +52,9 @@ class ChartsPanel(QWidget):
             self.tabs.addTab(chart, TAB_NAMES[name])
         self.status = plain(QLabel("Charts appear when this panel is shown."))
         self.status.setEnabled(False)
+        # wraps: on one line a long scenario name made the whole results column wider than the
+        # window at 1366x768 and cut every chart off on the right
+        self.status.setWordWrap(True)
         self.export_button = QToolButton()
         self.export_button.setText("Export…")
         self.export_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)

@@ -24,13 +24,20 @@ class ComparisonChart(Chart):
         t = self.theme
         rows = charts.comparison
         n = len(rows)
+        names = [elide(r.scenario, 60) for r in rows]
+        # side by side on a wide chart; one above the other in a narrow panel (the results column
+        # at 1366x768), where two plots beside the names left no room for the values and titles
+        stacked = self.width() < 640
         days = self.new_plot(body, "Days to train (wall-clock)", row=0, col=0)
-        cost = self.new_plot(body, "Cost, USD millions", row=0, col=1)
-        body.layout.setColumnStretchFactor(0, 3)
-        body.layout.setColumnStretchFactor(1, 2)
-        self.category_axis(days, [elide(r.scenario, 60) for r in rows], width_chars=46)
-        cost.getAxis("left").setStyle(showValues=False, tickLength=0)
-        cost.getAxis("left").setWidth(2)
+        cost = self.new_plot(body, "Cost, USD millions", row=1 if stacked else 0, col=0 if stacked else 1)
+        self.category_axis(days, names, width_chars=46)
+        if stacked:
+            self.category_axis(cost, names, width_chars=46)
+        else:
+            body.layout.setColumnStretchFactor(0, 3)
+            body.layout.setColumnStretchFactor(1, 2)
+            cost.getAxis("left").setStyle(showValues=False, tickLength=0)
+            cost.getAxis("left").setWidth(2)
         for p in (days, cost):
             p.showGrid(x=True, alpha=0.25)
         self._rows = rows
@@ -71,7 +78,8 @@ class ComparisonChart(Chart):
         cost.setXRange(0, max(cmax, 1e-6) * 1.6, padding=0)
         for p in (days, cost):
             p.setYRange(-0.6, n - 0.4, padding=0)
-        cost.setYLink(days)
+        if not stacked:
+            cost.setYLink(days)
         legend = [(self.swatch("box", CHART_VERDICT[v]), VERDICT_STYLE[v][2])
                   for v in ("feasible", "needs_license", "unknown", "infeasible")
                   if v != "unknown" or any(r.verdict == "unknown" for r in rows)]
