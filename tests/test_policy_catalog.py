@@ -79,3 +79,35 @@ def test_a_decided_chip_has_no_unevaluated_note():
     # MI308X needs R7's licence; R3-nac-b (notification, usable) is unevaluated but not stricter
     mi = status("MI308X", D(2025, 6, 1))
     assert mi.status == "needs_license" and "R3-nac-b" in mi.unevaluated and "R3-nac-b" not in mi.summary()
+
+
+def test_every_chip_list_of_the_rules_names_catalog_chips():
+    """The rules name chips by catalog id (matching ignores case and punctuation): each list must
+    reach at least one shipped chip, and the chips the issue names must be reached, or the rule
+    silently never applies."""
+    import json
+
+    from core.catalog import accelerators
+    from core.policy.conditions import _norm_id
+    from core.resources import resource
+
+    catalog = {_norm_id(a) for a in accelerators()}
+    lists: list[list[str]] = []
+
+    def walk(node):
+        if isinstance(node, dict):
+            if node.get("metric") == "chip" and node.get("in"):
+                lists.append(node["in"])
+            for v in node.values():
+                walk(v)
+        elif isinstance(node, list):
+            for v in node:
+                walk(v)
+
+    walk(json.loads(resource("catalog", "policies", "rules.json").read_text(encoding="utf-8")))
+    assert len(lists) >= 5
+    for ids in lists:
+        assert any(_norm_id(i) in catalog for i in ids), ids
+    named = {_norm_id(i) for ids in lists for i in ids}
+    for chip in ("H20", "MI308X", "H200-SXM", "RTX-Pro-6000D", "A100-SXM-80GB", "H800-SXM", "L40S", "Ascend-910C"):
+        assert _norm_id(chip) in named and _norm_id(chip) in catalog, chip
