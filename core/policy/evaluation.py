@@ -228,7 +228,7 @@ def evaluate_pool(
     Access semantics (rules.md section 2): ``own`` = bought and imported now (``acquired``
     defaults to ``date``); ``stockpile`` = already held, grandfathered by ``acquired`` against
     each rule's effective date (no date = not grandfathered); ``lease`` = a third party's chips
-    abroad used remotely, covered only by rules that list ``lease``; ``domestic`` = chips
+    at the pool's site (China or elsewhere) used remotely, covered only by rules that list ``lease``; ``domestic`` = chips
     designed in the user's own country (origin == hq), else treated as ``own``.
     """
     ctx = _start(pool, chip, hq, date, regime, settings or PolicySettings(), training_flops, chip_tests)
