@@ -63,8 +63,8 @@ class ChartsPanel(QWidget):
                 self.tabs.addTab(chart, TAB_NAMES[name])
         self.status = plain(QLabel("Charts appear when this panel is shown."))
         self.status.setEnabled(False)
-        # a long scenario name wraps instead of widening the panel past a 1366-px window's
-        # results column (it pushed the Export button out of view)
+        # wraps: on one line a long scenario name made the whole results column wider than the
+        # window at 1366x768 and cut every chart off on the right
         self.status.setWordWrap(True)
         self.export_button = QToolButton()
         self.export_button.setText("Export…")

@@ -51,3 +51,63 @@ def test_h200_and_leasing_on_the_catalog():
 
 def test_domestic_ascend_on_the_catalog():
     assert status("Ascend-910C", D(2026, 1, 1), access="domestic", site="CN-West").status == "usable"
+
+
+@pytest.mark.parametrize("chip,day,rules,figures", [
+    ("B30A", D(2026, 3, 1), ["R3", "R7"], ["TPP", "interconnect", "memory bandwidth"]),
+    ("RTX-Pro-6000D", D(2025, 8, 1), ["R3", "R7"], ["TPP", "interconnect"]),
+    ("MI308X", D(2025, 6, 1), ["R3"], ["TPP"]),
+])
+def test_an_empty_catalog_figure_is_named_in_the_verdict(chip, day, rules, figures):
+    """A rule the catalog cannot decide is treated as not applying, but the verdict must not read
+    as settled ("usable (no rule applies)"): it names the rule and the unsourced figure."""
+    r = status(chip, day)
+    verdict = r.summary()
+    assert "no rule applies" not in verdict or "not evaluated" in verdict
+    assert "not evaluated" in verdict and f"unsourced for {chip}" in verdict, verdict
+    for rid in rules:
+        assert rid in r.unevaluated and rid in verdict, (rid, verdict)
+        line = next(x for x in r.reasons if x.startswith(f"{rid} ("))
+        assert "unsourced" in line and "empty in the catalog" in line and "if it applied" in line
+    for fig in figures:
+        assert fig in verdict, (fig, verdict)
+
+
+def test_a_decided_chip_has_no_unevaluated_note():
+    r = status("H100-SXM", D(2026, 3, 1))
+    assert r.unevaluated == [] and "not evaluated" not in r.summary()
+    # MI308X needs R7's licence; R3-nac-b (notification, usable) is unevaluated but not stricter
+    mi = status("MI308X", D(2025, 6, 1))
+    assert mi.status == "needs_license" and "R3-nac-b" in mi.unevaluated and "R3-nac-b" not in mi.summary()
+
+
+def test_every_chip_list_of_the_rules_names_catalog_chips():
+    """The rules name chips by catalog id (matching ignores case and punctuation): each list must
+    reach at least one shipped chip, and the chips the issue names must be reached, or the rule
+    silently never applies."""
+    import json
+
+    from core.catalog import accelerators
+    from core.policy.conditions import _norm_id
+    from core.resources import resource
+
+    catalog = {_norm_id(a) for a in accelerators()}
+    lists: list[list[str]] = []
+
+    def walk(node):
+        if isinstance(node, dict):
+            if node.get("metric") == "chip" and node.get("in"):
+                lists.append(node["in"])
+            for v in node.values():
+                walk(v)
+        elif isinstance(node, list):
+            for v in node:
+                walk(v)
+
+    walk(json.loads(resource("catalog", "policies", "rules.json").read_text(encoding="utf-8")))
+    assert len(lists) >= 5
+    for ids in lists:
+        assert any(_norm_id(i) in catalog for i in ids), ids
+    named = {_norm_id(i) for ids in lists for i in ids}
+    for chip in ("H20", "MI308X", "H200-SXM", "RTX-Pro-6000D", "A100-SXM-80GB", "H800-SXM", "L40S", "Ascend-910C"):
+        assert _norm_id(chip) in named and _norm_id(chip) in catalog, chip

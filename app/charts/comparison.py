@@ -23,16 +23,20 @@ class ComparisonChart(Chart):
         t = self.theme
         rows = charts.comparison
         n = len(rows)
+        names = [elide(r.scenario, 60) for r in rows]
+        # side by side on a wide chart; one above the other in a narrow panel (the results column
+        # at 1366x768), where two plots beside the names left no room for the values and titles
+        stacked = self.width() < 640
         days = self.new_plot(body, "Days to train (wall-clock)", row=0, col=0)
-        # the cost column is ~2/5 of what the names leave: in a narrow window (a 1366-px screen's
-        # results column) the long label ran past the chart's right edge
-        cost = self.new_plot(body, "Cost, USD millions" if self.width() >= 640 else "Cost, $M",
-                             row=0, col=1)
-        body.layout.setColumnStretchFactor(0, 3)
-        body.layout.setColumnStretchFactor(1, 2)
-        self.category_axis(days, [elide(r.scenario, 60) for r in rows], width_chars=46)
-        cost.getAxis("left").setStyle(showValues=False, tickLength=0)
-        cost.getAxis("left").setWidth(2)
+        cost = self.new_plot(body, "Cost, USD millions", row=1 if stacked else 0, col=0 if stacked else 1)
+        self.category_axis(days, names, width_chars=46)
+        if stacked:
+            self.category_axis(cost, names, width_chars=46)
+        else:
+            body.layout.setColumnStretchFactor(0, 3)
+            body.layout.setColumnStretchFactor(1, 2)
+            cost.getAxis("left").setStyle(showValues=False, tickLength=0)
+            cost.getAxis("left").setWidth(2)
         for p in (days, cost):
             p.showGrid(x=True, alpha=0.25)
         self._rows = rows
@@ -76,13 +80,17 @@ class ComparisonChart(Chart):
         # columns 3:2 (above), the names' axis inside the first (measured: ~62 % / 38 % of the
         # width); labels after the whiskers get room, a fixed margin is the minimum
         w = self.width()
-        days.setXRange(0, label_room(self, days, day_labels, dtop, 1.65,
-                                     w * 0.62 - category_axis_px(days) - 15), padding=0)
-        cost_px = min(w * 0.38 - 30, (w - category_axis_px(days)) * 0.45)  # narrow: the axis wins
+        if stacked:  # each plot the whole width beside its names
+            days_px = cost_px = w - category_axis_px(days) - 25
+        else:
+            days_px = w * 0.62 - category_axis_px(days) - 15
+            cost_px = min(w * 0.38 - 30, (w - category_axis_px(days)) * 0.45)  # narrow: the axis wins
+        days.setXRange(0, label_room(self, days, day_labels, dtop, 1.65, days_px), padding=0)
         cost.setXRange(0, label_room(self, cost, cost_labels, cmax, 1.6, cost_px), padding=0)
         for p in (days, cost):
             p.setYRange(-0.6, n - 0.4, padding=0)
-        cost.setYLink(days)
+        if not stacked:
+            cost.setYLink(days)
         legend = [(self.swatch("box", CHART_VERDICT[v]), VERDICT_STYLE[v][2])
                   for v in ("feasible", "needs_license", "unknown", "infeasible")
                   if v != "unknown" or any(r.verdict == "unknown" for r in rows)]

@@ -8,7 +8,7 @@ import datetime as dt
 
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor
+from PySide6.QtGui import QColor, QFontMetricsF
 
 from app.charts.bars import text_colour_on, vline
 from app.charts.base import Chart, faded
@@ -17,6 +17,27 @@ from core.chart_data import ChartSet
 
 STATUS_WORDS = {"usable": "usable", "needs_license": "needs licence", "blocked": "blocked",
                 "unknown": "status unknown"}
+
+
+def fit_beside(text: str, frac: float, plot_px: float, fm: QFontMetricsF) -> tuple[str, bool]:
+    """A label for a vertical line at ``frac`` of a plot ``plot_px`` wide: (text, True) to put it
+    right of the line, (text, False) to put it left. When neither side has room for it on one
+    line, a trailing "(date)" goes on a second line; only if that does not fit either is the
+    text shortened with an ellipsis."""
+    room_right, room_left = plot_px * (1 - frac), plot_px * frac
+    pad = fm.horizontalAdvance("  ") + 10  # the spaces around the text and the label's own margin
+    name, sep, rest = text.rpartition(" (")
+    candidates = [text] + ([f"{name}\n({rest}"] if sep else [])
+    for cand in candidates:
+        need = max(fm.horizontalAdvance(line) for line in cand.split("\n")) + pad
+        if need <= room_right and (frac < 0.62 or need > room_left):
+            return cand, True
+        if need <= room_left:
+            return cand, False
+    right = room_right >= room_left
+    room = max(10.0, max(room_right, room_left) - pad)
+    lines = candidates[-1].split("\n")
+    return "\n".join(fm.elidedText(line, Qt.TextElideMode.ElideRight, room) for line in lines), right
 
 
 def ts(d: dt.date) -> float:
@@ -70,16 +91,22 @@ class PolicyTimelineChart(Chart):
                     self.label_at(plot, (a + b) / 2, y, STATUS_WORDS[sp.status], anchor=(0.5, 0.5),
                                   bold=True, colour=ink)
         levels = 3
+        # the plot's width in pixels (the chart less its margins and the row-name axis), so each
+        # label goes on the side of its line where it fits, shortened only if neither side does
+        axis = plot.getAxis("left")
+        plot_px = max(120.0, self.width() - 2 * t.margin - max(axis.width(), axis.minimumWidth()) - 20)
         for k, (day, rid) in enumerate(tl.changes):
             x = ts(day)
             yl = n - 0.55 + 0.42 * (levels - k % levels)
             plot.addItem(pg.InfiniteLine(pos=x, angle=90, pen=t.pen(t.muted, max(1.5, t.line_width * 0.5),
                                                                      Qt.PenStyle.DashLine)))
-            right_half = (x - x0) / span_px > 0.62
-            self.label_at(plot, x, yl, f" {self._names.get(rid, rid)} ({day:%d %b %Y}) ",
-                          anchor=(1, 0.5) if right_half else (0, 0.5))
-        vline(self, plot, ts(tl.scenario_date), f"scenario date {tl.scenario_date:%d %b %Y}",
-              -0.36, style=Qt.PenStyle.SolidLine, right=(ts(tl.scenario_date) - x0) / span_px < 0.62)
+            text, right = fit_beside(f"{self._names.get(rid, rid)} ({day:%d %b %Y})", (x - x0) / span_px,
+                                     plot_px, QFontMetricsF(t.font(t.legend_px)))
+            self.label_at(plot, x, yl, "\n".join(f" {line} " for line in text.split("\n")),
+                          anchor=(0, 0.5) if right else (1, 0.5))
+        text, right = fit_beside(f"scenario date {tl.scenario_date:%d %b %Y}", (ts(tl.scenario_date) - x0) / span_px,
+                                 plot_px, QFontMetricsF(t.font(t.legend_px, True)))
+        vline(self, plot, ts(tl.scenario_date), text, -0.36, style=Qt.PenStyle.SolidLine, right=right)
         plot.setXRange(x0, x1, padding=0)
         plot.setYRange(-0.95, n - 0.4 + 0.42 * levels + 0.2, padding=0)
         legend = [(self.swatch("box", t.foreground, fill=t.muted), "usable (solid)"),

@@ -16,7 +16,9 @@ Outcome = Literal["allowed", "notify", "discouraged", "license", "unknown", "pre
 # is neither counted as usable nor as blocked (docs/policy.md, "Unknown status").
 PoolStatus = Literal["usable", "needs_license", "blocked", "unknown"]
 POOL_STATUSES: tuple[str, ...] = ("usable", "needs_license", "blocked", "unknown")
-Metric = Literal["tpp", "pd", "scaleup_gbs", "hbm_tbs", "dram_gbs", "datacenter", "origin", "vendor", "chip"]
+Metric = Literal[
+    "tpp", "pd", "scaleup_gbs", "hbm_tbs", "dram_gbs", "dram_io_gbs", "datacenter", "origin", "vendor", "chip"
+]
 
 
 class _Strict(BaseModel):
@@ -75,11 +77,12 @@ _METRIC_NAME = {
     "scaleup_gbs": "interconnect",
     "hbm_tbs": "memory bandwidth",
     "dram_gbs": "memory bandwidth",
+    "dram_io_gbs": "memory + interconnect bandwidth",
     "origin": "origin",
     "vendor": "vendor",
     "chip": "chip",
 }
-_METRIC_UNIT = {"scaleup_gbs": " GB/s", "hbm_tbs": " TB/s", "dram_gbs": " GB/s"}
+_METRIC_UNIT = {"scaleup_gbs": " GB/s", "hbm_tbs": " TB/s", "dram_gbs": " GB/s", "dram_io_gbs": " GB/s"}
 
 
 def metric_value(chip: Accelerator, metric: str) -> float | bool | str | None:
@@ -95,6 +98,10 @@ def metric_value(chip: Accelerator, metric: str) -> float | bool | str | None:
     if metric == "dram_gbs":
         tbs = chip.v("hbm_tbs")
         return None if tbs is None else tbs * 1000.0
+    if metric == "dram_io_gbs":
+        # the "combination" bar of the Apr-2025 vendor notice and the GAIN AI Act: DRAM + I/O
+        tbs, io = chip.v("hbm_tbs"), chip.v("scaleup_gbs")
+        return None if tbs is None or io is None else tbs * 1000.0 + io
     if metric == "datacenter":
         return chip.datacenter
     if metric == "origin":

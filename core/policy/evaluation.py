@@ -167,6 +167,8 @@ class _Ctx:
     hits: list[_Hit] = field(default_factory=list)
     grandfathered: list[str] = field(default_factory=list)
     unevaluated: list[str] = field(default_factory=list)
+    # rule id -> (the rule as it reached the pool, the figures it lacks: "TPP", "interconnect", ...)
+    unsourced: dict[str, tuple[Rule, str]] = field(default_factory=dict)
 
     @property
     def held(self) -> bool:
@@ -226,7 +228,7 @@ def evaluate_pool(
     Access semantics (rules.md section 2): ``own`` = bought and imported now (``acquired``
     defaults to ``date``); ``stockpile`` = already held, grandfathered by ``acquired`` against
     each rule's effective date (no date = not grandfathered); ``lease`` = a third party's chips
-    abroad used remotely, covered only by rules that list ``lease``; ``domestic`` = chips
+    at the pool's site (China or elsewhere) used remotely, covered only by rules that list ``lease``; ``domestic`` = chips
     designed in the user's own country (origin == hq), else treated as ``own``.
     """
     ctx = _start(pool, chip, hq, date, regime, settings or PolicySettings(), training_flops, chip_tests)
@@ -447,7 +449,14 @@ def _apply_rule(ctx: _Ctx, rule_in: Rule) -> None:
         if ctx.access in rule.access:
             ctx.unevaluated.append(rule.id)
             missing = ", ".join(_missing_metrics(rule.chips, ctx.chip)) if rule.chips is not None else ""
-            ctx.reasons.append(f"{tag} not evaluated: missing {missing or why} for {ctx.chip.id}; treated as not applying")
+            chip_known = rule.chips is None or ctx.test_chip(rule.chips)[0] is not None
+            if chip_known:  # the chip is decided; the run's training operations were not given
+                ctx.reasons.append(f"{tag} not evaluated: missing {why} for {ctx.chip.id}; treated as not applying")
+            else:
+                ctx.unsourced[rule.id] = (rule, missing or why)
+                ctx.reasons.append(
+                    f"{tag} not evaluated: {missing or why} unsourced for {ctx.chip.id} (empty in the catalog); "
+                    f"treated as not applying (if it applied: {OUTCOME_TEXT[rule.outcome]})")
         return
     if not ok or not _reaches_access(ctx, rule, tag, why):
         return
@@ -493,6 +502,28 @@ def _apply_rule(ctx: _Ctx, rule_in: Rule) -> None:
         text += f" — {note}"
     ctx.reasons.append(text)
     ctx.hits.append(_Hit(rule, outcome, licence, text, is_granted))
+
+
+STATUS_RANK = {"usable": 0, "needs_license": 1, "unknown": 2, "blocked": 3}
+
+
+def _unsourced_stricter(ctx: _Ctx, status: str) -> list[tuple[str, str]]:
+    """(rule id, missing figures) of the rules not evaluated for lack of a catalog figure that
+    would have made the pool's status stricter than ``status``. They are treated as not applying
+    (the status stands), but the verdict names them so it never reads as settled."""
+    hit_ids = {h.rule.id for h in ctx.hits}
+    granted = ctx.pool.licence_granted
+    out: list[tuple[str, str]] = []
+    for rid, (rule, missing) in ctx.unsourced.items():
+        if rule.modifies and not (set(rule.modifies) & (hit_ids | set(ctx.unsourced))):
+            continue  # a modifier of rules that do not apply here
+        if rule.requires and not (set(rule.requires) & (hit_ids | set(ctx.unsourced))):
+            continue
+        if granted and rule.grandfathers_prior_holdings and rule.outcome in ("license", "presumption_of_denial"):
+            continue  # exported under a granted licence: satisfied whichever way the figure goes
+        if STATUS_RANK[STATUS_OF[rule.outcome]] > STATUS_RANK[status]:
+            out.append((rid, missing))
+    return out
 
 
 def _licence_terms(licence: LicenceTerms) -> str:
@@ -552,7 +583,13 @@ def _result(ctx: _Ctx) -> PoolPolicy:
     else:
         usable = 0.0
     reasons = ctx.reasons
-    reasons.append(f"result: {_verdict(status, decisive, outcome_final, ctx.grandfathered, granted_rule=granted_rule, authority=authority)}")
+    verdict = _verdict(status, decisive, outcome_final, ctx.grandfathered, granted_rule=granted_rule, authority=authority)
+    stricter = _unsourced_stricter(ctx, status)
+    if stricter:  # "usable (no rule applies)" must not read as settled when a figure is missing
+        missing = sorted({m.strip() for _, ms in stricter for m in ms.split(",")})
+        verdict = (f"{verdict[:-1]}; {', '.join(r for r, _ in stricter)} not evaluated: "
+                   f"{', '.join(missing)} unsourced for {ctx.chip.id})")
+    reasons.append(f"result: {verdict}")
     if seizure is not None:
         reasons[-1] = reasons[-1][:-1] + "; smuggled)" if reasons[-1].endswith(")") else reasons[-1]
     if status == "unknown":
@@ -620,7 +657,9 @@ def _missing_metrics(cond: Cond, chip: Accelerator) -> list[str]:
         if cond.metric == "pd":
             out.append("PD (die area)" if chip.tpp is not None else "TPP")
         else:
-            out.append({"dram_gbs": "memory bandwidth"}.get(cond.metric, _METRIC_NAME.get(cond.metric, cond.metric)))
+            out += {"dram_gbs": ["memory bandwidth"], "dram_io_gbs": [
+                n for n, k in (("memory bandwidth", "hbm_tbs"), ("interconnect", "scaleup_gbs")) if chip.v(k) is None
+            ]}.get(cond.metric, [_METRIC_NAME.get(cond.metric, cond.metric)])
     for sub in [*(cond.all_of or []), *(cond.any_of or []), *([cond.not_] if cond.not_ is not None else [])]:
         out += _missing_metrics(sub, chip)
     return list(dict.fromkeys(out))

@@ -90,3 +90,50 @@ def test_marking_is_undoable_and_reaches_the_deck(charted, qtbot, tmp_path):
     w.document.undo_stack.undo()
     assert w.project.marking != "OFFICIAL-SENSITIVE"
     assert not w.set_project_properties("  ", "x")  # a project needs a name
+
+
+def test_policy_timeline_fits_its_panel_at_1366_for_every_scenario(charted, qtbot):
+    """Reported: at 1366x768 the policy timeline was cut off on the right. A long scenario name
+    on the panel's one-line status label widened the whole results column past the window, and
+    labels of rule changes past 62% of the axis ran out of the plot on the left."""
+    import pyqtgraph as pg
+
+    panel = charted.results.charts
+    scroll = charted.results.scroll
+    panel.tabs.setCurrentIndex(list(panel.widgets).index("policy-timeline"))
+    for i in range(len(charted.project.scenarios)):
+        charted.select_scenario(i)
+        wait_idle(qtbot, charted)
+        charted.request_charts(force=True)
+        qtbot.waitUntil(lambda i=i: panel.charts is not None
+                        and panel.charts.scenario.name == charted.project.scenarios[i].name, timeout=20000)
+        chart = panel.widgets["policy-timeline"]
+        assert panel.width() <= scroll.viewport().width(), (i, panel.width(), scroll.viewport().width())
+        assert chart.width() <= scroll.viewport().width(), i
+
+        def labels_inside(i=i, chart=chart):
+            chart.grab()  # lay the scene out as it is painted (a resize redraws on a timer)
+            view = chart.plots[0].vb.sceneBoundingRect().adjusted(-2, -2, 2, 2)
+            labels = [it for it in chart.plots[0].items if isinstance(it, pg.TextItem)]
+            assert labels, i
+            for item in labels:
+                rect = item.sceneBoundingRect()
+                assert view.left() <= rect.left() and rect.right() <= view.right(), \
+                    (i, item.toPlainText(), rect, view)
+
+        qtbot.waitUntil(labels_inside, timeout=5000)
+
+
+def test_rule_change_label_goes_where_it_fits():
+    from PySide6.QtGui import QFont, QFontMetricsF
+
+    from app.charts.policy_timeline import fit_beside
+
+    fm = QFontMetricsF(QFont("DejaVu Sans", 10))
+    label = "May 2025 IaaS guidance (13 May 2025)"
+    assert fit_beside(label, 0.2, 1000, fm) == (label, True)  # room on the right
+    assert fit_beside(label, 0.9, 1000, fm) == (label, False)  # near the end: to the left
+    text, _right = fit_beside(label, 0.6, 300, fm)  # neither side: the date on a second line
+    assert text == "May 2025 IaaS guidance\n(13 May 2025)"
+    short, _ = fit_beside(label, 0.5, 90, fm)  # nothing fits: shortened, never wider than the room
+    assert "…" in short and all(fm.horizontalAdvance(s) <= 45 for s in short.split("\n"))

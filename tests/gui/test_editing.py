@@ -303,3 +303,25 @@ def test_end_user_type_is_edited_in_the_policy_editor_and_undoes(qtbot, window):
     wait_idle(qtbot, w)
     assert w.scenario.policy.end_user_type == "private"
     assert combo.currentData() == "private"
+
+
+def test_every_preset_regime_is_one_pick_away(qtbot, window):
+    """Issue 11: the hypotheticals (Chip Security Act, GAIN AI Act, the 2026 worldwide-licence
+    draft) and the readings (HQ enforcement gap, Apr 2025 vendor-notice bars, Affiliates
+    reimposed) are each one pick in the Policy editor's regime list."""
+    from core.policy import load_regimes
+
+    w = window
+    combo = w.policy_editor.regime
+    offered = [combo.itemData(i) for i in range(combo.count())]
+    for rid in ("hypo-chip-security-act", "hypo-gain-ai-act", "hypo-worldwide-licence",
+                "hq-enforcement-gap", "apr-2025-notice-bars", "affiliates-reimposed"):
+        assert rid in offered, rid
+    assert set(load_regimes()) <= set(offered)
+    assert w.results.result.verdict == "feasible"  # scenario 1: H100 leased in Johor by a CN firm
+    i = offered.index("hypo-remote-access-act")
+    combo.setCurrentIndex(i)
+    combo.activated.emit(i)
+    wait_idle(qtbot, w)
+    assert w.scenario.policy.regime == "hypo-remote-access-act"
+    assert w.results.result.verdict == "infeasible"
