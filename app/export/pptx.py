@@ -22,6 +22,7 @@ from core.briefing import (
     PER_SCENARIO,
     TITLES,
     footnote,
+    footnote_size,
     project_assumptions_line,
     source_line,
 )
@@ -75,7 +76,8 @@ def _frame(prs, title: str, subtitle: str, note: str, source: str, marking: str)
         _box(slide, "Subtitle", MARGIN, Inches(TITLE_TOP + 0.56), width, Inches(0.4), subtitle, 16,
              colour=MUTED)
     foot_top = PICTURE_TOP + PICTURE_H + 0.08
-    _box(slide, "Footnote", MARGIN, Inches(foot_top), width, Inches(0.75), note, 10.5)
+    _box(slide, "Footnote", MARGIN, Inches(foot_top), width, Inches(0.75), note,
+         footnote_size(note))
     _box(slide, "Source", MARGIN, Inches(foot_top + 0.8), width, Inches(0.3), source, 9.5,
          colour=MUTED)
     return slide
