@@ -15,9 +15,11 @@ factors instead of being re-planned per sample, so 10,000 samples cost a few mil
   scales the ``6·N`` part of the training FLOPs per token (attention FLOPs do not depend on
   ``N``), and the step time with them;
 - **interruptions**: not sampled. Goodput (Young/Daly, ``core.planner.goodput``) depends on
-  the chip count and the failure rate, not on the run's length, and the rate has one published
-  source (Llama 3) and no sourced spread: the rate is listed in ``fixed``, and the tornado shows
-  a stated ½×-2× what-if of it;
+  the chip count and the failure rate, not on the run's length; the rate has one published
+  source (Llama 3) and no sourced spread, and the reported GPU-hours of the validation's
+  production runs include their restarts, so the run-to-run part of it is already inside the
+  efficiency spread (sampling it again would count it twice). The rate is listed in ``fixed``;
+  the tornado shows a stated ½×-2× what-if of it;
 - **prices**: the lease rent uniformly between the catalog's low and high quotes when the
   pool uses the catalog price; an owned chip's unit price (the amortisation and the levies on
   the chip price) triangular between the catalog's sourced low and high with its mode at the
