@@ -377,3 +377,8 @@ def test_evaluate_json_sets_p_budget_and_p_deadline_where_the_scenario_has_them(
     assert s["p_budget"] == s["uncertainty"]["p_budget"]
     p_licence = s["uncertainty"]["p_licence"] or 1.0
     assert s["p_budget"] == pytest.approx(0.5 * p_licence, abs=0.05)
+    text = _cli("evaluate", str(path), "--scenario", s["scenario"], "--samples", "2000",
+                "--seed", "1")
+    assert text.returncode == 0, text.stderr
+    assert f"Chance: {s['p_budget']:.0%} to stay within the budget" in text.stdout
+    assert "to meet the deadline" not in text.stdout  # no deadline set
