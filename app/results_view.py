@@ -155,6 +155,8 @@ class ResultsView(QWidget):
                                  f"{band.wall_clock_days.p90:,.0f})")
                     if band.p_deadline is not None:
                         headline += f", {band.p_deadline:.0%} chance to meet the deadline"
+                    if band.p_budget is not None:
+                        headline += f", {band.p_budget:.0%} to stay within the budget"
         self.figures_box.setTitle({"infeasible": "Key figures (if the option were allowed)",
                                    "unknown": "Key figures (if the rule of unknown status does not apply)"}
                                   .get(result.verdict, "Key figures (chosen option)"))

@@ -5,6 +5,7 @@ export (PNG, SVG, PDF, PPTX)."""
 from __future__ import annotations
 
 import datetime as dt
+import math
 from typing import Any
 
 from core import __version__
@@ -146,11 +147,49 @@ def ranges_note(results: list[ScenarioResult]) -> str:
     from core.uncertainty import describe_method
 
     text = describe_method([r.uncertainty for r in results if r.best is not None])
-    return (text[:-1] + " (docs/answers.md)." if text else RANGES_NOTE)
+    if not text:
+        return RANGES_NOTE
+    # the clause on how well the band held says where the efficiency spread comes from
+    return (text[:-1].replace("software efficiency (cross-validated spread)",
+                              "software efficiency") + validation_note() + ".")
+
+
+def validation_note() -> str:
+    """How well the efficiency band held on published runs (the fit that made it,
+    resources/catalog/maturity.json, written with docs/validation.md), and where to read more."""
+    from core.maturity import load_maturity
+
+    try:
+        cv = load_maturity()["cross_validation"]
+        return (f"; the efficiency band held {cv['coverage_p10_p90']:.0%} of {cv['runs']} "
+                "published runs, each lab's from the other labs (docs/validation.md)")
+    except (KeyError, TypeError, ValueError, OSError):
+        return " (docs/validation.md)"
+
+
+def band_note() -> str:
+    """The shaded band of the time-vs-count chart, in one sentence."""
+    return ("Shaded: P10–P90 of the days from the software-efficiency spread (and the token or "
+            "active-parameter range where marked)" + validation_note() + ".")
+
+
+FOOTNOTE_PT, FOOTNOTE_MIN_PT = 10.5, 8.0
+FOOTNOTE_FITS = 620  # characters four lines of 10.5 pt hold across the slide (a wide font)
+
+
+def footnote_size(note: str) -> float:
+    """Font size of the footnote: 10.5 pt, smaller for a long note so that it stays above the
+    source line (the height of wrapped text goes with characters × size², so the size goes
+    with 1/√characters)."""
+    if len(note) <= FOOTNOTE_FITS:
+        return FOOTNOTE_PT
+    return max(FOOTNOTE_MIN_PT, round(FOOTNOTE_PT * math.sqrt(FOOTNOTE_FITS / len(note)), 1))
 
 
 def footnote(name: str, scenarios: list[Scenario], results: list[ScenarioResult],
              index: int) -> str:
+    if name == "time-vs-count":  # its shaded band is a P10-P90 range: say how it was made
+        return assumptions_line(scenarios[index], results[index]) + " " + band_note()
     if name in ABOUT_ONE_SCENARIO:
         return assumptions_line(scenarios[index], results[index])
     return project_assumptions_line(scenarios, results)

@@ -258,6 +258,11 @@ def _summary(o: dict) -> str:
     if o.get("cost_usd") is not None:
         lines.append(f"Cost: ${o['cost_usd']:,.0f}{_range(o, 'cost_usd', '${:,.0f}')}  " + ", ".join(
             f"{k} ${v:,.0f}" for k, v in (o.get("cost_breakdown") or {}).items() if v))
+    chances = [f"{o[key]:.0%} {words}" for key, words in
+               (("p_deadline", "to meet the deadline"), ("p_budget", "to stay within the budget"))
+               if o.get(key) is not None]
+    if chances:  # over the same Monte Carlo samples as the P10-P90 ranges (licence refusals miss)
+        lines.append("Chance: " + "; ".join(chances))
     for pol in o.get("policy") or []:
         # the same words as the last reason of the explanation (one explanation per pool)
         verdict = pol.get("summary") or f"{pol.get('status')} ({pol.get('decisive_rule') or 'no rule applies'})"

@@ -34,6 +34,10 @@ class Outcome(BaseModel):
     cost_delta_usd: float | None = Field(default=None,
                                          description="cost minus the first scenario's")
     verdict_changed: bool = Field(default=False, description="verdict differs from the first's")
+    days_p10: float | None = Field(default=None, description="P10 of the days (core.uncertainty)")
+    days_p90: float | None = Field(default=None, description="P90 of the days")
+    cost_p10: float | None = Field(default=None, description="P10 of the cost")
+    cost_p90: float | None = Field(default=None, description="P90 of the cost")
 
 
 class Comparison(BaseModel):
@@ -98,10 +102,15 @@ def compare(scenarios: list[Any], project: Any = None, results: list[Any] | None
     outcomes: list[Outcome] = []
     for s, r in zip(scenarios, results, strict=True):
         best = r.best
+        band = r.uncertainty if best is not None else None  # no range for a ruled-out route
         outcomes.append(Outcome(
             scenario=s.name, verdict=r.verdict, option=None if best is None else best.label,
             days=None if best is None else best.wall_clock_days,
-            cost_usd=None if best is None else best.cost_usd))
+            cost_usd=None if best is None else best.cost_usd,
+            days_p10=None if band is None else band.wall_clock_days.p10,
+            days_p90=None if band is None else band.wall_clock_days.p90,
+            cost_p10=None if band is None or band.cost_usd is None else band.cost_usd.p10,
+            cost_p90=None if band is None or band.cost_usd is None else band.cost_usd.p90))
     first = outcomes[0]
     for o in outcomes[1:]:
         o.days_delta = _minus(o.days, first.days)
@@ -154,10 +163,24 @@ def outcome_rows(comparison: Comparison) -> list[tuple[str, list[str], list[bool
             c += f" ({_signed(x.cost_delta_usd, _money(abs(x.cost_delta_usd)))})"
         cost.append(c)
     first = o[0]
-    return [
+    rows = [
         ("Verdict", [VERDICTS.get(x.verdict, x.verdict) for x in o],
          [x.verdict_changed for x in o]),
         ("Route", [x.option or "none" for x in o], [x.option != first.option for x in o]),
         ("Days", days, [x.days != first.days for x in o]),
-        ("Cost", cost, [x.cost_usd != first.cost_usd for x in o]),
     ]
+    # the P10-P90 ranges (core.uncertainty) in rows of their own, so each cell stays short
+    day_bands = [None if x.days is None or x.days_p10 is None or x.days_p90 is None
+                 else (x.days_p10, x.days_p90) for x in o]
+    if any(day_bands):
+        rows.append(("Days, P10–P90", ["—" if b is None else f"{b[0]:,.0f}–{b[1]:,.0f}"
+                                        for b in day_bands],
+                     [b != day_bands[0] for b in day_bands]))
+    rows.append(("Cost", cost, [x.cost_usd != first.cost_usd for x in o]))
+    cost_bands = [None if x.cost_usd is None or x.cost_p10 is None or x.cost_p90 is None
+                  else (x.cost_p10, x.cost_p90) for x in o]
+    if any(cost_bands):
+        rows.append(("Cost, P10–P90", ["—" if b is None else f"{_money(b[0])}–{_money(b[1])}"
+                                        for b in cost_bands],
+                     [b != cost_bands[0] for b in cost_bands]))
+    return rows

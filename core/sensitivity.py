@@ -16,7 +16,7 @@ from typing import Any
 from pydantic import BaseModel, Field
 
 from core.paths import path_key, with_value
-from core.uncertainty import Z90
+from core.uncertainty import Z90, active_params_factors
 from core.units import human
 
 WHAT_IF = 0.20  # the stated what-if range of inputs without a sourced range
@@ -124,6 +124,17 @@ def tornado(scenario: Any, project: Any = None) -> Tornado:
                 update={"tokens": n, "tokens_low": None, "tokens_high": None})})
 
         bar("training tokens", human(t_lo), human(t_hi), tokens_at(t_lo), tokens_at(t_hi), basis)
+        active, share = active_params_factors(scenario.model, tr.seq_len)
+        if active is not None and active.real:  # an undisclosed model's active parameters
+            # as core.uncertainty: they scale the 6·N share of the FLOPs per token (attention
+            # does not depend on N), so the run's work scales by share·a + (1 − share); the
+            # architecture is not re-drawn, the same work is run as that many more tokens
+            work_lo, work_hi = (share * a + 1.0 - share for a in (active.low, active.high))
+            low_n, high_n = scenario.model.active_params_range
+            bar("active parameters", human(low_n), human(high_n), tokens_at(t * work_lo),
+                tokens_at(t * work_hi),
+                f"the scenario's active-parameter range, on the 6·N share ({share:.0%}) of the "
+                "FLOPs per token")
         rate = scenario.physics.failures_per_gpu_day
         if rate > 0:
             bar("interruptions", "½× rate", "2× rate",

@@ -14,8 +14,12 @@ factors instead of being re-planned per sample, so 10,000 samples cost a few mil
   ``active_params_high``, an undisclosed model): drawn log-uniformly between low and high; it
   scales the ``6·N`` part of the training FLOPs per token (attention FLOPs do not depend on
   ``N``), and the step time with them;
-- **interruptions**: goodput recomputed from the sampled run length with the scenario's
-  failure rate (Young/Daly, as ``core.planner.goodput``);
+- **interruptions**: not sampled. Goodput (Young/Daly, ``core.planner.goodput``) depends on
+  the chip count and the failure rate, not on the run's length; the rate has one published
+  source (Llama 3) and no sourced spread, and the reported GPU-hours of the validation's
+  production runs include their restarts, so the run-to-run part of it is already inside the
+  efficiency spread (sampling it again would count it twice). The rate is listed in ``fixed``;
+  the tornado shows a stated ½×-2× what-if of it;
 - **prices**: the lease rent uniformly between the catalog's low and high quotes when the
   pool uses the catalog price; an owned chip's unit price (the amortisation and the levies on
   the chip price) triangular between the catalog's sourced low and high with its mode at the
@@ -246,7 +250,7 @@ def simulate(
         p_licence=approval, inputs=inputs, fixed=fixed)
 
 
-def _active_range(model: Any, seq_len: int) -> tuple[Range | None, float]:
+def active_params_factors(model: Any, seq_len: int) -> tuple[Range | None, float]:
     """The model's uncertain active parameters as factors of the architecture's count, and the
     share of the training FLOPs per token they scale (``6·N`` of ``6·N`` + attention)."""
     bounds = getattr(model, "active_params_range", None)
@@ -270,7 +274,7 @@ def estimate_uncertainty(est: Any, physics: Any, samples: int = DEFAULT_SAMPLES,
     if training is not None and training.tokens_low is not None \
             and training.tokens_high is not None:
         work_range = (training.tokens_low / training.tokens, training.tokens_high / training.tokens)
-    active, share = _active_range(model, training.seq_len if training is not None else 4096)
+    active, share = active_params_factors(model, training.seq_len if training is not None else 4096)
     return simulate(step_s=est.step_time.total, steps=est.steps, chips_used=est.plan.chips_used,
                     physics=physics, work_range=work_range, active_range=active,
                     active_flops_share=share, sigma=sigma, sigma_source=source, samples=samples,
@@ -285,7 +289,7 @@ def days_band_factors(scenario: Any, chip_id: str, samples: int = 4000,
     without them)."""
     sigma, _ = efficiency_sigma(chip_id, getattr(scenario.physics, "maturity", None))
     t = scenario.training
-    active, share = _active_range(scenario.model, t.seq_len)
+    active, share = active_params_factors(scenario.model, t.seq_len)
     tokens = t.tokens_low is not None and t.tokens_high is not None
     if not tokens and (active is None or not active.real):
         return math.exp(-Z90 * sigma), math.exp(Z90 * sigma)
@@ -396,7 +400,7 @@ def option_uncertainty(scenario: Any, result: Any, index: int | None = None,
     t = scenario.training
     work_range = None if t.tokens_low is None or t.tokens_high is None else \
         (t.tokens_low / t.tokens, t.tokens_high / t.tokens)
-    active, share = _active_range(scenario.model, t.seq_len)
+    active, share = active_params_factors(scenario.model, t.seq_len)
     costed = option.cost_usd is not None
     unit, kwh, fixed = _price_ranges(scenario, option, chip) if costed else (None, None, [])
     uplift_rent_share = None

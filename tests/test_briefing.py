@@ -108,3 +108,26 @@ def test_project_footnote_says_what_the_ranges_vary_and_take_as_certain():
     assert "licence approval" in varied
     assert "electricity price" in certain and "PUE" in certain  # no sourced CN range
     assert "training tokens and active parameters" in certain
+
+
+def test_deck_footnotes_say_how_the_ranges_were_made_and_how_well_they_held(example, charts):
+    """issue 10: the deck's footnote on the method names the validation and its coverage (from
+    the fit that made the spread), on the slides that show ranges, and a long note still fits."""
+    from core.briefing import FOOTNOTE_FITS, FOOTNOTE_MIN_PT, FOOTNOTE_PT, footnote_size
+    from core.maturity import load_maturity
+
+    cv = load_maturity()["cross_validation"]
+    held = f"held {cv['coverage_p10_p90']:.0%} of {cv['runs']} published runs"
+    for name in ("comparison", "cost", "time-vs-count"):
+        text = footnote(name, charts.scenarios, charts.results, 1)
+        assert held in text and "docs/validation.md" in text, name
+    band = footnote("time-vs-count", charts.scenarios, charts.results, 1)
+    assert band.startswith(assumptions_line(charts.scenario, charts.result))
+    assert "Shaded: P10–P90" in band
+    assert held not in footnote("memory", charts.scenarios, charts.results, 1)  # no range shown
+    assert footnote_size("x" * FOOTNOTE_FITS) == FOOTNOTE_PT
+    long = footnote("comparison", charts.scenarios, charts.results, 1)
+    assert len(long) > FOOTNOTE_FITS  # six scenarios' assumptions and the ranges note
+    size = footnote_size(long)
+    assert FOOTNOTE_MIN_PT <= size < FOOTNOTE_PT
+    assert len(long) * size ** 2 <= FOOTNOTE_FITS * FOOTNOTE_PT ** 2 * 1.01  # same height

@@ -80,3 +80,31 @@ def test_one_scenario_is_refused_with_the_field_named():
 def test_label():
     assert label(["fleet", 2, "site"]) == "fleet[2].site"
     assert label(("policy", "regime")) == "policy.regime"
+
+
+def test_outcome_carries_each_scenarios_p10_p90_in_rows_of_their_own():
+    """Issue 10: ranges wherever the number appears; in the comparison table (window and deck)
+    each range is its own row under its figure, so a cell stays short."""
+    from core.compare import outcome_rows
+
+    a, b = _scenario("a"), _scenario("b", count=8192)
+    ra, rb = evaluate_scenario(a), evaluate_scenario(b)
+    c = compare([a, b], results=[ra, rb])
+    for o, r in zip(c.outcomes, (ra, rb), strict=True):
+        assert (o.days_p10, o.days_p90) == (r.uncertainty.wall_clock_days.p10,
+                                            r.uncertainty.wall_clock_days.p90)
+        assert (o.cost_p10, o.cost_p90) == (r.uncertainty.cost_usd.p10, r.uncertainty.cost_usd.p90)
+        assert o.days_p10 < o.days < o.days_p90
+    rows = {title: (texts, changed) for title, texts, changed in outcome_rows(c)}
+    titles = [title for title, _t, _c in outcome_rows(c)]
+    assert titles == ["Verdict", "Route", "Days", "Days, P10–P90", "Cost", "Cost, P10–P90"]
+    u = rb.uncertainty
+    assert rows["Days, P10–P90"][0][1] == f"{u.wall_clock_days.p10:,.0f}–{u.wall_clock_days.p90:,.0f}"
+    assert rows["Cost, P10–P90"][0][1] == \
+        f"${u.cost_usd.p10 / 1e6:,.1f}M–${u.cost_usd.p90 / 1e6:,.1f}M"
+    assert rows["Days, P10–P90"][1] == [False, True]
+    # a ruled-out route has no range (as in the summary table): a dash, and no row when none has
+    blocked = c.model_copy(update={"outcomes": [o.model_copy(update={
+        "days_p10": None, "days_p90": None, "cost_p10": None, "cost_p90": None})
+        for o in c.outcomes]})
+    assert [t for t, _x, _c in outcome_rows(blocked)] == ["Verdict", "Route", "Days", "Cost"]

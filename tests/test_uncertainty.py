@@ -330,3 +330,55 @@ def test_time_vs_count_band_follows_the_scenario_ranges():
     assert days_band_factors(marked, chip) == (lo, hi)  # seeded
     series = time_vs_count(marked, project).series[0]
     assert (series.p10_factor, series.p90_factor) == (lo, hi)
+
+
+def test_tornado_has_an_active_params_bar_only_when_the_scenario_marks_them_uncertain():
+    """The tornado's bar for an undisclosed model's active parameters scales the 6·N share of the
+    work as core.uncertainty does: days × (share·a + 1 − share) at each end of the range."""
+    from core.sensitivity import tornado
+    from core.uncertainty import active_params_factors
+
+    project = load_project(EXAMPLE)
+    base = project.scenarios[2]
+    assert all(b.input != "active parameters" for b in tornado(base, project).bars)
+    n = base.model.active_params()
+    marked = base.model_copy(update={"model": base.model.model_copy(
+        update={"active_params_low": n / 1.6, "active_params_high": n * 1.6})})
+    t = tornado(marked, project)
+    bar = next(b for b in t.bars if b.input == "active parameters")
+    _, share = active_params_factors(marked.model, marked.training.seq_len)
+    assert 0.5 < share < 1.0  # attention FLOPs do not scale with N
+    assert bar.days_low == pytest.approx(t.base_days * (share / 1.6 + 1 - share), rel=0.01)
+    assert bar.days_high == pytest.approx(t.base_days * (share * 1.6 + 1 - share), rel=0.01)
+    assert bar.days_high < t.base_days * 1.6  # not the whole step: only the 6·N share
+    assert bar.cost_low < t.base_cost < bar.cost_high
+    assert "active-parameter range" in bar.basis and f"{share:.0%}" in bar.basis
+
+
+def test_evaluate_json_sets_p_budget_and_p_deadline_where_the_scenario_has_them(tmp_path):
+    """The contract: per scenario, ``p_budget`` only with a budget and ``p_deadline`` only with a
+    deadline, each the probability over the same samples as the ``uncertainty`` bands."""
+    data = json.loads(EXAMPLE.read_text(encoding="utf-8"))
+    proc = _cli("evaluate", str(EXAMPLE), "--json", "--samples", "2000", "--seed", "1")
+    first = json.loads(proc.stdout)["scenarios"]
+    chosen = [i for i, s in enumerate(first) if s["uncertainty"] and s["uncertainty"]["cost_usd"]]
+    assert chosen
+    i = chosen[0]
+    cost = first[i]["uncertainty"]["cost_usd"]
+    assert "p_budget" not in first[i]  # no budget set: no key
+    data["scenarios"][i]["constraints"]["budget_usd"] = cost["p50"]  # about half the samples
+    data["scenarios"][i]["constraints"]["deadline_days"] = None
+    path = tmp_path / "budget.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    proc = _cli("evaluate", str(path), "--json", "--samples", "2000", "--seed", "1")
+    assert proc.returncode == 0, proc.stderr
+    s = json.loads(proc.stdout)["scenarios"][i]
+    assert "p_deadline" not in s
+    assert s["p_budget"] == s["uncertainty"]["p_budget"]
+    p_licence = s["uncertainty"]["p_licence"] or 1.0
+    assert s["p_budget"] == pytest.approx(0.5 * p_licence, abs=0.05)
+    text = _cli("evaluate", str(path), "--scenario", s["scenario"], "--samples", "2000",
+                "--seed", "1")
+    assert text.returncode == 0, text.stderr
+    assert f"Chance: {s['p_budget']:.0%} to stay within the budget" in text.stdout
+    assert "to meet the deadline" not in text.stdout  # no deadline set

@@ -22,6 +22,7 @@ from core.briefing import (
     PER_SCENARIO,
     TITLES,
     footnote,
+    footnote_size,
     project_assumptions_line,
     source_line,
 )
@@ -75,7 +76,8 @@ def _frame(prs, title: str, subtitle: str, note: str, source: str, marking: str)
         _box(slide, "Subtitle", MARGIN, Inches(TITLE_TOP + 0.56), width, Inches(0.4), subtitle, 16,
              colour=MUTED)
     foot_top = PICTURE_TOP + PICTURE_H + 0.08
-    _box(slide, "Footnote", MARGIN, Inches(foot_top), width, Inches(0.75), note, 10.5)
+    _box(slide, "Footnote", MARGIN, Inches(foot_top), width, Inches(0.75), note,
+         footnote_size(note))
     _box(slide, "Source", MARGIN, Inches(foot_top + 0.8), width, Inches(0.3), source, 9.5,
          colour=MUTED)
     return slide
@@ -166,7 +168,21 @@ def _lines(text: str, width_in: float, size: float, bold: bool = False) -> int:
     """Lines ``text`` takes in a cell ``width_in`` wide at ``size`` pt (a generous estimate:
     average glyph ~0.55 em, 0.6 em bold; the cell's 0.1-in side margins left out)."""
     per_line = max(1, int((width_in - 0.2) * 72 / (size * (0.6 if bold else 0.55))))
-    return max(1, sum(-(-max(1, len(part)) // per_line) for part in text.split("\n")))
+    lines = 0
+    for part in text.split("\n"):  # wrapped at spaces, as the cell wraps it
+        lines += 1
+        used = 0
+        for word in part.split(" "):
+            n = len(word)
+            if used and used + 1 + n > per_line:  # the word goes to the next line
+                lines += 1
+                used = 0
+            if n > per_line:  # a word longer than a line breaks inside it
+                lines += (used + n - 1) // per_line
+                n = (used + n - 1) % per_line + 1
+                used = 0
+            used = used + 1 + n if used else n
+    return max(1, lines)
 
 
 def _row_in(texts: list[str], widths: list[float], size: float, bold: bool) -> float:

@@ -96,6 +96,26 @@ def test_results_panel_and_list_show_the_p10_p90_range(qtbot, window):
     assert "P10–P90" in w.scenarios.list.item(w.current).toolTip()
 
 
+def test_banner_gives_the_chance_of_the_deadline_and_of_the_budget_when_set(qtbot, window):
+    """Issue 10: P(meets the deadline) and P(within budget) where the scenario has them."""
+    from core.scenario_eval import evaluate_scenario
+
+    w = window
+    s = w.project.scenarios[w.current]
+    budget = w.results.result.uncertainty.cost_usd.p90  # above the point: still feasible
+    marked = s.model_copy(update={"constraints": s.constraints.model_copy(
+        update={"budget_usd": budget})})
+    result = evaluate_scenario(marked, w.project)
+    w.results.show_result(result)
+    banner = w.results.banner.text()
+    assert f"{result.uncertainty.p_deadline:.0%} chance to meet the deadline" in banner
+    assert f"{result.uncertainty.p_budget:.0%} to stay within the budget" in banner
+    assert result.verdict != "infeasible"
+    assert 0.8 < result.uncertainty.p_budget < 1.0  # the budget is the cost's P90
+    w.results.show_result(evaluate_scenario(s, w.project))
+    assert "budget" not in w.results.banner.text()
+
+
 def test_unknown_status_reaches_the_banner_list_and_options(qtbot, window):
     """Issue 11: an Affiliates-rule pool after 2026-11-10 is 'status unknown' in the banner, the
     scenario list and the options table, never 'Feasible' nor 'Infeasible'."""
