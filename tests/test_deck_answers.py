@@ -61,9 +61,9 @@ def test_impact_table_follows_the_policy_impact_chart_with_core_figures(deck):
             d = i.delta_days
             assert row[4] == ("±0" if abs(d) < 0.5 else f"{'+' if d > 0 else '−'}{abs(d):,.0f}")
             fallbacks += i.fallback_changed
-    # under the rules in force the Johor lease is open again: 24 days faster, $10.8M dearer
+    # under the rules in force the Johor lease is open again: 25 days faster, $10.5M dearer
     in_force = next(r for r in rows if r[0] == "in-force")
-    assert in_force[4] == "−24" and in_force[6] == "+$10.8M" and "H100-SXM" in in_force[2]
+    assert in_force[4] == "−25" and in_force[6] == "+$10.5M" and "H100-SXM" in in_force[2]
     assert fallbacks >= 1
     # the fallback (a route other than the scenario's own) is named in bold
     cell = table.cell(1 + [r[0] for r in rows].index("in-force"), 2)
@@ -129,3 +129,24 @@ def test_all_scenarios_deck_has_every_impact_table_and_one_comparison(tmp_path):
         f"Scenario: {n} — differences to its own regime" for n in names]
     # the comparison slide goes with the comparison chart, which this deck does not hold
     assert not any("Comparison of scenarios" in sh for sh in slides)
+
+
+def test_titles_take_one_line_and_footnotes_stay_in_their_box(deck):
+    """Reported in review (LibreOffice render of the full deck): the policy-impact title wrapped
+    onto the subtitle, and the project-wide footnote ran a fifth line over the source line. Each
+    is sized down until it fits (the deck's own estimate of line breaks, which is generous)."""
+    from app.export.pptx import FOOT_LINES, MARGIN, SLIDE_W, _lines
+
+    width_in = (SLIDE_W - 2 * MARGIN) / 914400 + 0.2  # text boxes have no side margins
+    shrunk = set()
+    for sh in deck:
+        run = sh["Title"].text_frame.paragraphs[0].runs[0]
+        size = run.font.size.pt
+        assert _lines(run.text, width_in, size, bold=True) == 1, (run.text, size)
+        if size < 28:
+            shrunk.add(run.text)
+        foot = sh["Footnote"].text_frame
+        fsize = foot.paragraphs[0].runs[0].font.size.pt
+        assert _lines(foot.text, width_in, fsize) * fsize <= FOOT_LINES * 10.5, (foot.text, fsize)
+        assert fsize >= 8
+    assert "What the policy costs the lab: best route before and after" in shrunk

@@ -137,3 +137,29 @@ def test_rule_change_label_goes_where_it_fits():
     assert text == "May 2025 IaaS guidance\n(13 May 2025)"
     short, _ = fit_beside(label, 0.5, 90, fm)  # nothing fits: shortened, never wider than the room
     assert "…" in short and all(fm.horizontalAdvance(s) <= 45 for s in short.split("\n"))
+
+
+def test_held_labels_at_one_count_do_not_overlap(charted, qtbot):
+    """Reported in review: in scenario 6 of the example the Johor lease (68 days) and the Ascend
+    cluster (93 days) are both held at 4,096 chips; each label was stacked under its own point,
+    and the two labels were painted over each other."""
+    import pyqtgraph as pg
+
+    panel = charted.results.charts
+    panel.tabs.setCurrentIndex(list(panel.widgets).index("time-vs-count"))
+    charted.select_scenario(5)
+    wait_idle(qtbot, charted)
+    charted.request_charts(force=True)
+    qtbot.waitUntil(lambda: panel.charts is not None
+                    and panel.charts.scenario.name == charted.project.scenarios[5].name, timeout=20000)
+    chart = panel.widgets["time-vs-count"]
+
+    def apart():
+        chart.grab()
+        held = [it for it in chart.plots[0].items
+                if isinstance(it, pg.TextItem) and "4,096 held" in it.toPlainText()]
+        assert len(held) == 2, [it.toPlainText() for it in held]
+        a, b = (it.sceneBoundingRect() for it in held)
+        assert not a.intersects(b), (a, b)
+
+    qtbot.waitUntil(apart, timeout=5000)
