@@ -83,18 +83,19 @@ class TimeVsCountChart(Chart):
                 notes.append(f"{s.accelerator}: no plan fits on {fmt_count(min(small))}"
                              + (f"–{fmt_count(max(small))}" if max(small) != min(small) else "")
                              + " chips (memory); those points are left out.")
-        # labels of the series held at one count: one stack under the lowest of their points,
-        # the longest run on top, so two labels never overlap however close their points are
-        # (stacked under each own point, 68 and 93 days of two series at 4,096 chips collided)
+        # one label per held count, under its lowest point, the days of every series held there
+        # longest first (the order of their points from the top): two labels stacked each under
+        # its own point collided (68 and 93 days at 4,096 chips), and a stack under the lowest
+        # point ran out of a slide's short plot
         for count, held_days in labelled.items():
-            y = math.log10(min(d for d, _ in held_days))
-            for k, (d, right) in enumerate(sorted(held_days, key=lambda h: -h[0])):
-                lift = -0.25 - 1.1 * k
-                self.label_at(plot, math.log10(count), y,
-                              f"{fmt_count(count)} held: {d:,.0f} days  " if right
-                              else f"  {fmt_count(count)} held: {d:,.0f} days",
-                              anchor=(1, lift) if right else (0, lift), colour=t.foreground,
-                              bold=True)
+            ordered = sorted(held_days, key=lambda h: -h[0])
+            right = ordered[-1][1]
+            text = (f"{fmt_count(count)} held: "
+                    + " / ".join(f"{d:,.0f}" for d, _ in ordered) + " days")
+            self.label_at(plot, math.log10(count), math.log10(ordered[-1][0]),
+                          f"{text}  " if right else f"  {text}",
+                          anchor=(1, -0.25) if right else (0, -0.25), colour=t.foreground,
+                          bold=True)
         if data.deadline_days:
             days.append(data.deadline_days)
             self.hline(plot, math.log10(data.deadline_days),

@@ -61,16 +61,15 @@ def _box(slide, name: str, left, top, width, height, text: str, size: float, bol
     return shape
 
 
-FOOT_LINES = 4  # lines of the footnote box (0.75 in) at 10.5 pt
+FOOT_H = 0.75  # inches: the footnote box (the source line starts 0.05 in below it)
 
 
-def _fit_size(text: str, width_in: float, size: float, lines: int, bold: bool = False,
+def _fit_size(text: str, width_in: float, size: float, height_in: float, bold: bool = False,
               smallest: float = 8.0) -> float:
     """The largest size, at most ``size`` and down to ``smallest`` in half points, at which
-    ``text`` takes at most ``lines`` lines of the box's height at ``size`` (as ``_lines``
-    estimates them; the box has no side margins, so its full width counts)."""
-    room = lines * size
-    while size > smallest and _lines(text, width_in + 0.2, size, bold) * size > room:
+    ``text``'s lines (as ``_lines`` estimates them, at 1.2 × the size apart) fit ``height_in``;
+    the box has no side margins, so its full width counts."""
+    while size > smallest and _lines(text, width_in + 0.2, size, bold) * size * 1.2 > height_in * 72:
         size -= 0.5
     return size
 
@@ -87,13 +86,13 @@ def _frame(prs, title: str, subtitle: str, note: str, source: str, marking: str)
     # one line each: a title that wraps runs into the subtitle, a footnote past its box into
     # the source line (LibreOffice and PowerPoint do not shrink text to fit a plain text box)
     _box(slide, "Title", MARGIN, Inches(TITLE_TOP), width, Inches(0.55), title,
-         _fit_size(title, width / 914400, 28, 1, bold=True), bold=True)
+         _fit_size(title, width / 914400, 28, 0.55, bold=True), bold=True)
     if subtitle:
         _box(slide, "Subtitle", MARGIN, Inches(TITLE_TOP + 0.56), width, Inches(0.4), subtitle, 16,
              colour=MUTED)
     foot_top = PICTURE_TOP + PICTURE_H + 0.08
-    _box(slide, "Footnote", MARGIN, Inches(foot_top), width, Inches(0.75), note,
-         _fit_size(note, width / 914400, 10.5, FOOT_LINES))
+    _box(slide, "Footnote", MARGIN, Inches(foot_top), width, Inches(FOOT_H), note,
+         _fit_size(note, width / 914400, 10.5, FOOT_H))
     _box(slide, "Source", MARGIN, Inches(foot_top + 0.8), width, Inches(0.3), source, 9.5,
          colour=MUTED)
     return slide

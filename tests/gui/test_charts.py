@@ -142,7 +142,7 @@ def test_rule_change_label_goes_where_it_fits():
 def test_held_labels_at_one_count_do_not_overlap(charted, qtbot):
     """Reported in review: in scenario 6 of the example the Johor lease (68 days) and the Ascend
     cluster (93 days) are both held at 4,096 chips; each label was stacked under its own point,
-    and the two labels were painted over each other."""
+    and the two labels were painted over each other. Now one label says both."""
     import pyqtgraph as pg
 
     panel = charted.results.charts
@@ -156,10 +156,14 @@ def test_held_labels_at_one_count_do_not_overlap(charted, qtbot):
 
     def apart():
         chart.grab()
-        held = [it for it in chart.plots[0].items
-                if isinstance(it, pg.TextItem) and "4,096 held" in it.toPlainText()]
-        assert len(held) == 2, [it.toPlainText() for it in held]
+        labels = [it for it in chart.plots[0].items if isinstance(it, pg.TextItem)]
+        held = [it for it in labels if "held" in it.toPlainText()]
+        # one label for 4,096 chips with both runs, longest first; 2,048 chips (the H800s) apart
+        texts = sorted(it.toPlainText().strip() for it in held)
+        assert texts == ["2,048 held: 137 days", "4,096 held: 93 / 68 days"], texts
         a, b = (it.sceneBoundingRect() for it in held)
         assert not a.intersects(b), (a, b)
+        view = chart.plots[0].vb.sceneBoundingRect().adjusted(-2, -2, 2, 2)
+        assert all(view.contains(it.sceneBoundingRect()) for it in held)
 
     qtbot.waitUntil(apart, timeout=5000)
