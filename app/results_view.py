@@ -35,6 +35,16 @@ def _money(x: float | None) -> str:
     return "—" if x is None else f"${human(x)}"
 
 
+def chance(p: float) -> str:
+    """A Monte Carlo share as a briefing states it: a sampled band is never a certainty, so
+    every sample in (or out) reads 'over 99 %' ('under 1 %'), not '100%' ('0%')."""
+    if p >= 0.995:
+        return "over 99%"
+    if p <= 0.005:
+        return "under 1%"
+    return f"{p:.0%}"
+
+
 class ResultsView(QWidget):
     # the scroll area (an attribute; it hides QWidget.scroll(dx, dy), which nothing here calls)
     scroll: QScrollArea  # type: ignore[assignment]
@@ -154,7 +164,7 @@ class ResultsView(QWidget):
                     headline += (f" (P10–P90 {band.wall_clock_days.p10:,.0f}–"
                                  f"{band.wall_clock_days.p90:,.0f})")
                     if band.p_deadline is not None:
-                        headline += f", {band.p_deadline:.0%} chance to meet the deadline"
+                        headline += f", {chance(band.p_deadline)} chance to meet the deadline"
         self.figures_box.setTitle({"infeasible": "Key figures (if the option were allowed)",
                                    "unknown": "Key figures (if the rule of unknown status does not apply)"}
                                   .get(result.verdict, "Key figures (chosen option)"))

@@ -114,3 +114,16 @@ def test_unknown_status_reaches_the_banner_list_and_options(qtbot, window):
     assert w.results.banner.text().startswith("Status unknown")
     assert "Status unknown" in w.scenarios.list.item(w.current).toolTip()
     assert "rule of unknown status" in w.results.figures_box.title()
+
+
+def test_banner_never_states_a_sampled_chance_as_certain(qtbot, window):
+    """Review: scenario 1 of the example said '100% chance to meet the deadline' (every Monte
+    Carlo sample finished in time); a band of estimates gives 'over 99%', never certainty."""
+    from app.results_view import chance
+
+    assert [chance(p) for p in (1.0, 0.996, 0.994, 0.48, 0.006, 0.0)] == [
+        "over 99%", "over 99%", "99%", "48%", "1%", "under 1%"]
+    w = window
+    wait_idle(qtbot, w)
+    text = w.results.banner.text()
+    assert "over 99% chance to meet the deadline" in text and "100%" not in text, text
