@@ -96,7 +96,7 @@ class ResultsView(QWidget):
         self.options.verticalHeader().setVisible(False)
         self.options.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.options.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.options.setTextElideMode(Qt.TextElideMode.ElideMiddle)
+        self.options.setTextElideMode(Qt.TextElideMode.ElideRight)
         # the figures whole; the option's name elided when the pane is narrow (tooltip has it)
         self.options_fitter = ColumnFitter(self.options, elastic={0: 1})
         options_box = QGroupBox("Options")
@@ -215,7 +215,9 @@ class ResultsView(QWidget):
         self.options.setRowCount(len(result.options))
         for row, o in enumerate(result.options):
             cells = [
-                o.label + ("  ★" if row == result.chosen else ""),
+                # chip @ site: the count is in 'Chips usable' and the status in 'Policy'; the
+                # full label (elided in the middle at 1366 px it lost the chip) is the tooltip
+                f"{o.accelerator} @ {o.site}" + ("  ★" if row == result.chosen else ""),
                 VERDICT_STYLE.get(o.verdict, ("", "", o.verdict))[2],
                 o.policy_status.replace("_", " "),
                 f"{o.usable_count:,} / {o.count:,}",
@@ -227,6 +229,10 @@ class ResultsView(QWidget):
             for col, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 item.setToolTip(tip(f"{o.label}\n{why}" if col == 0 else why))
+                if col == 0 and row == result.chosen:  # bold too: the star may be elided
+                    f = item.font()
+                    f.setBold(True)
+                    item.setFont(f)
                 if col == 1:
                     item.setForeground(QBrush(QColor(VERDICT_TEXT.get(o.verdict, '#666666'))))
                     f = item.font()

@@ -127,3 +127,21 @@ def test_banner_never_states_a_sampled_chance_as_certain(qtbot, window):
     wait_idle(qtbot, w)
     text = w.results.banner.text()
     assert "over 99% chance to meet the deadline" in text and "100%" not in text, text
+
+
+def test_options_table_names_the_chip_first(qtbot, window):
+    """Review: at 1366 px the Option cell '4,096 × H100-SXM @ MY-Johor ★' was elided in the
+    middle to '4,096 ×...ohor ★', losing the chip. The cell is chip @ site (the count is in
+    'Chips usable'), elided on the right, the full label in its tooltip."""
+    from PySide6.QtCore import Qt
+
+    w = window
+    w.select_scenario(5)
+    wait_idle(qtbot, w)
+    t, result = w.results.options, w.results.result
+    assert t.textElideMode() == Qt.TextElideMode.ElideRight
+    for row, o in enumerate(result.options):
+        item = t.item(row, 0)
+        assert item.text().startswith(f"{o.accelerator} @ {o.site}")
+        assert o.label in item.toolTip()
+        assert item.font().bold() == (row == result.chosen)
