@@ -134,7 +134,7 @@ def project_assumptions_line(scenarios: list[Scenario], results: list[ScenarioRe
     dates = sorted({s.date for s in scenarios})
     when = dates[0].isoformat() if len(dates) == 1 else f"{dates[0]} to {dates[-1]}"
     return ("Assumptions — " + f"{len(scenarios)} scenarios; each scenario's figures are its chosen "
-            "option (or, when none is allowed, the option it would use, marked hypothetical). "
+            "option (or, when none is allowed, the option it would use, marked 'if it were allowed'). "
             f"Model: {'; '.join(models)}. Precision: {precision}. Policy regimes: {', '.join(regimes)}; dates {when}. "
             "Price basis per scenario as in its own slide or `chokepoint evaluate`. "
             + ranges_note(results))

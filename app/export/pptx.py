@@ -118,7 +118,7 @@ def _summary_slide(prs, charts: ChartSet, source: str) -> None:
                    project_assumptions_line(charts.scenarios, charts.results), source,
                    charts.marking)
     rows = charts.comparison
-    cols = ["Scenario", "Verdict", "Option (chosen, or hypothetical)", "Days (P10–P90)",
+    cols = ["Scenario", "Verdict", "Option (chosen, or if allowed)", "Days (P10–P90)",
             "Cost (P10–P90)", "GPU-hours"]
     width = SLIDE_W - 2 * MARGIN
     shape = slide.shapes.add_table(len(rows) + 1, len(cols), MARGIN, Inches(PICTURE_TOP), width,
@@ -131,8 +131,10 @@ def _summary_slide(prs, charts: ChartSet, source: str) -> None:
         _cell(table.cell(0, c), text, bold=True)
     for r, row in enumerate(rows, start=1):
         verdict = VERDICT_WORDS.get(row.verdict, row.verdict)
-        cells = [row.scenario, verdict + (" (hypothetical)" if row.hypothetical else ""),
-                 row.option, "—" if row.days is None else f"{row.days:,.0f}" + (
+        # the mark goes on the option and its figures, not on the verdict: 'Infeasible
+        # (hypothetical)' read as if the verdict itself were in doubt
+        cells = [row.scenario, verdict,
+                 row.option + (": figures if it were allowed" if row.hypothetical else ""), "—" if row.days is None else f"{row.days:,.0f}" + (
                      "" if row.days_p10 is None or row.days_p90 is None
                      else f" ({row.days_p10:,.0f}–{row.days_p90:,.0f})"),
                  "—" if row.cost_usd is None else f"${row.cost_usd / 1e6:,.1f}M" + (
