@@ -35,6 +35,16 @@ def _money(x: float | None) -> str:
     return "—" if x is None else f"${human(x)}"
 
 
+def chance(p: float) -> str:
+    """A Monte Carlo share as a briefing states it: a sampled band is never a certainty, so
+    every sample in (or out) reads 'over 99 %' ('under 1 %'), not '100%' ('0%')."""
+    if p >= 0.995:
+        return "over 99%"
+    if p <= 0.005:
+        return "under 1%"
+    return f"{p:.0%}"
+
+
 class ResultsView(QWidget):
     # the scroll area (an attribute; it hides QWidget.scroll(dx, dy), which nothing here calls)
     scroll: QScrollArea  # type: ignore[assignment]
@@ -86,7 +96,7 @@ class ResultsView(QWidget):
         self.options.verticalHeader().setVisible(False)
         self.options.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.options.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.options.setTextElideMode(Qt.TextElideMode.ElideMiddle)
+        self.options.setTextElideMode(Qt.TextElideMode.ElideRight)
         # the figures whole; the option's name elided when the pane is narrow (tooltip has it)
         self.options_fitter = ColumnFitter(self.options, elastic={0: 1})
         options_box = QGroupBox("Options")
@@ -154,9 +164,9 @@ class ResultsView(QWidget):
                     headline += (f" (P10–P90 {band.wall_clock_days.p10:,.0f}–"
                                  f"{band.wall_clock_days.p90:,.0f})")
                     if band.p_deadline is not None:
-                        headline += f", {band.p_deadline:.0%} chance to meet the deadline"
+                        headline += f", {chance(band.p_deadline)} chance to meet the deadline"
                     if band.p_budget is not None:
-                        headline += f", {band.p_budget:.0%} to stay within the budget"
+                        headline += f", {chance(band.p_budget)} to stay within the budget"
         self.figures_box.setTitle({"infeasible": "Key figures (if the option were allowed)",
                                    "unknown": "Key figures (if the rule of unknown status does not apply)"}
                                   .get(result.verdict, "Key figures (chosen option)"))
@@ -207,7 +217,9 @@ class ResultsView(QWidget):
         self.options.setRowCount(len(result.options))
         for row, o in enumerate(result.options):
             cells = [
-                o.label + ("  ★" if row == result.chosen else ""),
+                # chip @ site: the count is in 'Chips usable' and the status in 'Policy'; the
+                # full label (elided in the middle at 1366 px it lost the chip) is the tooltip
+                f"{o.accelerator} @ {o.site}" + ("  ★" if row == result.chosen else ""),
                 VERDICT_STYLE.get(o.verdict, ("", "", o.verdict))[2],
                 o.policy_status.replace("_", " "),
                 f"{o.usable_count:,} / {o.count:,}",
@@ -219,6 +231,10 @@ class ResultsView(QWidget):
             for col, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 item.setToolTip(tip(f"{o.label}\n{why}" if col == 0 else why))
+                if col == 0 and row == result.chosen:  # bold too: the star may be elided
+                    f = item.font()
+                    f.setBold(True)
+                    item.setFont(f)
                 if col == 1:
                     item.setForeground(QBrush(QColor(VERDICT_TEXT.get(o.verdict, '#666666'))))
                     f = item.font()

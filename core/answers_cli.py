@@ -86,13 +86,15 @@ def cmd_impact(args: Any) -> int:
         print(json_text(out))
         return 0
     print(f"{scenario.name}: best route under each regime (differences to {base})")
+    width = max(32, *(len(r["regime"]) for r in rows))  # a --disable row's label is longer
     for r in rows:
         days = "—" if r["wall_clock_days"] is None else f"{r['wall_clock_days']:,.0f} days"
         cost = "—" if r["cost_usd"] is None else f"${r['cost_usd'] / 1e6:,.1f}M"
+        dc = r["delta_cost_usd"]
         delta = "" if r["delta_days"] is None or r["regime"] == base else \
-            f"  ({r['delta_days']:+,.0f} days" + ("" if r["delta_cost_usd"] is None else
-                                                  f", {r['delta_cost_usd'] / 1e6:+,.1f}M USD") + ")"
-        print(f"  {r['regime']:<32} {r['verdict']:<14} {r['route'] or 'no compliant route'}: "
+            f"  ({r['delta_days']:+,.0f} days" + ("" if dc is None else
+                                                  f", {'+' if dc >= 0 else '-'}${abs(dc) / 1e6:,.1f}M") + ")"
+        print(f"  {r['regime']:<{width}} {r['verdict']:<14} {r['route'] or 'no compliant route'}: "
               f"{days}, {cost}{delta}")
     return 0
 

@@ -5,7 +5,6 @@ export (PNG, SVG, PDF, PPTX)."""
 from __future__ import annotations
 
 import datetime as dt
-import math
 from typing import Any
 
 from core import __version__
@@ -135,7 +134,7 @@ def project_assumptions_line(scenarios: list[Scenario], results: list[ScenarioRe
     dates = sorted({s.date for s in scenarios})
     when = dates[0].isoformat() if len(dates) == 1 else f"{dates[0]} to {dates[-1]}"
     return ("Assumptions — " + f"{len(scenarios)} scenarios; each scenario's figures are its chosen "
-            "option (or, when none is allowed, the option it would use, marked hypothetical). "
+            "option (or, when none is allowed, the option it would use, marked 'if it were allowed'). "
             f"Model: {'; '.join(models)}. Precision: {precision}. Policy regimes: {', '.join(regimes)}; dates {when}. "
             "Price basis per scenario as in its own slide or `chokepoint evaluate`. "
             + ranges_note(results))
@@ -171,19 +170,6 @@ def band_note() -> str:
     """The shaded band of the time-vs-count chart, in one sentence."""
     return ("Shaded: P10–P90 of the days from the software-efficiency spread (and the token or "
             "active-parameter range where marked)" + validation_note() + ".")
-
-
-FOOTNOTE_PT, FOOTNOTE_MIN_PT = 10.5, 8.0
-FOOTNOTE_FITS = 620  # characters four lines of 10.5 pt hold across the slide (a wide font)
-
-
-def footnote_size(note: str) -> float:
-    """Font size of the footnote: 10.5 pt, smaller for a long note so that it stays above the
-    source line (the height of wrapped text goes with characters × size², so the size goes
-    with 1/√characters)."""
-    if len(note) <= FOOTNOTE_FITS:
-        return FOOTNOTE_PT
-    return max(FOOTNOTE_MIN_PT, round(FOOTNOTE_PT * math.sqrt(FOOTNOTE_FITS / len(note)), 1))
 
 
 def footnote(name: str, scenarios: list[Scenario], results: list[ScenarioResult],

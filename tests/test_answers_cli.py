@@ -88,3 +88,14 @@ def test_impact_unknown_rule_is_one_line_exit_2(capsys):
     assert main(["impact", str(EXAMPLE), "--disable", "no-such-rule"]) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "no-such-rule" in err[0] and "Traceback" not in err[0]
+
+
+def test_impact_text_states_cost_changes_in_dollars_and_keeps_columns(capsys):
+    """Review: the text table gave '$12.7M  (+25 days, -10.5M USD)' (two ways of writing money
+    on one line) and a --disable row's long label pushed its columns out of line."""
+    assert main(["impact", str(EXAMPLE), "--scenario", "6", "--regime", "in-force",
+                 "--regime", "hypo-my-th-and-remote-access", "--disable", "hypo-my-th-lease"]) == 0
+    lines = capsys.readouterr().out.splitlines()[1:]
+    assert len(lines) == 3
+    assert "(+25 days, -$10.5M)" in lines[1] and "USD" not in "".join(lines)
+    assert len({line.index("feasible") for line in lines}) == 1, lines

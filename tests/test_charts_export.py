@@ -129,7 +129,9 @@ def test_pptx_deck(exported):
     charts = chart_set(load_project(EXAMPLE), 1)
     table = shapes[0]["Comparison table"].table
     assert len(table.rows) == 1 + len(charts.scenarios)
-    assert "hypothetical" in table.cell(2, 1).text  # the blocked scenario says so
+    # the blocked scenario says so on its option and figures, and its verdict stands unqualified
+    assert table.cell(2, 2).text.endswith("(blocked): figures if it were allowed")
+    assert table.cell(2, 1).text == "Infeasible"
     per_scenario = assumptions_line(charts.scenario, charts.result)
     for i, sh in enumerate(shapes):
         assert sh["Marking top"].text_frame.text == MARK

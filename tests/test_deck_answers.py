@@ -131,3 +131,24 @@ def test_all_scenarios_deck_has_every_impact_table_and_one_comparison(tmp_path):
         f"Scenario: {n} — differences to its own regime" for n in names]
     # the comparison slide goes with the comparison chart, which this deck does not hold
     assert not any("Comparison of scenarios" in sh for sh in slides)
+
+
+def test_titles_take_one_line_and_footnotes_stay_in_their_box(deck):
+    """Reported in review (LibreOffice render of the full deck): the policy-impact title wrapped
+    onto the subtitle, and the project-wide footnote ran a fifth line over the source line. Each
+    is sized down until it fits (the deck's own estimate of line breaks, which is generous)."""
+    from app.export.pptx import FOOT_H, MARGIN, SLIDE_W, _lines
+
+    width_in = (SLIDE_W - 2 * MARGIN) / 914400 + 0.2  # text boxes have no side margins
+    shrunk = set()
+    for sh in deck:
+        run = sh["Title"].text_frame.paragraphs[0].runs[0]
+        size = run.font.size.pt
+        assert _lines(run.text, width_in, size, bold=True) == 1, (run.text, size)
+        if size < 28:
+            shrunk.add(run.text)
+        foot = sh["Footnote"].text_frame
+        fsize = foot.paragraphs[0].runs[0].font.size.pt
+        assert _lines(foot.text, width_in, fsize) * fsize * 1.2 <= FOOT_H * 72, (foot.text, fsize)
+        assert fsize >= 8
+    assert "What the policy costs the lab: best route before and after" in shrunk

@@ -295,6 +295,10 @@ def test_ascend_domestic_in_china_usable_with_hbm_caveat():
     assert any("HBM" in x for x in r.reasons)
     early = ev("Ascend-910C", D(2025, 6, 1), access="domestic", acquired=D(2024, 6, 1))
     assert "R5" in early.grandfathered
+    # a chip made in China is acquired there, not exported (review: 'exported 2025-06-01')
+    made = ev("Ascend-910C", D(2025, 6, 1), access="domestic", acquired=D(2025, 3, 1))
+    r5 = next(x for x in made.reasons if x.startswith("R5"))
+    assert "acquired 2025-03-01, while this rule was in force" in r5 and "exported" not in r5
 
 
 def test_ascend_used_abroad_risks_gp10():

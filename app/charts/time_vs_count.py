@@ -36,7 +36,7 @@ class TimeVsCountChart(Chart):
         plot.showGrid(x=True, y=True, alpha=0.25)
         legend, notes = [], []
         banded = False
-        labelled: dict[int, int] = {}
+        labelled: dict[int, list[tuple[float, bool]]] = {}  # count -> (days, label right)
         self._points: list[tuple[float, float, str]] = []  # (log count, log days, hover text)
         counts, days = set(), []
         for s in data.series:
@@ -61,9 +61,6 @@ class TimeVsCountChart(Chart):
                       connect="finite")
             held = next((p for p in s.points if p.count == s.held and p.days), None)
             if held is not None and held.days:  # ring round the fleet's own size
-                # labels of several series held at the same count stack instead of overlapping
-                lift = -0.25 - 1.1 * labelled.get(held.count, 0)
-                labelled[held.count] = labelled.get(held.count, 0) + 1
                 plot.plot([math.log10(held.count)], [math.log10(held.days)], pen=None,
                           symbol="o", symbolSize=t.marker_size * 2.2, symbolBrush=pg.mkBrush(0, 0, 0, 0),
                           symbolPen=t.pen(colour, max(1.5, t.line_width * 0.6)))
@@ -71,11 +68,7 @@ class TimeVsCountChart(Chart):
                 lo, hi = math.log10(min(q.count for q in s.points)), math.log10(max(
                     q.count for q in s.points))
                 right = x > lo + 0.55 * (hi - lo)  # label on the side with room
-                self.label_at(plot, x, math.log10(held.days),
-                              f"{fmt_count(held.count)} held: {held.days:,.0f} days  " if right
-                              else f"  {fmt_count(held.count)} held: {held.days:,.0f} days",
-                              anchor=(1, lift) if right else (0, lift), colour=t.foreground,
-                              bold=True)
+                labelled.setdefault(held.count, []).append((held.days, right))
             legend.append((self.swatch("line", colour, style=style, symbol=symbol,
                                        fill=t.background if hollow else None), name))
             for p in s.points:
@@ -90,6 +83,19 @@ class TimeVsCountChart(Chart):
                 notes.append(f"{s.accelerator}: no plan fits on {fmt_count(min(small))}"
                              + (f"–{fmt_count(max(small))}" if max(small) != min(small) else "")
                              + " chips (memory); those points are left out.")
+        # one label per held count, under its lowest point, the days of every series held there
+        # longest first (the order of their points from the top): two labels stacked each under
+        # its own point collided (68 and 93 days at 4,096 chips), and a stack under the lowest
+        # point ran out of a slide's short plot
+        for count, held_days in labelled.items():
+            ordered = sorted(held_days, key=lambda h: -h[0])
+            right = ordered[-1][1]
+            text = (f"{fmt_count(count)} held: "
+                    + " / ".join(f"{d:,.0f}" for d, _ in ordered) + " days")
+            self.label_at(plot, math.log10(count), math.log10(ordered[-1][0]),
+                          f"{text}  " if right else f"  {text}",
+                          anchor=(1, -0.25) if right else (0, -0.25), colour=t.foreground,
+                          bold=True)
         if data.deadline_days:
             days.append(data.deadline_days)
             self.hline(plot, math.log10(data.deadline_days),

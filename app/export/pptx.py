@@ -22,7 +22,6 @@ from core.briefing import (
     PER_SCENARIO,
     TITLES,
     footnote,
-    footnote_size,
     project_assumptions_line,
     source_line,
 )
@@ -62,6 +61,19 @@ def _box(slide, name: str, left, top, width, height, text: str, size: float, bol
     return shape
 
 
+FOOT_H = 0.75  # inches: the footnote box (the source line starts 0.05 in below it)
+
+
+def _fit_size(text: str, width_in: float, size: float, height_in: float, bold: bool = False,
+              smallest: float = 8.0) -> float:
+    """The largest size, at most ``size`` and down to ``smallest`` in half points, at which
+    ``text``'s lines (as ``_lines`` estimates them, at 1.2 × the size apart) fit ``height_in``;
+    the box has no side margins, so its full width counts."""
+    while size > smallest and _lines(text, width_in + 0.2, size, bold) * size * 1.2 > height_in * 72:
+        size -= 0.5
+    return size
+
+
 def _frame(prs, title: str, subtitle: str, note: str, source: str, marking: str):
     """A blank slide with marking, title, subtitle, footnote and source line."""
     slide = prs.slides.add_slide(prs.slide_layouts[6])
@@ -71,13 +83,16 @@ def _frame(prs, title: str, subtitle: str, note: str, source: str, marking: str)
              bold=True, align=PP_ALIGN.CENTER)
         _box(slide, "Marking bottom", MARGIN, SLIDE_H - Inches(0.42), width, Inches(0.3), marking,
              14, bold=True, align=PP_ALIGN.CENTER, anchor=MSO_ANCHOR.BOTTOM)
-    _box(slide, "Title", MARGIN, Inches(TITLE_TOP), width, Inches(0.55), title, 28, bold=True)
+    # one line each: a title that wraps runs into the subtitle, a footnote past its box into
+    # the source line (LibreOffice and PowerPoint do not shrink text to fit a plain text box)
+    _box(slide, "Title", MARGIN, Inches(TITLE_TOP), width, Inches(0.55), title,
+         _fit_size(title, width / 914400, 28, 0.55, bold=True), bold=True)
     if subtitle:
         _box(slide, "Subtitle", MARGIN, Inches(TITLE_TOP + 0.56), width, Inches(0.4), subtitle, 16,
              colour=MUTED)
     foot_top = PICTURE_TOP + PICTURE_H + 0.08
-    _box(slide, "Footnote", MARGIN, Inches(foot_top), width, Inches(0.75), note,
-         footnote_size(note))
+    _box(slide, "Footnote", MARGIN, Inches(foot_top), width, Inches(FOOT_H), note,
+         _fit_size(note, width / 914400, 10.5, FOOT_H))
     _box(slide, "Source", MARGIN, Inches(foot_top + 0.8), width, Inches(0.3), source, 9.5,
          colour=MUTED)
     return slide
@@ -103,7 +118,7 @@ def _summary_slide(prs, charts: ChartSet, source: str) -> None:
                    project_assumptions_line(charts.scenarios, charts.results), source,
                    charts.marking)
     rows = charts.comparison
-    cols = ["Scenario", "Verdict", "Option (chosen, or hypothetical)", "Days (P10–P90)",
+    cols = ["Scenario", "Verdict", "Option (chosen, or if allowed)", "Days (P10–P90)",
             "Cost (P10–P90)", "GPU-hours"]
     width = SLIDE_W - 2 * MARGIN
     shape = slide.shapes.add_table(len(rows) + 1, len(cols), MARGIN, Inches(PICTURE_TOP), width,
@@ -116,8 +131,10 @@ def _summary_slide(prs, charts: ChartSet, source: str) -> None:
         _cell(table.cell(0, c), text, bold=True)
     for r, row in enumerate(rows, start=1):
         verdict = VERDICT_WORDS.get(row.verdict, row.verdict)
-        cells = [row.scenario, verdict + (" (hypothetical)" if row.hypothetical else ""),
-                 row.option, "—" if row.days is None else f"{row.days:,.0f}" + (
+        # the mark goes on the option and its figures, not on the verdict: 'Infeasible
+        # (hypothetical)' read as if the verdict itself were in doubt
+        cells = [row.scenario, verdict,
+                 row.option + (": figures if it were allowed" if row.hypothetical else ""), "—" if row.days is None else f"{row.days:,.0f}" + (
                      "" if row.days_p10 is None or row.days_p90 is None
                      else f" ({row.days_p10:,.0f}–{row.days_p90:,.0f})"),
                  "—" if row.cost_usd is None else f"${row.cost_usd / 1e6:,.1f}M" + (

@@ -479,7 +479,9 @@ def _apply_rule(ctx: _Ctx, rule_in: Rule) -> None:
         if more is None:
             return
         extra += more
-    when_txt = f"; exported {_fmt_date(acquired)}, while this rule was in force" if timing.at_export and acquired else ""
+    # a domestic chip is made where it is used: its date is an acquisition, not an export
+    verb = "acquired" if ctx.access == "domestic" else "exported"
+    when_txt = f"; {verb} {_fmt_date(acquired)}, while this rule was in force" if timing.at_export and acquired else ""
     authority = _authority(rule)
     by = ""
     if authority and outcome in ("allowed", "notify"):

@@ -137,3 +137,33 @@ def test_rule_change_label_goes_where_it_fits():
     assert text == "May 2025 IaaS guidance\n(13 May 2025)"
     short, _ = fit_beside(label, 0.5, 90, fm)  # nothing fits: shortened, never wider than the room
     assert "…" in short and all(fm.horizontalAdvance(s) <= 45 for s in short.split("\n"))
+
+
+def test_held_labels_at_one_count_do_not_overlap(charted, qtbot):
+    """Reported in review: in scenario 6 of the example the Johor lease (68 days) and the Ascend
+    cluster (93 days) are both held at 4,096 chips; each label was stacked under its own point,
+    and the two labels were painted over each other. Now one label says both."""
+    import pyqtgraph as pg
+
+    panel = charted.results.charts
+    panel.tabs.setCurrentIndex(list(panel.widgets).index("time-vs-count"))
+    charted.select_scenario(5)
+    wait_idle(qtbot, charted)
+    charted.request_charts(force=True)
+    qtbot.waitUntil(lambda: panel.charts is not None
+                    and panel.charts.scenario.name == charted.project.scenarios[5].name, timeout=20000)
+    chart = panel.widgets["time-vs-count"]
+
+    def apart():
+        chart.grab()
+        labels = [it for it in chart.plots[0].items if isinstance(it, pg.TextItem)]
+        held = [it for it in labels if "held" in it.toPlainText()]
+        # one label for 4,096 chips with both runs, longest first; 2,048 chips (the H800s) apart
+        texts = sorted(it.toPlainText().strip() for it in held)
+        assert texts == ["2,048 held: 137 days", "4,096 held: 93 / 68 days"], texts
+        a, b = (it.sceneBoundingRect() for it in held)
+        assert not a.intersects(b), (a, b)
+        view = chart.plots[0].vb.sceneBoundingRect().adjusted(-2, -2, 2, 2)
+        assert all(view.contains(it.sceneBoundingRect()) for it in held)
+
+    qtbot.waitUntil(apart, timeout=5000)

@@ -108,8 +108,10 @@ def test_banner_gives_the_chance_of_the_deadline_and_of_the_budget_when_set(qtbo
     result = evaluate_scenario(marked, w.project)
     w.results.show_result(result)
     banner = w.results.banner.text()
-    assert f"{result.uncertainty.p_deadline:.0%} chance to meet the deadline" in banner
-    assert f"{result.uncertainty.p_budget:.0%} to stay within the budget" in banner
+    from app.results_view import chance
+
+    assert f"{chance(result.uncertainty.p_deadline)} chance to meet the deadline" in banner
+    assert f"{chance(result.uncertainty.p_budget)} to stay within the budget" in banner
     assert result.verdict != "infeasible"
     assert 0.8 < result.uncertainty.p_budget < 1.0  # the budget is the cost's P90
     w.results.show_result(evaluate_scenario(s, w.project))
@@ -134,3 +136,34 @@ def test_unknown_status_reaches_the_banner_list_and_options(qtbot, window):
     assert w.results.banner.text().startswith("Status unknown")
     assert "Status unknown" in w.scenarios.list.item(w.current).toolTip()
     assert "rule of unknown status" in w.results.figures_box.title()
+
+
+def test_banner_never_states_a_sampled_chance_as_certain(qtbot, window):
+    """Review: scenario 1 of the example said '100% chance to meet the deadline' (every Monte
+    Carlo sample finished in time); a band of estimates gives 'over 99%', never certainty."""
+    from app.results_view import chance
+
+    assert [chance(p) for p in (1.0, 0.996, 0.994, 0.48, 0.006, 0.0)] == [
+        "over 99%", "over 99%", "99%", "48%", "1%", "under 1%"]
+    w = window
+    wait_idle(qtbot, w)
+    text = w.results.banner.text()
+    assert "over 99% chance to meet the deadline" in text and "100%" not in text, text
+
+
+def test_options_table_names_the_chip_first(qtbot, window):
+    """Review: at 1366 px the Option cell '4,096 × H100-SXM @ MY-Johor ★' was elided in the
+    middle to '4,096 ×...ohor ★', losing the chip. The cell is chip @ site (the count is in
+    'Chips usable'), elided on the right, the full label in its tooltip."""
+    from PySide6.QtCore import Qt
+
+    w = window
+    w.select_scenario(5)
+    wait_idle(qtbot, w)
+    t, result = w.results.options, w.results.result
+    assert t.textElideMode() == Qt.TextElideMode.ElideRight
+    for row, o in enumerate(result.options):
+        item = t.item(row, 0)
+        assert item.text().startswith(f"{o.accelerator} @ {o.site}")
+        assert o.label in item.toolTip()
+        assert item.font().bold() == (row == result.chosen)
