@@ -70,7 +70,9 @@ def _frame(prs, title: str, subtitle: str, note: str, source: str, marking: str)
              bold=True, align=PP_ALIGN.CENTER)
         _box(slide, "Marking bottom", MARGIN, SLIDE_H - Inches(0.42), width, Inches(0.3), marking,
              14, bold=True, align=PP_ALIGN.CENTER, anchor=MSO_ANCHOR.BOTTOM)
-    _box(slide, "Title", MARGIN, Inches(TITLE_TOP), width, Inches(0.55), title, 28, bold=True)
+    # a title longer than one line at 28 pt would run into the subtitle: a smaller size
+    _box(slide, "Title", MARGIN, Inches(TITLE_TOP), width, Inches(0.55), title,
+         28 if len(title) <= 48 else 24, bold=True)
     if subtitle:
         _box(slide, "Subtitle", MARGIN, Inches(TITLE_TOP + 0.56), width, Inches(0.4), subtitle, 16,
              colour=MUTED)
