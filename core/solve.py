@@ -79,8 +79,13 @@ def min_count_for_deadline(
     # No plan beats the chips' peak: below this many chips the target cannot be met at all, so
     # the search starts there (the answer is still checked below: N meets, N - 1 does not).
     floor = compute_floor(model, training, chip, target)
-    # exponential search for a count that meets the target, then bisection below it
+    # From the floor: a first guess in proportion to the days there (days fall about as 1/chips;
+    # 2 % over), then doubling; then a bisection below the count that meets. Counts below a
+    # plan's chips_used run the same plan (the planner can idle chips, and days never rise with
+    # chips), so a count that meets lets the bisection jump to the chips its plan uses.
+    lo = max(0, floor - 1)  # below the floor: bound to fail
     hi = max(1, min(floor, max_count))
+    proportional = True
     while not meets(hi):
         if hi >= max_count:
             largest = at(max_count)
@@ -93,13 +98,29 @@ def min_count_for_deadline(
                 reason=(f"even {max_count:,} × {chip.id} take {shown}; the deadline needs "
                         f"{target:,.0f} days" + (" at the P90" if confidence == "p90" else "")
                         + (f" ({largest.reasons[0]})" if largest.reasons else "")))
-        hi = min(hi * 2, max_count)
-    lo = max(hi // 2, floor - 1) if hi > floor else max(0, floor - 1)  # known or bound to fail
-    lo = min(lo, hi - 1)
+        lo = hi
+        days = _days(at(hi))
+        step = hi * 2
+        if proportional and math.isfinite(days):
+            step = max(hi + 1, math.ceil(hi * days / target * 1.02))
+            proportional = False  # once: a guess that fails again means doubling from here
+        hi = min(step, max_count)
+
+    def used(n: int) -> int:
+        plan = at(n).plan
+        return n if plan is None else max(1, min(n, plan.chips_used))
+
+    hi = used(hi)
+    probe = math.floor(hi / 1.03)  # usually the answer is within 3 % below the first hit
+    if lo < probe < hi:
+        if meets(probe):
+            hi = used(probe)
+        else:
+            lo = probe
     while hi - lo > 1:  # bisection: lo fails (or is below the floor), hi meets
         mid = (lo + hi) // 2
         if meets(mid):
-            hi = mid
+            hi = used(mid)
         else:
             lo = mid
     # the check: one fewer must miss; should days ever rise with chips, walk down

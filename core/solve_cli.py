@@ -140,9 +140,10 @@ def _solve_bare(args: Any, max_count: int) -> dict[str, Any]:
             out["latest_start"] = start_by.isoformat()
             # the check, by evaluation: started then it ends by the deadline, a day later not
             # (no policy in the bare form: the run's days do not depend on its start)
-            out["latest_start_check"] = {
-                "finishes": (start_by + dt.timedelta(days=days)).isoformat(),
-                "one_day_later_finishes": (start_by + dt.timedelta(days=days + 1)).isoformat()}
+            offset = (start_by - start).days  # in days from the start, as the deadline is
+            out["latest_start_check"] = {"finishes_day": offset + days,
+                                         "one_day_later_finishes_day": offset + 1 + days,
+                                         "deadline_day": deadline}
             out["reachable_by_deadline"] = _bare_reachable(model, training, chip, fleet, physics,
                                                            answer.target_days, days)
     if goal is not None:

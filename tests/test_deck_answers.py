@@ -129,3 +129,27 @@ def test_all_scenarios_deck_has_every_impact_table_and_one_comparison(tmp_path):
         f"Scenario: {n} — differences to its own regime" for n in names]
     # the comparison slide goes with the comparison chart, which this deck does not hold
     assert not any("Comparison of scenarios" in sh for sh in slides)
+
+
+def test_solver_slide_follows_the_impact_table_with_core_figures(deck):
+    """The scenario has a deadline: the deck carries 'What would it take' with solve_scenario's
+    figures, row by row, and the cheapest option under the table."""
+    from app.export.pptx import solver_cells
+    from core.project import load_project
+    from core.solve import solve_scenario
+
+    project = load_project(EXAMPLE)
+    scenario = project.scenarios[SCENARIO - 1]
+    titles = [_title(sh) for sh in deck]
+    k = titles.index("What would it take")
+    assert titles[k - 1] == "Best route under each regime"
+    expected = solve_scenario(scenario, project)
+    table = deck[k]["Solver table"].table
+    rows = [[table.cell(r, c).text for c in range(len(table.columns))]
+            for r in range(1, len(table.rows))]
+    assert rows == [solver_cells(r)[:len(table.columns)] for r in expected["options"]]
+    usable = [r for r in expected["options"] if r["policy_status"] == "usable"]
+    assert all(f"{r['min_count']:,}" in [row[4] for row in rows] for r in usable)
+    summary = deck[k]["Solver summary"].text_frame.text
+    assert expected["cheapest_meeting"] in summary
+    assert f"{expected['cheapest_meeting_count']:,} chips" in summary

@@ -97,26 +97,23 @@ def test_cheapest_says_when_the_fleet_holds_too_few(project):
 
 
 def test_latest_start_moves_back_when_a_rule_comes_in_later(project):
-    """Scenario 1 leases H100 in Johor from 2025-07-01 under the rules in force; the hypothetical
-    MY/TH lease rule (effective later in the MY/TH regime) blocks it: started at the arithmetic
-    date the option is not allowed, so the latest start is the last allowed day before the rule."""
-    from core.regimes import regime_for
-
+    """Scenario 1 leases H100 in Johor; under the hypothetical MY/TH licence taking effect on
+    2025-09-01 the lease is blocked from that day. Started on the arithmetic date (deadline minus
+    ~70 days, in 2026) the option is not allowed, so the latest start is the last allowed day."""
     scenario = project.scenarios[0]
-    regime = regime_for(project, "hypo-my-th-and-remote-access")
-    effective = min(r.effective for r in regime.rules if r.id.startswith("hypo-my-th"))
+    rule_day = dt.date(2025, 9, 1)
     s = scenario.model_copy(update={
-        "date": effective - dt.timedelta(days=60),
-        "policy": scenario.policy.model_copy(update={"regime": "hypo-my-th-and-remote-access"})})
-    if evaluate_scenario(s, project).options[0].policy_status != "usable":
-        pytest.skip("the lease is not usable before the rule in this catalog")
+        "date": dt.date(2025, 7, 1),
+        "policy": scenario.policy.model_copy(update={"regime": "hypo-my-th-licence",
+                                                     "hypothetical_from": rule_day})})
     out = solve_scenario(s, project, deadline_days=300.0)
     [r] = [r for r in out["options"] if r["policy_status"] == "usable"]
     start = dt.date.fromisoformat(r["latest_start"])
-    assert start < effective  # not the arithmetic 300 - 69 days: the rule blocks it by then
-    assert "policy" in r["latest_start_note"]
-    assert _option(s, project, r, date=start) is not None
-    assert _option(s, project, r, date=start + dt.timedelta(days=1)) is None
+    assert start == rule_day - dt.timedelta(days=1)  # not the arithmetic date in 2026
+    assert "policy" in r["latest_start_note"] and r["one_day_later_meets"] is False
+    assert _option(s, project, r, date=start) is not None  # allowed the day before the rule
+    assert _option(s, project, r, date=start + dt.timedelta(days=1)) is None  # blocked from it
+    assert (start - s.date).days + _days(_option(s, project, r, date=start)) <= 300
 
 
 def test_budget_alone_answers_the_largest_count_within_it(project):
