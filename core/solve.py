@@ -117,12 +117,23 @@ def min_count_for_deadline(
             hi = used(probe)
         else:
             lo = probe
-    while hi - lo > 1:  # bisection: lo fails (or is below the floor), hi meets
+    # lo fails (or is below the floor), hi meets. Throughput (1 / days) is close to linear in
+    # chips, so the next count is interpolated on it between lo and hi; a plain bisection step
+    # follows any interpolation that did not halve the bracket (plans change in steps).
+    interpolate = True
+    while hi - lo > 1:
         mid = (lo + hi) // 2
+        if interpolate and lo in cache:
+            d_lo, d_hi = _days(cache[lo]), _days(at(hi))
+            if math.isfinite(d_lo) and math.isfinite(d_hi) and d_lo > d_hi:
+                share = (1 / target - 1 / d_lo) / (1 / d_hi - 1 / d_lo)
+                mid = min(hi - 1, max(lo + 1, math.ceil(lo + share * (hi - lo))))
+        width = hi - lo
         if meets(mid):
             hi = used(mid)
         else:
             lo = mid
+        interpolate = not interpolate or (hi - lo) * 2 <= width
     # the check: one fewer must miss; should days ever rise with chips, walk down
     while hi > 1 and meets(hi - 1):
         hi -= 1
