@@ -79,7 +79,7 @@ class ImpactView(QWidget):
         self.table.setHorizontalHeaderLabels(list(TABLE_COLUMNS))
         self.table.verticalHeader().hide()
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-        self._fitter = ColumnFitter(self.table, {2: 1.0})
+        self._fitter = ColumnFitter(self.table, {0: 1.0, 2: 1.6})  # regime and route share
         # the panel's width is the window's to give: the table scrolls rather than widen it
         self.table.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Expanding)
         self.table.setMinimumHeight(120)
