@@ -673,6 +673,13 @@ def _target_summary(goal: float, scenario: Any, rows: list[dict[str, Any]],
                            "earliest_date_as_held": None if first is None else
                            first["target"]["date_as_held"],
                            "earliest_option": None if first is None else first["option"]}
+    others = [r for r in rows if r["policy_status"] in ("needs_license", "unknown")
+              and r.get("target", {}).get("by_deadline_as_held")]
+    if end is not None and not out["reached_by_deadline"] and others:
+        out["note"] = (f"{others[0]['option']} would reach it by the deadline "
+                       + ("if the licence is granted" if others[0]["policy_status"] ==
+                          "needs_license" else "if the rule whose status is not sourced does "
+                          "not apply"))
     if end is not None:
         fewest = min(needs, key=lambda r: r["target"]["min_count"], default=None)
         out["fleet_needed"] = None if fewest is None else {

@@ -305,4 +305,6 @@ def _target_text(t: dict[str, Any]) -> str:
         head += f"; by the deadline it takes {need:,} chips"
     elif t.get("reason"):
         head += f"; {t['reason']}"
+    if t.get("note"):
+        head += f" ({t['note']})"
     return head
