@@ -10,6 +10,7 @@ from typing import Any
 
 from PySide6.QtCore import QDate, Qt, Signal
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QDateEdit,
     QDialog,
@@ -33,7 +34,7 @@ from core.scenario import Scenario
 
 COLUMNS = ("Option", "Policy", "Held", "Days as held", "Cost as held", "Smallest count",
            "Its cost", "Fleet holds it",
-           "Latest start", "FLOPs by deadline")
+           "Latest start", "FLOPs by deadline", "Most within budget")
 MAX_DAYS = 36500.0
 
 
@@ -68,6 +69,8 @@ def cells(row: dict[str, Any]) -> list[str]:
         "—" if holds is None else ("yes" if holds else "no"),
         row.get("latest_start") or "—",
         "—" if not reach else f"{reach['training_flops']:.2e}",
+        "—" if row.get("budget_max_count") is None else
+        f"{row['budget_max_count']:,} ({row['budget_max_count_days']:,.0f} d)",
     ]
 
 
@@ -75,7 +78,9 @@ def summary(answer: dict[str, Any]) -> str:
     """One or two lines under the table: the cheapest compliant option, or why there is none."""
     lines = []
     if answer.get("cheapest_meeting"):
-        lines.append(f"Cheapest compliant option meeting the deadline: {answer['cheapest_meeting']}")
+        lines.append("Cheapest compliant option meeting the deadline"
+                     + (" and budget" if answer.get("budget_usd") is not None else "")
+                     + f": {answer['cheapest_meeting']}")
         if answer.get("cheapest_note"):
             lines.append(answer["cheapest_note"])
         if answer.get("cheapest_meeting_count") is not None and \
@@ -139,10 +144,15 @@ class SolverDialog(QDialog):
         self.solve_button = QPushButton("Solve")
         self.solve_button.clicked.connect(self.solve)
 
+        # a budget alone: "what is the fastest run the budget buys"
+        self.no_deadline = QCheckBox("none (budget only)")
+        for field in (self.deadline, self.days):
+            self.no_deadline.toggled.connect(lambda on, f=field: f.setDisabled(on))
         deadline_row = QHBoxLayout()
         deadline_row.addWidget(self.deadline)
         deadline_row.addWidget(label("or"))
         deadline_row.addWidget(self.days)
+        deadline_row.addWidget(self.no_deadline)
         deadline_row.addStretch(1)
         form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.FieldsStayAtSizeHint)
@@ -171,7 +181,7 @@ class SolverDialog(QDialog):
         layout.addWidget(self.result_label)
         layout.addWidget(self.status)
         layout.addWidget(buttons)
-        self.resize(1040, 380)
+        self.resize(1200, 430)
         self.solve()
 
     # deadline as a date and as days, kept in step
@@ -192,8 +202,11 @@ class SolverDialog(QDialog):
     def inputs(self) -> dict[str, Any]:
         """The keyword arguments given to ``solve_scenario``."""
         budget = self.budget.value() * 1e6 or None
-        out = {"deadline_days": float(round(self.days.value())), "budget_usd": budget,
+        out = {"deadline_days": None if self.no_deadline.isChecked()
+               else float(round(self.days.value())), "budget_usd": budget,
                "confidence": self.confidence.currentData()}
+        if out["deadline_days"] is None and budget is None:
+            raise InputError("budget", "without a deadline, give a budget")
         text = self.target.text().strip().replace(",", "")
         if text:
             try:
@@ -218,6 +231,9 @@ class SolverDialog(QDialog):
             return
         self.status.setText("solving…")
         scenario, project = self.scenario, self.project
+        if kwargs["deadline_days"] is None:  # the scenario's own deadline is not asked about
+            scenario = scenario.model_copy(update={"constraints": scenario.constraints.model_copy(
+                update={"deadline_days": None})})
         self.worker.start(lambda: solve_scenario(scenario, project, **kwargs))
 
     def _failed(self, error: str) -> None:
@@ -237,8 +253,9 @@ class SolverDialog(QDialog):
                 self.table.setItem(r, c, item)
         self._fitter.fit()
         self.result_label.setText(summary(answer))
-        self.status.setText(f"Deadline {answer['deadline_days']:,.0f} days from "
-                            f"{answer['start']}; budget "
+        deadline = answer["deadline_days"]
+        self.status.setText(("No deadline" if deadline is None else
+                             f"Deadline {deadline:,.0f} days from {answer['start']}") + "; budget "
                             + ("none" if answer["budget_usd"] is None
                                else f"${answer['budget_usd']:,.0f}"))
         self.answered.emit(answer)

@@ -95,6 +95,11 @@ def answer_views(window, out: Path, settle) -> None:
     dialog = window.solver_dialog()
     dialog.wait()
     settle()
+    dialog.budget.setValue(11.0)  # with a budget and a compute target: every kind of answer
+    dialog.target.setText("1e25")
+    dialog.solve()
+    dialog.wait(120000)
+    settle()
     dialog.grab().save(str(out / "solver.png"))
     dialog.close()
     compare = window.compare_dialog([min(4, n - 2), min(5, n - 1)])

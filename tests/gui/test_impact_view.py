@@ -88,3 +88,34 @@ def test_solver_dialog_flop_target(window, qtbot):
     dialog.target.setText("lots")
     dialog.solve()
     assert "compute target" in dialog.status.text()
+
+
+def test_solver_dialog_budget_only(window, qtbot):
+    """No deadline, a budget: the fastest run the budget buys per option, core's figures."""
+    from app.solver_dialog import cells
+    from core.solve import solve_scenario
+
+    if len(window.project.scenarios) <= SIX:
+        pytest.skip("the bundled example project is not shipped")
+    window.select_scenario(SIX)
+    wait_idle(qtbot, window)
+    dialog = window.solver_dialog()
+    qtbot.addWidget(dialog)
+    qtbot.waitUntil(lambda: dialog.answer is not None and not dialog.busy, timeout=30000)
+    dialog.no_deadline.setChecked(True)
+    assert not dialog.days.isEnabled()
+    dialog.answer = None
+    dialog.solve()  # no budget either: refused, naming the field
+    assert "budget" in dialog.status.text() and dialog.answer is None
+    dialog.budget.setValue(15.0)
+    dialog.solve()
+    qtbot.waitUntil(lambda: dialog.answer is not None and not dialog.busy, timeout=60000)
+    s = window.project.scenarios[SIX]
+    s = s.model_copy(update={"constraints": s.constraints.model_copy(update={"deadline_days": None})})
+    expected = solve_scenario(s, window.project, budget_usd=15e6)
+    assert dialog.answer == expected and expected["deadline_days"] is None
+    t = dialog.table
+    shown = [[t.item(r, c).text() for c in range(t.columnCount())] for r in range(t.rowCount())]
+    assert shown == [cells(row) for row in expected["options"]]
+    assert expected["fastest_within_budget"] in dialog.result_label.text()
+    assert dialog.status.text().startswith("No deadline")
