@@ -1,7 +1,8 @@
 """The chart tabs under the key figures (time vs count, cost, comparison, memory, step time,
 policy timeline, policy impact, sensitivity, cost vs time, sweep), each with an Export… menu.
 Draws a ``ChartSet`` handed in by the window; the exports build their own briefing-theme chart
-(app.export.render). The Sweep tab holds its controls above its chart (app.sweep_view)."""
+(app.export.render). The Sweep tab holds its controls above its chart (app.sweep_view); the
+Policy impact tab a comparison picker above and the impact table below (app.impact_view)."""
 
 from __future__ import annotations
 
@@ -22,7 +23,9 @@ from PySide6.QtWidgets import (
 )
 
 from app.charts import CHART_CLASSES
+from app.charts.policy_impact import PolicyImpactChart
 from app.charts.sweep import SweepChart
+from app.impact_view import ImpactView
 from app.plain import plain
 from app.sweep_view import SweepView
 from core.chart_data import ChartSet
@@ -51,6 +54,7 @@ class ChartsPanel(QWidget):
         self.tabs.setDocumentMode(True)
         self.widgets = {}
         self.sweep_view: SweepView | None = None
+        self.impact_view: ImpactView | None = None
         for name, cls in CHART_CLASSES.items():
             chart = cls(frame_title=False)
             chart.setMinimumHeight(300)
@@ -59,6 +63,10 @@ class ChartsPanel(QWidget):
                 self.sweep_view = SweepView(chart)
                 self.sweep_view.failed.connect(lambda m: self.message.emit(f"Sweep: {m}"))
                 self.tabs.addTab(self.sweep_view, TAB_NAMES[name])
+            elif isinstance(chart, PolicyImpactChart):
+                self.impact_view = ImpactView(chart)
+                self.impact_view.failed.connect(lambda m: self.message.emit(f"Policy impact: {m}"))
+                self.tabs.addTab(self.impact_view, TAB_NAMES[name])
             else:
                 self.tabs.addTab(chart, TAB_NAMES[name])
         self.status = plain(QLabel("Charts appear when this panel is shown."))
@@ -104,8 +112,11 @@ class ChartsPanel(QWidget):
         self.file_name = file_name
         self.status.setText(f"Charts for “{charts.scenario.name}” (hover for exact values)")
         for name, chart in self.widgets.items():
-            if name != "sweep":
+            if name not in ("sweep", "policy-impact") or (name == "policy-impact"
+                                                          and self.impact_view is None):
                 chart.show_data(charts, marking="")
+        if self.impact_view is not None:
+            self.impact_view.set_source(charts, project)
         if self.sweep_view is not None:
             self.sweep_view.set_source(charts, project)
         self.export_button.setEnabled(True)
@@ -126,6 +137,9 @@ class ChartsPanel(QWidget):
                 raise InputError("sweep", "no sweep drawn yet: pick an input and a range, then "
                                  "press Sweep")
             return with_sweep
+        if name == "policy-impact" and self.impact_view is not None \
+                and self.impact_view.charts is self.charts and self.impact_view.shown is not None:
+            return self.impact_view.shown  # the comparison picked in the tab
         return self.charts
 
     def show_error(self, message: str) -> None:

@@ -10,6 +10,7 @@ from typing import Any
 
 from PySide6.QtCore import QDate, Qt, Signal
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QDateEdit,
     QDialog,
@@ -17,6 +18,7 @@ from PySide6.QtWidgets import (
     QDoubleSpinBox,
     QFormLayout,
     QHBoxLayout,
+    QLineEdit,
     QPushButton,
     QTableWidget,
     QTableWidgetItem,
@@ -27,11 +29,12 @@ from PySide6.QtWidgets import (
 from app.background import BackgroundCall
 from app.fit_table import ColumnFitter
 from app.plain import label, tip
+from core.errors import InputError
 from core.scenario import Scenario
 
 COLUMNS = ("Option", "Policy", "Held", "Days as held", "Cost as held", "Smallest count",
-           "Fleet holds it",
-           "Latest start", "FLOPs by deadline")
+           "Its cost", "Fleet holds it",
+           "Latest start", "FLOPs by deadline", "Most within budget")
 MAX_DAYS = 36500.0
 
 
@@ -62,9 +65,12 @@ def cells(row: dict[str, Any]) -> list[str]:
         row["option"], row["policy_status"].replace("_", " "), f"{row['held']:,}",
         _days(row.get("wall_clock_days")),
         "—" if row.get("cost_usd") is None else f"${row['cost_usd'] / 1e6:,.1f}M", smallest,
+        "—" if row.get("min_count_cost_usd") is None else f"${row['min_count_cost_usd'] / 1e6:,.1f}M",
         "—" if holds is None else ("yes" if holds else "no"),
         row.get("latest_start") or "—",
         "—" if not reach else f"{reach['training_flops']:.2e}",
+        "—" if row.get("budget_max_count") is None else
+        f"{row['budget_max_count']:,} ({row['budget_max_count_days']:,.0f} d)",
     ]
 
 
@@ -72,11 +78,26 @@ def summary(answer: dict[str, Any]) -> str:
     """One or two lines under the table: the cheapest compliant option, or why there is none."""
     lines = []
     if answer.get("cheapest_meeting"):
-        lines.append(f"Cheapest compliant option meeting the deadline: {answer['cheapest_meeting']}")
+        lines.append("Cheapest compliant option meeting the deadline"
+                     + (" and budget" if answer.get("budget_usd") is not None else "")
+                     + f": {answer['cheapest_meeting']}")
         if answer.get("cheapest_note"):
             lines.append(answer["cheapest_note"])
+        if answer.get("cheapest_meeting_count") is not None and \
+                answer.get("cheapest_meeting_cost_usd") is not None:
+            lines.append(f"  at its smallest sufficient count: {answer['cheapest_meeting_count']:,} "
+                         f"chips, {answer['cheapest_meeting_days']:,.0f} days, "
+                         f"${answer['cheapest_meeting_cost_usd'] / 1e6:,.1f}M")
+    elif answer.get("fastest_within_budget"):
+        lines.append(f"Fastest compliant option within the budget: "
+                     f"{answer['fastest_within_budget']}, {answer['fastest_within_budget_count']:,} "
+                     f"chips, {answer['fastest_within_budget_days']:,.0f} days")
     elif answer.get("reason"):
         lines.append(f"Nothing meets it: {answer['reason']}")
+    if answer.get("target"):
+        from core.solve_cli import _target_text
+
+        lines.append(_target_text(answer["target"]))
     for row in answer["options"]:
         if row.get("reason"):
             lines.append(f"{row['option']}: {row['reason']}")
@@ -114,15 +135,24 @@ class SolverDialog(QDialog):
         self.confidence = QComboBox()
         self.confidence.addItem("P50 (the estimate)", "p50")
         self.confidence.addItem("P90 (allowing for efficiency error)", "p90")
+        self.target = QLineEdit()
+        self.target.setPlaceholderText("none, or e.g. 1e25")
+        self.target.setToolTip(tip("A training-compute target in FLOP: is it reached by the "
+                                   "deadline, on what date as held, and what fleet reaches it"))
         self.days.valueChanged.connect(self._days_changed)
         self.deadline.dateChanged.connect(self._date_changed)
         self.solve_button = QPushButton("Solve")
         self.solve_button.clicked.connect(self.solve)
 
+        # a budget alone: "what is the fastest run the budget buys"
+        self.no_deadline = QCheckBox("none (budget only)")
+        for field in (self.deadline, self.days):
+            self.no_deadline.toggled.connect(lambda on, f=field: f.setDisabled(on))
         deadline_row = QHBoxLayout()
         deadline_row.addWidget(self.deadline)
         deadline_row.addWidget(label("or"))
         deadline_row.addWidget(self.days)
+        deadline_row.addWidget(self.no_deadline)
         deadline_row.addStretch(1)
         form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.FieldsStayAtSizeHint)
@@ -130,6 +160,7 @@ class SolverDialog(QDialog):
         form.addRow("Deadline", deadline_row)
         form.addRow("Budget", self.budget)
         form.addRow("Confidence", self.confidence)
+        form.addRow("Compute target (FLOP)", self.target)
 
         self.table = QTableWidget(0, len(COLUMNS))
         self.table.setHorizontalHeaderLabels(list(COLUMNS))
@@ -150,7 +181,7 @@ class SolverDialog(QDialog):
         layout.addWidget(self.result_label)
         layout.addWidget(self.status)
         layout.addWidget(buttons)
-        self.resize(1040, 380)
+        self.resize(1200, 430)
         self.solve()
 
     # deadline as a date and as days, kept in step
@@ -171,8 +202,20 @@ class SolverDialog(QDialog):
     def inputs(self) -> dict[str, Any]:
         """The keyword arguments given to ``solve_scenario``."""
         budget = self.budget.value() * 1e6 or None
-        return {"deadline_days": float(round(self.days.value())), "budget_usd": budget,
-                "confidence": self.confidence.currentData()}
+        out = {"deadline_days": None if self.no_deadline.isChecked()
+               else float(round(self.days.value())), "budget_usd": budget,
+               "confidence": self.confidence.currentData()}
+        if out["deadline_days"] is None and budget is None:
+            raise InputError("budget", "without a deadline, give a budget")
+        text = self.target.text().strip().replace(",", "")
+        if text:
+            try:
+                value = float(text)
+            except ValueError:
+                raise InputError("compute target", f"expected a number of FLOP such as 1e25, "
+                                 f"got {text!r}") from None
+            out["target_flops"] = value
+        return out
 
     @property
     def busy(self) -> bool:
@@ -181,8 +224,16 @@ class SolverDialog(QDialog):
     def solve(self) -> None:
         from core.solve import solve_scenario
 
+        try:
+            kwargs = self.inputs()
+        except InputError as e:
+            self.status.setText(f"Cannot solve: {e}")
+            return
         self.status.setText("solving…")
-        scenario, project, kwargs = self.scenario, self.project, self.inputs()
+        scenario, project = self.scenario, self.project
+        if kwargs["deadline_days"] is None:  # the scenario's own deadline is not asked about
+            scenario = scenario.model_copy(update={"constraints": scenario.constraints.model_copy(
+                update={"deadline_days": None})})
         self.worker.start(lambda: solve_scenario(scenario, project, **kwargs))
 
     def _failed(self, error: str) -> None:
@@ -202,8 +253,9 @@ class SolverDialog(QDialog):
                 self.table.setItem(r, c, item)
         self._fitter.fit()
         self.result_label.setText(summary(answer))
-        self.status.setText(f"Deadline {answer['deadline_days']:,.0f} days from "
-                            f"{answer['start']}; budget "
+        deadline = answer["deadline_days"]
+        self.status.setText(("No deadline" if deadline is None else
+                             f"Deadline {deadline:,.0f} days from {answer['start']}") + "; budget "
                             + ("none" if answer["budget_usd"] is None
                                else f"${answer['budget_usd']:,.0f}"))
         self.answered.emit(answer)

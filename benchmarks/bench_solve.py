@@ -25,6 +25,9 @@ CASES = {
     "one type: qwen3-235b 36T on H800, 120 days, P90": [
         "solve", "--model", "qwen3-235b-a22b", "--tokens", "36T", "--accelerator", "H800-SXM",
         "--deadline-days", "120", "--confidence", "p90", "--json"],
+    "one type with a FLOP target: deepseek-v3 on Ascend-910C, 1e25 by 90 days": [
+        "solve", "--model", "deepseek-v3", "--tokens", "15T", "--accelerator", "Ascend-910C",
+        "--deadline-days", "90", "--target-flops", "1e25", "--json"],
 }
 
 

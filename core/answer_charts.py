@@ -21,6 +21,10 @@ class AnswerCharts(BaseModel):
     frontier: list[FrontierPoint] = Field(default_factory=list)
     impact_table: ImpactTable | None = Field(
         default=None, description="the best route under every regime (the impact slide's table)")
+    solver: dict[str, Any] | None = Field(
+        default=None, description="core.solve.solve_scenario for the scenario's own deadline "
+        "and budget (the solver slide); None when it sets neither")
+    solver_error: str = ""
 
 
 def comparison_regime(scenario: Any) -> str:
@@ -44,6 +48,15 @@ def answer_charts(scenario: Any, project: Any = None) -> AnswerCharts:
         table = impact_table(scenario, project)
     except InputError as e:
         error = str(e)
+    solved, solve_error = None, ""
+    limits = scenario.constraints
+    if limits.deadline_days is not None or limits.budget_usd is not None:
+        from core.solve import solve_scenario
+
+        try:
+            solved = solve_scenario(scenario, project)
+        except InputError as e:
+            solve_error = str(e)
     return AnswerCharts(scenario=scenario.name, impact=impact_result, impact_error=error,
                         tornado=tornado(scenario, project), frontier=pareto(scenario, project),
-                        impact_table=table)
+                        impact_table=table, solver=solved, solver_error=solve_error)

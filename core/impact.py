@@ -184,3 +184,47 @@ def impact_table(scenario: Any, project: Any = None, regimes: list[str] | None =
             delta_days=i.delta_days, delta_cost_usd=i.delta_cost_usd,
             feasibility=i.feasibility, fallback=i.fallback_changed, headline=i.headline))
     return ImpactTable(scenario=scenario.name, base_regime=base, rows=rows)
+
+
+class Comparison(BaseModel):
+    """One comparison the policy-impact view offers: ``impact(**kwargs)`` of these fields."""
+
+    label: str
+    before_regime: str
+    after_regime: str
+    disable: list[str] = Field(default_factory=list)
+    enable: list[str] = Field(default_factory=list)
+
+
+def impact_comparisons(scenario: Any, project: Any = None) -> list[Comparison]:
+    """What the scenario can be compared with, as the window's policy-impact view lists it: the
+    chart's own comparison first (``policy.compare_regime``, or its default), then its own regime
+    against every other regime (``impact_regimes``), then each rule of its own regime switched
+    off (or, for a rule the scenario already switches off, back on) — ``chokepoint impact
+    --regime / --disable / --enable``."""
+    from core.answer_charts import comparison_regime
+    from core.regimes import regime_for
+
+    own = scenario.policy.regime
+    first = comparison_regime(scenario)
+    out = [Comparison(label=f"{first} → {own} (the chart's comparison)", before_regime=first,
+                      after_regime=own)]
+    for rid in impact_regimes(scenario, project):
+        if rid not in (own, first):
+            out.append(Comparison(label=f"{own} → regime {rid}", before_regime=own,
+                                  after_regime=rid))
+    disabled = set(scenario.policy.disabled_rules)
+    for rule in regime_for(project, own).rules:
+        if rule.id in disabled:
+            out.append(Comparison(label=f"switch on rule {rule.id}", before_regime=own,
+                                  after_regime=own, enable=[rule.id]))
+        else:
+            out.append(Comparison(label=f"switch off rule {rule.id}", before_regime=own,
+                                  after_regime=own, disable=[rule.id]))
+    return out
+
+
+def compare_with(scenario: Any, project: Any, choice: Comparison) -> Impact:
+    """``impact`` for one of ``impact_comparisons``."""
+    return impact(scenario, project, after_regime=choice.after_regime, disable=choice.disable,
+                  enable=choice.enable, before_regime=choice.before_regime)

@@ -9,6 +9,7 @@ scenario.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from typing import Any
 
 from core.errors import InputError
@@ -41,6 +42,14 @@ def add_parser(sub: Any, positive: Any, count: Any) -> None:
                    help="largest fleet searched (default 1,000,000)")
     s.add_argument("--maturity", default=None,
                    help="software maturity of the stack (see chokepoint estimate --help)")
+    s.add_argument("--target-flops", type=positive(float), default=None, metavar="FLOP",
+                   help="a training-compute target, e.g. 1e25: is it reached by the deadline, "
+                        "on what date with the fleet as given, and what fleet reaches it in time")
+    s.add_argument("--target-tokens", type=count("--target-tokens"), default=None,
+                   help="the same target as training tokens of the model (15T, 3e13)")
+    s.add_argument("--count", type=positive(int, 10_000_000), default=None,
+                   help="without a PROJECT.json: the fleet as given for the latest start, "
+                        "reachable compute and target date (default: the smallest count found)")
     s.add_argument("--json", action="store_true", help="print one JSON object")
 
 
@@ -74,7 +83,7 @@ def cmd_solve(args: Any) -> int:
 def _solve_bare(args: Any, max_count: int) -> dict[str, Any]:
     from core.catalog import get_accelerator
     from core.estimate import estimate
-    from core.solve import latest_start, min_count_for_deadline, reachable_compute
+    from core.solve import goal_tokens, latest_start, min_count_for_deadline
     from core.training import PhysicsOptions, TrainingSpec
     from core.uncertainty import efficiency_sigma
 
@@ -114,16 +123,83 @@ def _solve_bare(args: Any, max_count: int) -> dict[str, Any]:
         raise InputError("--maturity", f"unknown setting {args.maturity!r}; one of "
                          + ", ".join(MATURITY_NAMES)) from None
     sigma, _ = efficiency_sigma(chip.id, physics.maturity)
+    goal = goal_tokens(model, training, args.target_flops, args.target_tokens)
     answer = min_count_for_deadline(model, training, chip, deadline, physics, args.confidence,
                                     sigma, max_count)
     out: dict[str, Any] = answer.model_dump(mode="json")
     out["start"] = start.isoformat()
-    out["deadline"] = (start + dt.timedelta(days=deadline)).isoformat()
-    if answer.min_count is not None:
-        est = estimate(model, training, chip, answer.min_count, physics, keep=0)
-        out["latest_start"] = latest_start(start + dt.timedelta(days=deadline),
-                                           est.wall_clock_days or 0.0).isoformat()
-        out["reachable_by_deadline"] = reachable_compute(est, deadline)
+    end = start + dt.timedelta(days=deadline)
+    out["deadline"] = end.isoformat()
+    fleet = args.count or answer.min_count
+    if fleet is not None:
+        out["fleet_as_given"] = fleet
+        est = estimate(model, training, chip, fleet, physics)
+        if est.wall_clock_days is not None:
+            days = est.wall_clock_days
+            start_by = latest_start(end, days)
+            out["latest_start"] = start_by.isoformat()
+            # the check, by evaluation: started then it ends by the deadline, a day later not
+            # (no policy in the bare form: the run's days do not depend on its start)
+            offset = (start_by - start).days  # in days from the start, as the deadline is
+            out["latest_start_check"] = {"finishes_day": offset + days,
+                                         "one_day_later_finishes_day": offset + 1 + days,
+                                         "deadline_day": deadline}
+            out["reachable_by_deadline"] = _bare_reachable(model, training, chip, fleet, physics,
+                                                           answer.target_days, days)
+    if goal is not None:
+        out["target"] = _bare_target(model, training, chip, fleet, physics, goal, answer,
+                                     start, args.confidence, sigma, max_count)
+    return out
+
+
+def _training_with(training: Any, tokens: float) -> Any:
+    return training.model_copy(update={"tokens": tokens, "tokens_low": None, "tokens_high": None})
+
+
+def _bare_reachable(model: Any, training: Any, chip: Any, fleet: int, physics: Any,
+                    target: float, days0: float) -> dict[str, float] | None:
+    """Tokens and FLOPs the fleet gets through by the deadline, each run evaluated (plan and
+    goodput worked out again): the run with these tokens finishes, one with 1 % more does not."""
+    from core.estimate import estimate
+    from core.solve import largest_tokens
+
+    def days(t: float) -> float:
+        est = estimate(model, _training_with(training, t), chip, fleet, physics)
+        return float("inf") if est.wall_clock_days is None else est.wall_clock_days
+
+    tokens, more = largest_tokens(days, target, training.tokens * target / days0)
+    if tokens is None or more is None:
+        return None
+    per_token = model.training_flops_per_token(training.seq_len)
+    return {"tokens": tokens, "training_flops": tokens * per_token, "days": days(tokens),
+            "days_with_1pct_more": days(more)}
+
+
+def _bare_target(model: Any, training: Any, chip: Any, fleet: int | None, physics: Any,
+                 goal: float, answer: Any, start: dt.date, confidence: Any, sigma: float,
+                 max_count: int) -> dict[str, Any]:
+    """A compute target: reached by the deadline?, the date with the fleet as given, and the
+    smallest fleet that reaches it in time."""
+    from core.estimate import estimate
+    from core.solve import min_count_for_deadline
+
+    per_token = model.training_flops_per_token(training.seq_len)
+    tr = _training_with(training, goal)
+    out: dict[str, Any] = {"tokens": goal, "training_flops": goal * per_token}
+    if fleet is not None:
+        est = estimate(model, tr, chip, fleet, physics)
+        days = est.wall_clock_days
+        out["days_as_given"] = days
+        out["date_as_given"] = None if days is None else \
+            (start + dt.timedelta(days=math.ceil(days - 1e-9))).isoformat()
+        out["reached_by_deadline"] = days is not None and days <= answer.target_days
+    need = min_count_for_deadline(model, tr, chip, answer.deadline_days, physics, confidence,
+                                  sigma, max_count)
+    out["fleet_needed"] = need.min_count
+    out["fleet_needed_days"] = need.wall_clock_days
+    out["fleet_needed_days_with_one_fewer"] = need.days_with_one_fewer
+    if need.min_count is None:
+        out["reason"] = need.reason
     return out
 
 
@@ -145,29 +221,55 @@ def _solve_one(args: Any, project: Any, scenario: Any, max_count: int) -> dict[s
     deadline = _deadline_days(args, start)
     if deadline is not None and start != scenario.date:
         deadline += (start - scenario.date).days  # days from the scenario's own start
-    return solve_scenario(scenario, project, deadline, args.budget, args.confidence, max_count)
+    return solve_scenario(scenario, project, deadline, args.budget, args.confidence, max_count,
+                          target_flops=args.target_flops, target_tokens=args.target_tokens)
 
 
 def _text(o: dict[str, Any]) -> str:
     if "scenarios" in o:  # every scenario of a project
         return "\n\n".join(_text(one) for one in o["scenarios"])
     if "options" in o:  # a project scenario
+        budget = "none" if o["budget_usd"] is None else f"${o['budget_usd']:,.0f}"
         lines = [f"{o['scenario']}: verdict {o['verdict']}, deadline "
-                 f"{o['deadline_days'] if o['deadline_days'] is not None else 'none'} days"]
+                 f"{o['deadline_days'] if o['deadline_days'] is not None else 'none'} days, "
+                 f"budget {budget}"]
         for r in o["options"]:
             line = f"  {r['option']} [{r['policy_status']}]"
             if r.get("wall_clock_days") is not None:
                 line += f": {r['wall_clock_days']:,.0f} days as held"
             if r.get("min_count") is not None:
                 line += f"; needs {r['min_count']:,} for the deadline"
+                if r.get("min_count_cost_usd") is not None:
+                    line += f" (${r['min_count_cost_usd']:,.0f})"
             elif r.get("reason"):
                 line += f"; {r['reason']}"
+            if r.get("budget_max_count") is not None:
+                line += (f"; at most {r['budget_max_count']:,} within the budget "
+                         f"({r['budget_max_count_days']:,.0f} days)")
+            elif r.get("budget_reason"):
+                line += f"; {r['budget_reason']}"
             if r.get("latest_start"):
                 line += f"; latest start {r['latest_start']}"
+            reach = r.get("reachable_by_deadline")
+            if reach:
+                line += f"; {reach['training_flops']:.3g} FLOP by the deadline as held"
             lines.append(line)
         if "cheapest_meeting" in o:
-            lines.append(f"Cheapest compliant option meeting the deadline: "
-                         f"{o['cheapest_meeting'] or 'none'}")
+            best = o["cheapest_meeting"]
+            lines.append("Cheapest compliant option meeting the deadline"
+                         + (" and budget" if o["budget_usd"] is not None else "") + ": "
+                         + (f"{best}, at {o['cheapest_meeting_count']:,} chips"
+                            + (f" (${o['cheapest_meeting_cost_usd']:,.0f})"
+                               if o.get("cheapest_meeting_cost_usd") is not None else "")
+                            if best else "none"))
+            if o.get("cheapest_note"):
+                lines.append(f"  {o['cheapest_note']}")
+        if o.get("fastest_within_budget"):
+            lines.append(f"Fastest compliant option within the budget: "
+                         f"{o['fastest_within_budget']}, {o['fastest_within_budget_count']:,} "
+                         f"chips, {o['fastest_within_budget_days']:,.0f} days")
+        if o.get("target"):
+            lines.append(_target_text(o["target"]))
         if o.get("reason"):
             lines.append(o["reason"])
         return "\n".join(lines)
@@ -175,6 +277,7 @@ def _text(o: dict[str, Any]) -> str:
         return f"No fleet of {o['accelerator']} meets it: {o['reason']}"
     plan = o["plan"]
     reach = o.get("reachable_by_deadline") or {}
+    target = [_target_text(o["target"])] if o.get("target") else []
     return "\n".join([
         f"{o['min_count']:,} × {o['accelerator']} finish in {o['wall_clock_days']:,.1f} days "
         f"(deadline {o['deadline_days']:,.0f} days, {o['confidence'].upper()}); "
@@ -182,5 +285,26 @@ def _text(o: dict[str, Any]) -> str:
         f"Plan: TP{plan['tp']} PP{plan['pp']} DP{plan['dp']} EP{plan['ep']}, "
         f"{plan['chips_used']:,} chips used",
         f"Latest start for {o['deadline']}: {o.get('latest_start')}",
-        f"With {o['min_count']:,} chips by the deadline: {reach.get('training_flops', 0):.3g} FLOP",
-    ])
+        f"With {o['fleet_as_given']:,} chips by the deadline: "
+        f"{reach.get('training_flops', 0):.3g} FLOP",
+        *target])
+
+
+def _target_text(t: dict[str, Any]) -> str:
+    reached = t.get("reached_by_deadline")
+    head = f"Target {t['training_flops']:.3g} FLOP ({t['tokens']:.3g} tokens): "
+    head += {True: "reached by the deadline", False: "not reached by the deadline",
+             None: "no deadline"}[reached]
+    date = t.get("date_as_given") or t.get("earliest_date_as_held")
+    if date:
+        head += f"; with the fleet as given on {date}"
+    need = t.get("fleet_needed")
+    if isinstance(need, dict):
+        head += f"; by the deadline it takes {need['count']:,} × {need['accelerator']}"
+    elif need is not None:
+        head += f"; by the deadline it takes {need:,} chips"
+    elif t.get("reason"):
+        head += f"; {t['reason']}"
+    if t.get("note"):
+        head += f" ({t['note']})"
+    return head

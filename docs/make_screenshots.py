@@ -95,6 +95,11 @@ def answer_views(window, out: Path, settle) -> None:
     dialog = window.solver_dialog()
     dialog.wait()
     settle()
+    dialog.budget.setValue(11.0)  # with a budget and a compute target: every kind of answer
+    dialog.target.setText("1e25")
+    dialog.solve()
+    dialog.wait(120000)
+    settle()
     dialog.grab().save(str(out / "solver.png"))
     dialog.close()
     compare = window.compare_dialog([min(4, n - 2), min(5, n - 1)])
@@ -104,6 +109,33 @@ def answer_views(window, out: Path, settle) -> None:
     compare.grab().save(str(out / "compare.png"))
     compare.close()
     sweep_view(window, out, settle)
+    impact_view(window, out, settle)
+
+
+def impact_view(window, out: Path, settle) -> None:
+    """The Policy impact tab (scenario 6): a rule of its regime switched off as the comparison,
+    the table of every regime below -> window-policy-impact.png (1600×1000)."""
+    size = window.size()
+    window.resize(1600, 1000)
+    bar = window.results.scroll.verticalScrollBar()
+    bar.setValue(bar.maximum())
+    settle(1500)
+    window.chart_worker.wait()
+    settle()
+    panel = window.results.charts
+    panel.tabs.setCurrentIndex(list(panel.widgets).index("policy-impact"))
+    settle()
+    view = panel.impact_view
+    labels = [c.label for c in view.choices]
+    pick = next((i for i, t in enumerate(labels) if t == "switch off rule hypo-my-th-lease"),
+                min(1, len(labels) - 1))
+    view.pick(pick)
+    view.wait()
+    settle(500)
+    bar.setValue(bar.maximum())
+    settle()
+    window.grab().save(str(out / "window-policy-impact.png"))
+    window.resize(size)
 
 
 def sweep_view(window, out: Path, settle) -> None:

@@ -122,6 +122,8 @@ def test_pptx_deck(exported):
             order.append((None, "What differs, and what it did"))
         if name == "policy-impact":
             order.append((None, "Best route under each regime"))
+            # the solver slide, since the scenario drawn has a deadline (all the example's do)
+            order.append((None, "What would it take"))
     assert len(slides) == 1 + len(order)
     shapes = [{s.name: s for s in slide.shapes} for slide in slides]
     titles = [sh["Title"].text_frame.text for sh in shapes]

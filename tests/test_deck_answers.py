@@ -152,3 +152,27 @@ def test_titles_take_one_line_and_footnotes_stay_in_their_box(deck):
         assert _lines(foot.text, width_in, fsize) * fsize * 1.2 <= FOOT_H * 72, (foot.text, fsize)
         assert fsize >= 8
     assert "What the policy costs the lab: best route before and after" in shrunk
+
+
+def test_solver_slide_follows_the_impact_table_with_core_figures(deck):
+    """The scenario has a deadline: the deck carries 'What would it take' with solve_scenario's
+    figures, row by row, and the cheapest option under the table."""
+    from app.export.pptx import solver_cells
+    from core.project import load_project
+    from core.solve import solve_scenario
+
+    project = load_project(EXAMPLE)
+    scenario = project.scenarios[SCENARIO - 1]
+    titles = [_title(sh) for sh in deck]
+    k = titles.index("What would it take")
+    assert titles[k - 1] == "Best route under each regime"
+    expected = solve_scenario(scenario, project)
+    table = deck[k]["Solver table"].table
+    rows = [[table.cell(r, c).text for c in range(len(table.columns))]
+            for r in range(1, len(table.rows))]
+    assert rows == [solver_cells(r)[:len(table.columns)] for r in expected["options"]]
+    usable = [r for r in expected["options"] if r["policy_status"] == "usable"]
+    assert all(f"{r['min_count']:,}" in [row[4] for row in rows] for r in usable)
+    summary = deck[k]["Solver summary"].text_frame.text
+    assert expected["cheapest_meeting"] in summary
+    assert f"{expected['cheapest_meeting_count']:,} chips" in summary

@@ -34,12 +34,23 @@ class TornadoChart(Chart):
         tor = a.tornado
         bars = tor.bars
         n = len(bars)
-        # days above cost: each keeps the full width for its bars and its axis title
-        days = self.new_plot(body, "Days to train", row=0, col=0)
-        cost = self.new_plot(body, "Cost, USD millions", row=1, col=0)
         labels = [elide(f"{b.input} ({b.low_label} – {b.high_label})", 48) for b in bars]
-        for plot in (days, cost):
-            self.category_axis(plot, labels, width_chars=40)
+        if t.name == "briefing":
+            # a slide is wide and short: days and cost side by side, one set of row names, so
+            # each row keeps the picture's height for its name (stacked they overlapped)
+            days = self.new_plot(body, "Days to train", row=0, col=0)
+            cost = self.new_plot(body, "Cost, USD millions", row=0, col=1)
+            self.category_axis(days, labels, width_chars=40)
+            left = cost.getAxis("left")
+            left.setTicks([[(n - 1 - i, "") for i in range(n)], []])
+            left.setStyle(tickLength=0)
+            left.setWidth(max(6, t.tick_px // 2))
+        else:
+            # days above cost: each keeps the full width for its bars and its axis title
+            days = self.new_plot(body, "Days to train", row=0, col=0)
+            cost = self.new_plot(body, "Cost, USD millions", row=1, col=0)
+            for plot in (days, cost):
+                self.category_axis(plot, labels, width_chars=40)
         self._bars = bars
         base_days: float = tor.base_days or 0.0
         base_cost: float = (tor.base_cost or 0.0) / 1e6

@@ -361,13 +361,118 @@ def impact_table_slide(prs, charts: ChartSet, source: str) -> bool:
     return True
 
 
+SOLVER_ROWS = 10  # options that fit the slide at 11 pt
+
+
+def _usd_m(v: float | None) -> str:
+    return "—" if v is None else f"${v / 1e6:,.1f}M"
+
+
+def solver_cells(row: dict) -> list[str]:
+    """One option of ``core.solve.solve_scenario`` as the solver slide's row (tests compare)."""
+    n = row.get("min_count")
+    if "min_count" not in row:
+        smallest = "—"
+    elif n is None:
+        smallest = "none"
+    else:
+        smallest = f"{n:,}"
+    reach = row.get("reachable_by_deadline")
+    budget_n = row.get("budget_max_count")
+    return [row["option"], row["policy_status"].replace("_", " "), f"{row['held']:,}",
+            "—" if row.get("wall_clock_days") is None else f"{row['wall_clock_days']:,.0f}",
+            smallest,
+            "—" if row.get("min_count_days") is None else f"{row['min_count_days']:,.0f}",
+            _usd_m(row.get("min_count_cost_usd")),
+            row.get("latest_start") or "—",
+            "—" if not reach else f"{reach['training_flops']:.2e}",
+            "—" if budget_n is None else f"{budget_n:,} ({row['budget_max_count_days']:,.0f} d)"]
+
+
+def solver_summary(answer: dict) -> str:
+    """The lines under the solver table: the cheapest compliant option at its smallest count
+    (or why none), the fastest within the budget, a compute target."""
+    lines = []
+    if answer.get("cheapest_meeting"):
+        cost = answer.get("cheapest_meeting_cost_usd")
+        lines.append("Cheapest compliant option meeting the deadline"
+                     + (" and budget" if answer.get("budget_usd") is not None else "")
+                     + f": {answer['cheapest_meeting']} at {answer['cheapest_meeting_count']:,} "
+                     f"chips, {answer.get('cheapest_meeting_days') or 0:,.0f} days, {_usd_m(cost)}"
+                     + (f" ({answer['cheapest_note']})" if answer.get("cheapest_note") else ""))
+    elif answer.get("fastest_within_budget"):
+        lines.append(f"Fastest compliant option within the budget: "
+                     f"{answer['fastest_within_budget']} at "
+                     f"{answer['fastest_within_budget_count']:,} chips, "
+                     f"{answer['fastest_within_budget_days']:,.0f} days")
+    if answer.get("reason"):
+        lines.append(f"Nothing meets it: {answer['reason']}")
+    return "\n".join(lines)
+
+
+def solver_slide(prs, charts: ChartSet, source: str) -> bool:
+    """What it would take (``core.solve.solve_scenario`` for the scenario's own deadline and
+    budget): per option the smallest count that meets the deadline with its days and cost, the
+    latest start, the compute reachable as held and the largest count within the budget; the
+    cheapest compliant option under the table. False when the scenario sets neither."""
+    a = charts.answers
+    answer = None if a is None else a.solver
+    if not answer:
+        return False
+    rows = answer["options"][:SOLVER_ROWS]
+    deadline = answer.get("deadline_days")
+    budget = answer.get("budget_usd")
+    limits = ", ".join(
+        ([f"deadline {answer.get('deadline', '')} ({deadline:,.0f} days)"]
+         if deadline is not None else [])
+        + ([f"budget {_usd_m(budget)}"] if budget is not None else []))
+    note = ("Each figure is an evaluation of the scenario (chokepoint solve): the smallest count "
+            "meets the deadline and one fewer does not; started on the latest start it finishes "
+            "by the deadline and a day later it does not (the policy of that date applied); the "
+            "compute is what the fleet as held trains by the deadline (1 % more does not "
+            "finish); the budget column is the largest count whose run stays within the budget, "
+            "with its days. Blocked options are shown for what the rules take away.")
+    from app.charts.base import elide
+
+    slide = _frame(prs, "What would it take",
+                   f"Scenario: {elide(charts.scenario.name, 48)} — {limits}",
+                   note, source, charts.marking)
+    cols = ["Option", "Policy", "Held", "Days as held", "Smallest count", "Its days",
+            "Its cost", "Latest start", "FLOP by deadline", "Within budget"]
+    widths: tuple[float, ...] = (3.3, 0.95, 0.75, 0.8, 0.95, 0.7, 0.85, 1.2, 1.05, 1.78)
+    if budget is None:  # no budget: no column for it
+        cols = cols[:-1]
+        widths = (3.6, 1.0, 0.8, 1.0, 1.2, 0.9, 1.0, 1.35, 1.483)
+    shape = slide.shapes.add_table(len(rows) + 1, len(cols), MARGIN, Inches(PICTURE_TOP - 0.1),
+                                   SLIDE_W - 2 * MARGIN, Inches(0.3 * (len(rows) + 1)))
+    shape.name = "Solver table"
+    table = shape.table
+    for i, w in enumerate(widths):
+        table.columns[i].width = Inches(w)
+    for c, text in enumerate(cols):
+        _cell(table.cell(0, c), text, bold=True, size=11)
+    for r, row in enumerate(rows, start=1):
+        for c, text in enumerate(solver_cells(row)[:len(cols)]):
+            _cell(table.cell(r, c), text, size=11,
+                  bold=c == 0 and row["option"] == answer.get("cheapest_meeting"),
+                  align=PP_ALIGN.RIGHT if 2 <= c <= 9 else PP_ALIGN.LEFT)
+    text = solver_summary(answer)
+    if text:
+        top = PICTURE_TOP - 0.1 + 0.42 * (len(rows) + 1) + 0.2
+        _box(slide, "Solver summary", MARGIN, Inches(top), SLIDE_W - 2 * MARGIN, Inches(0.8),
+             text, 13, bold=True)
+    return True
+
+
 def _chart_slides(prs, name: str, charts: ChartSet, source: str, width_px: int) -> None:
     """The chart's slide, then the slide that goes with it: the impact table after the
     policy-impact chart, the scenarios compared input by input after the comparison chart (two
-    or more scenarios), and the user's sweep after the Pareto chart (the window's decks)."""
+    or more scenarios), and the user's sweep after the Pareto chart (the window's decks). The
+    solver slide follows the impact table when the scenario has a deadline or a budget."""
     _chart_slide(prs, name, charts, source, width_px)
     if name == "policy-impact":
         impact_table_slide(prs, charts, source)
+        solver_slide(prs, charts, source)
     elif name == "comparison" and len(charts.scenarios) >= 2:
         from core.compare import compare
 

@@ -191,9 +191,14 @@ def test_deck_of_every_scenario_from_the_window(window, qtbot, tmp_path):
     assert written.args == [str(path)]
     slides = list(Presentation(str(path)).slides)
     n = len(w.project.scenarios)
-    # + the comparison slide once (two or more scenarios), + each scenario's impact table
-    assert len(slides) == 1 + (len(CHARTS) - len(PER_SCENARIO)) + 1 + n * (len(PER_SCENARIO) + 1)
+    # + the comparison slide once (two or more scenarios), + each scenario's impact table, + the
+    # solver slide of each scenario with a deadline or a budget
+    solved = sum(1 for s in w.project.scenarios
+                 if s.constraints.deadline_days is not None or s.constraints.budget_usd is not None)
+    assert len(slides) == (1 + (len(CHARTS) - len(PER_SCENARIO)) + 1
+                           + n * (len(PER_SCENARIO) + 1) + solved)
     shapes = [{s.name: s for s in slide.shapes} for slide in slides]
+    assert sum(1 for sh in shapes if "Solver table" in sh) == solved
     subtitles = [sh["Subtitle"].text_frame.text for sh in shapes]
     for scenario in w.project.scenarios:
         assert subtitles.count(f"Scenario: {scenario.name}") == len(PER_SCENARIO)

@@ -83,8 +83,11 @@ def test_marking_is_undoable_and_reaches_the_deck(charted, qtbot, tmp_path):
     wait_idle(qtbot, w)
     deck = w.export_deck(str(tmp_path / "d.pptx"))
     slides = list(Presentation(str(deck)).slides)
-    # the summary, one slide per chart, the comparison and impact-table slides
-    assert len(slides) == 12
+    # the summary, one slide per chart, the comparison and impact-table slides, and the solver
+    # slide when the scenario drawn has a deadline or a budget
+    limits = w.project.scenarios[w.current].constraints
+    solver = limits.deadline_days is not None or limits.budget_usd is not None
+    assert len(slides) == 12 + solver
     assert all({s.name: s for s in slide.shapes}["Marking top"].text_frame.text
                == "OFFICIAL-SENSITIVE" for slide in slides)
     w.document.undo_stack.undo()
