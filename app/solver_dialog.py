@@ -50,8 +50,16 @@ def _days(value: float | None) -> str:
     return "—" if value is None else f"{value:,.1f}"
 
 
+def _days_at(row: dict[str, Any], key: str) -> str:
+    """Days; at the P90 the P90 figure with the middle estimate in brackets."""
+    if row.get(f"{key}_p90") is not None:
+        return f"{row[key + '_p90']:,.1f} ({row[key]:,.1f})"
+    return _days(row.get(key))
+
+
 def cells(row: dict[str, Any]) -> list[str]:
-    """The table's text for one option of ``solve_scenario`` (tests compare against this)."""
+    """The table's text for one option of ``solve_scenario`` (tests compare against this). At
+    the P90, days are the P90 days with the middle estimate in brackets."""
     count = row.get("min_count")
     if "min_count" not in row:
         smallest = "—"
@@ -63,14 +71,15 @@ def cells(row: dict[str, Any]) -> list[str]:
     reach = row.get("reachable_by_deadline")
     return [
         row["option"], row["policy_status"].replace("_", " "), f"{row['held']:,}",
-        _days(row.get("wall_clock_days")),
+        _days_at(row, "wall_clock_days"),
         "—" if row.get("cost_usd") is None else f"${row['cost_usd'] / 1e6:,.1f}M", smallest,
         "—" if row.get("min_count_cost_usd") is None else f"${row['min_count_cost_usd'] / 1e6:,.1f}M",
         "—" if holds is None else ("yes" if holds else "no"),
         row.get("latest_start") or "—",
         "—" if not reach else f"{reach['training_flops']:.2e}",
         "—" if row.get("budget_max_count") is None else
-        f"{row['budget_max_count']:,} ({row['budget_max_count_days']:,.0f} d)",
+        f"{row['budget_max_count']:,} "
+        f"({row.get('budget_max_count_days_p90') or row['budget_max_count_days']:,.0f} d)",
     ]
 
 
@@ -85,9 +94,15 @@ def summary(answer: dict[str, Any]) -> str:
             lines.append(answer["cheapest_note"])
         if answer.get("cheapest_meeting_count") is not None and \
                 answer.get("cheapest_meeting_cost_usd") is not None:
+            if answer.get("cheapest_meeting_days_p90") is not None:
+                days = (f"{answer['cheapest_meeting_days_p90']:,.0f} days at the P90 "
+                        f"({answer['cheapest_meeting_days']:,.0f} middle estimate), "
+                        f"${answer['cheapest_meeting_cost_usd_p90'] / 1e6:,.1f}M over them")
+            else:
+                days = (f"{answer['cheapest_meeting_days']:,.0f} days, "
+                        f"${answer['cheapest_meeting_cost_usd'] / 1e6:,.1f}M")
             lines.append(f"  at its smallest sufficient count: {answer['cheapest_meeting_count']:,} "
-                         f"chips, {answer['cheapest_meeting_days']:,.0f} days, "
-                         f"${answer['cheapest_meeting_cost_usd'] / 1e6:,.1f}M")
+                         f"chips, {days}")
     elif answer.get("fastest_within_budget"):
         lines.append(f"Fastest compliant option within the budget: "
                      f"{answer['fastest_within_budget']}, {answer['fastest_within_budget_count']:,} "
@@ -134,7 +149,7 @@ class SolverDialog(QDialog):
             self.budget.setValue(scenario.constraints.budget_usd / 1e6)
         self.confidence = QComboBox()
         self.confidence.addItem("P50 (the estimate)", "p50")
-        self.confidence.addItem("P90 (allowing for efficiency error)", "p90")
+        self.confidence.addItem("P90 (efficiency spread, token and parameter ranges)", "p90")
         self.target = QLineEdit()
         self.target.setPlaceholderText("none, or e.g. 1e25")
         self.target.setToolTip(tip("A training-compute target in FLOP: is it reached by the "

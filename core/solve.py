@@ -20,7 +20,7 @@ from core.errors import InputError
 from core.estimate import EstimateResult, Plan, estimate
 from core.model import ModelSpec
 from core.training import PhysicsOptions, TrainingSpec
-from core.uncertainty import Z90
+from core.uncertainty import days_factors
 
 MAX_COUNT = 1_000_000  # the largest fleet searched
 
@@ -32,13 +32,20 @@ class CountAnswer(BaseModel):
     deadline_days: float
     confidence: Literal["p50", "p90"]
     target_days: float = Field(description="point-estimate days the count must reach: the "
-                               "deadline, or for p90 the deadline shrunk by the efficiency spread")
+                               "deadline, or for p90 the deadline divided by p90_days_factor")
+    p90_days_factor: float | None = Field(
+        default=None, description="for p90: P90 days / point days (core.uncertainty."
+        "days_band_factors: efficiency spread, token and active-parameter ranges)")
     min_count: int | None
     wall_clock_days: float | None = None
     gpu_hours: float | None = None
     plan: Plan | None = None
     days_with_one_fewer: float | None = Field(
         default=None, description="the check: days with min_count - 1 chips (above the target)")
+    wall_clock_days_p90: float | None = Field(
+        default=None, description="for p90: the P90 days of min_count (within the deadline)")
+    days_with_one_fewer_p90: float | None = Field(
+        default=None, description="for p90: the P90 days of min_count - 1 (past the deadline)")
     largest_count_searched: int
     days_at_largest: float | None = None
     reason: str | None = None
@@ -56,15 +63,21 @@ def min_count_for_deadline(
     deadline_days: float,
     physics: PhysicsOptions | None = None,
     confidence: Literal["p50", "p90"] = "p50",
-    sigma: float = 0.0,
+    sigma: float | None = None,
     max_count: int = MAX_COUNT,
+    p90_factor: float | None = None,
 ) -> CountAnswer:
     """The smallest number of ``chip`` whose estimate finishes within ``deadline_days`` (at the
-    P50, or at the P90 of the efficiency spread ``sigma``)."""
+    P50, or at the P90: its days × ``p90_factor``, by default ``p90_days_factor`` of the
+    efficiency spread (``sigma`` overrides the chip family's) and the training's token and the
+    model's active-parameter ranges)."""
     if not deadline_days > 0 or not math.isfinite(deadline_days):
         raise InputError("deadline_days", f"must be a positive number of days, got {deadline_days}")
     physics = physics or PhysicsOptions()
-    target = deadline_days / math.exp(Z90 * sigma) if confidence == "p90" else deadline_days
+    factor = None
+    if confidence == "p90":
+        factor = p90_factor or p90_days_factor(model, training, physics, chip.id, sigma)
+    target = deadline_days / factor if factor else deadline_days
     cache: dict[int, EstimateResult] = {}
 
     def at(n: int) -> EstimateResult:
@@ -93,10 +106,10 @@ def min_count_for_deadline(
             shown = "no feasible plan" if math.isinf(days) else f"{days:,.0f} days"
             return CountAnswer(
                 accelerator=chip.id, deadline_days=deadline_days, confidence=confidence,
-                target_days=target, min_count=None, largest_count_searched=max_count,
+                target_days=target, p90_days_factor=factor, min_count=None, largest_count_searched=max_count,
                 days_at_largest=None if math.isinf(days) else days, evaluations=len(cache),
                 reason=(f"even {max_count:,} × {chip.id} take {shown}; the deadline needs "
-                        f"{target:,.0f} days" + (" at the P90" if confidence == "p90" else "")
+                        f"{target:,.0f} days" + (_p90_words(factor) if factor else "")
                         + (f" ({largest.reasons[0]})" if largest.reasons else "")))
         lo = hi
         days = _days(at(hi))
@@ -139,12 +152,29 @@ def min_count_for_deadline(
         hi -= 1
     best = at(hi)
     fewer = at(hi - 1) if hi > 1 else None
+    fewer_days = None if fewer is None or math.isinf(_days(fewer)) else _days(fewer)
     return CountAnswer(
         accelerator=chip.id, deadline_days=deadline_days, confidence=confidence, target_days=target,
-        min_count=hi, wall_clock_days=best.wall_clock_days, gpu_hours=best.gpu_hours,
-        plan=best.plan, days_with_one_fewer=None if fewer is None else
-        (None if math.isinf(_days(fewer)) else _days(fewer)),
+        p90_days_factor=factor, min_count=hi, wall_clock_days=best.wall_clock_days,
+        gpu_hours=best.gpu_hours, plan=best.plan, days_with_one_fewer=fewer_days,
+        wall_clock_days_p90=None if factor is None or best.wall_clock_days is None
+        else best.wall_clock_days * factor,
+        days_with_one_fewer_p90=None if factor is None or fewer_days is None
+        else fewer_days * factor,
         largest_count_searched=max_count, evaluations=len(cache))
+
+
+def p90_days_factor(model: ModelSpec, training: TrainingSpec, physics: PhysicsOptions | None,
+                    chip_id: str, sigma: float | None = None) -> float:
+    """P90 days / point days: the one definition of "P90 days" the solver uses (the upper edge
+    of the window's time-vs-count band, core.uncertainty.days_band_factors): the efficiency
+    spread of the chip family and stack, and the token and active-parameter ranges where the
+    scenario marks them uncertain. The factor does not depend on the chip count."""
+    return days_factors(model, training, physics or PhysicsOptions(), chip_id, sigma)[1]
+
+
+def _p90_words(factor: float) -> str:
+    return f" as a point estimate (its P90 is ×{factor:.2f})"
 
 
 def compute_floor(model: ModelSpec, training: TrainingSpec, chip: Accelerator,
@@ -370,21 +400,20 @@ def _option_chip(scenario: Any, option: Any) -> Accelerator:
     return chip
 
 
-def _latest_start(probe: _OptionProbe, start: dt.date, end: dt.date, target: float
+def _latest_start(probe: _OptionProbe, start: dt.date, end: dt.date, factor: float = 1.0
                   ) -> dict[str, Any]:
     """The latest start date whose evaluation (the policy at that date too) still finishes by
     ``end``: the arithmetic date checked, then a bisection over days if a rule in force by then
-    takes the option away. ``target`` is the days the run may take (the P90 target too)."""
-    slack = (end - start).days - target  # days of deadline the point target leaves unused
-
+    takes the option away. The run's days are its point days × ``factor`` (P90 days / point
+    days at the P90, 1 at the P50)."""
     def meets(d: dt.date) -> bool:
-        days = probe.days(date=d)
-        return math.isfinite(days) and (end - d).days - slack >= days - 1e-9
+        days = probe.days(date=d) * factor
+        return math.isfinite(days) and (end - d).days >= days - 1e-9
 
     days0 = probe.days()
     if not math.isfinite(days0):
         return {"latest_start": None, "latest_start_note": "no feasible plan as held"}
-    guess = end - dt.timedelta(days=math.ceil(days0 + slack - 1e-9))
+    guess = end - dt.timedelta(days=math.ceil(days0 * factor - 1e-9))
     out: dict[str, Any] = {}
     if meets(guess):
         d = guess
@@ -472,7 +501,7 @@ def solve_scenario(scenario: Any, project: Any = None, deadline_days: float | No
     largest count that stays within it (one more chip exceeds it) and the days it gives. The
     cheapest usable option meeting the deadline (and budget) at its smallest sufficient count."""
     from core.scenario_eval import evaluate_scenario
-    from core.uncertainty import efficiency_sigma
+    from core.uncertainty import days_band_factors
 
     deadline = deadline_days or scenario.constraints.deadline_days
     budget = budget_usd or scenario.constraints.budget_usd
@@ -480,7 +509,7 @@ def solve_scenario(scenario: Any, project: Any = None, deadline_days: float | No
     goal = goal_tokens(scenario.model, scenario.training, target_flops, target_tokens)
     out: dict[str, Any] = {"scenario": scenario.name, "start": scenario.date.isoformat(),
                            "deadline_days": deadline, "budget_usd": budget,
-                           "verdict": result.verdict, "options": []}
+                           "confidence": confidence, "verdict": result.verdict, "options": []}
     if deadline is None and budget is None:
         out["reason"] = ("the scenario has no deadline or budget: set constraints.deadline_days "
                          "or budget_usd, or --deadline / --budget")
@@ -500,14 +529,19 @@ def solve_scenario(scenario: Any, project: Any = None, deadline_days: float | No
         probe = _OptionProbe(scenario, project, option, alone=not capped)
         held = probe.held
         chip = _option_chip(scenario, option)
-        sigma, _ = efficiency_sigma(chip.id, getattr(scenario.physics, "maturity", None))
+        # P90 days = point days × factor, the factor of the window's band (one definition)
+        factor = days_band_factors(scenario, chip.id)[1] if confidence == "p90" else 1.0
+        if confidence == "p90":
+            row["p90_days_factor"] = factor
+            row["wall_clock_days_p90"] = None if option.wall_clock_days is None else \
+                option.wall_clock_days * factor
         target = None
         if deadline is not None:
-            target = deadline / math.exp(Z90 * sigma) if confidence == "p90" else deadline
+            target = deadline / factor
             _deadline_answers(row, probe, scenario, chip, deadline, target, end, confidence,
-                              sigma, max_count)
+                              factor, max_count)
         if budget is not None:
-            _budget_answers(row, probe, budget, held, max_count)
+            _budget_answers(row, probe, budget, held, max_count, factor)
         if goal is not None:
             row["target"] = _target_answers(probe, scenario, goal, target, max_count, held)
         if option.policy_status != "usable" or deadline is None:
@@ -516,8 +550,9 @@ def solve_scenario(scenario: Any, project: Any = None, deadline_days: float | No
                 meeting.append({"index": i, **row})
             continue
         n = row.get("min_count")
-        if n is not None and (budget is None or (row.get("min_count_cost_usd") is not None
-                                                 and row["min_count_cost_usd"] <= budget)):
+        cost_key = "min_count_cost_usd_p90" if confidence == "p90" else "min_count_cost_usd"
+        if n is not None and (budget is None or (row.get(cost_key) is not None
+                                                 and row[cost_key] <= budget)):
             meeting.append({"index": i, **row})
     if goal is not None:
         out["target"] = _target_summary(goal, scenario, out["options"], end)
@@ -529,16 +564,24 @@ def solve_scenario(scenario: Any, project: Any = None, deadline_days: float | No
                 out["fastest_within_budget_count"] = fastest["budget_max_count"]
                 out["fastest_within_budget_days"] = fastest["budget_max_count_days"]
                 out["fastest_within_budget_cost_usd"] = fastest["budget_max_count_cost_usd"]
+                if confidence == "p90":
+                    out["fastest_within_budget_days_p90"] = fastest["budget_max_count_days_p90"]
+                    out["fastest_within_budget_cost_usd_p90"] = \
+                        fastest["budget_max_count_cost_usd_p90"]
             else:
                 out["reason"] = _why_none_budget(out["options"], budget)
         return out
     priced = [m for m in meeting if m.get("min_count_cost_usd") is not None]
     if priced:
-        cheapest = min(priced, key=lambda m: m["min_count_cost_usd"])
+        cheapest = min(priced, key=lambda m: m.get("min_count_cost_usd_p90")
+                       or m["min_count_cost_usd"])
         out["cheapest_meeting"] = cheapest["option"]
         out["cheapest_meeting_count"] = cheapest["min_count"]
         out["cheapest_meeting_days"] = cheapest["min_count_days"]
         out["cheapest_meeting_cost_usd"] = cheapest["min_count_cost_usd"]
+        if confidence == "p90":
+            out["cheapest_meeting_days_p90"] = cheapest["min_count_days_p90"]
+            out["cheapest_meeting_cost_usd_p90"] = cheapest["min_count_cost_usd_p90"]
         out["cheapest_meeting_plan"] = cheapest.get("min_count_plan")
         out["cheapest_meeting_held"] = cheapest["held"]
         if cheapest["min_count"] > cheapest["held"]:
@@ -567,11 +610,14 @@ def _capped_pools(scenario: Any, project: Any, result: Any) -> bool:
 
 def _deadline_answers(row: dict[str, Any], probe: _OptionProbe, scenario: Any, chip: Accelerator,
                       deadline: float, target: float, end: dt.date | None,
-                      confidence: Literal["p50", "p90"], sigma: float, max_count: int) -> None:
+                      confidence: Literal["p50", "p90"], factor: float, max_count: int) -> None:
+    """``factor``: P90 days / point days at p90 (1 at p50); ``target`` = deadline / factor."""
     # the physics-only search gives the first guess; the answer is searched and checked by
     # evaluating the scenario with the option's pools at that count (its policy and cost too)
+    p90 = confidence == "p90"
     guess = min_count_for_deadline(scenario.model, scenario.training, chip, deadline,
-                                   scenario.physics, confidence, sigma, max_count)
+                                   scenario.physics, confidence, None, max_count,
+                                   p90_factor=factor if p90 else None)
     start = guess.min_count or max_count
     n, largest = smallest_meeting(lambda k: probe.days(count=k) <= target, start, max_count)
     row["min_count"] = n
@@ -579,8 +625,10 @@ def _deadline_answers(row: dict[str, Any], probe: _OptionProbe, scenario: Any, c
         days = probe.days(count=largest)
         shown = "no usable plan" if math.isinf(days) else f"{days:,.0f} days"
         row["min_count_days"] = None
-        row["reason"] = (f"even {largest:,} × {chip.id} take {shown}; the deadline needs "
-                         f"{target:,.0f} days" + (" at the P90" if confidence == "p90" else ""))
+        if p90 and math.isfinite(days):
+            shown = f"{days * factor:,.0f} days at the P90 ({days:,.0f} middle estimate)"
+        row["reason"] = (f"even {largest:,} × {chip.id} take {shown}; the deadline is "
+                         f"{deadline:,.0f} days")
         row["holds_enough"] = False
     else:
         best = probe.at(count=n)
@@ -590,6 +638,12 @@ def _deadline_answers(row: dict[str, Any], probe: _OptionProbe, scenario: Any, c
                                  else best.estimate.plan.model_dump(mode="json"))
         fewer = probe.days(count=n - 1) if n > 1 else math.inf
         row["days_with_one_fewer"] = None if math.isinf(fewer) else fewer
+        if p90:
+            row["min_count_days_p90"] = None if best.wall_clock_days is None else \
+                best.wall_clock_days * factor
+            row["min_count_cost_usd_p90"] = None if best.cost_usd is None else \
+                best.cost_usd * factor
+            row["days_with_one_fewer_p90"] = None if math.isinf(fewer) else fewer * factor
         row["reason"] = None
         row["holds_enough"] = n <= probe.held
         if n > probe.held:
@@ -597,7 +651,9 @@ def _deadline_answers(row: dict[str, Any], probe: _OptionProbe, scenario: Any, c
     if row["wall_clock_days"] is not None:
         row["meets_deadline_as_held"] = row["wall_clock_days"] <= target
         assert end is not None
-        row.update(_latest_start(probe, scenario.date, end, target))
+        row.update(_latest_start(probe, scenario.date, end, factor))
+        if p90 and row.get("latest_start_days") is not None:
+            row["latest_start_days_p90"] = row["latest_start_days"] * factor
         reach = _reachable(probe, target, scenario.model, scenario.training, chip,
                            scenario.physics)
         if reach is not None:
@@ -605,11 +661,13 @@ def _deadline_answers(row: dict[str, Any], probe: _OptionProbe, scenario: Any, c
 
 
 def _budget_answers(row: dict[str, Any], probe: _OptionProbe, budget: float, held: int,
-                    max_count: int) -> None:
+                    max_count: int, factor: float = 1.0) -> None:
     """The largest count (the fastest, days never rising with chips) whose evaluated cost stays
-    within the budget; one more chip exceeds it."""
+    within the budget; one more chip exceeds it. At P90 (``factor`` > 1: P90 days / point days)
+    the cost is that of the run's P90 days (cost × factor: the rent, energy and amortisation
+    run for as long as the run does), prices at their point values."""
     def ok(k: int) -> bool:
-        return probe.cost(count=k) <= budget
+        return probe.cost(count=k) * factor <= budget
 
     # where more chips no longer shorten the run (the plan cannot use them), the budget does not
     # bind: the search stops at the count past which doubling gains nothing (within 0.1 %)
@@ -639,7 +697,15 @@ def _budget_answers(row: dict[str, Any], probe: _OptionProbe, budget: float, hel
     row["budget_max_count_cost_usd"] = at.cost_usd
     more = probe.cost(count=n + 1) if n < ceiling else None
     row["budget_cost_one_more"] = None if more is None or math.isinf(more) else more
-    row["within_budget_as_held"] = row["cost_usd"] is not None and row["cost_usd"] <= budget
+    row["within_budget_as_held"] = row["cost_usd"] is not None and \
+        row["cost_usd"] * factor <= budget
+    if factor != 1.0:
+        row["budget_max_count_days_p90"] = None if at.wall_clock_days is None else \
+            at.wall_clock_days * factor
+        row["budget_max_count_cost_usd_p90"] = None if at.cost_usd is None else \
+            at.cost_usd * factor
+        row["budget_cost_one_more_p90"] = None if row["budget_cost_one_more"] is None else \
+            row["budget_cost_one_more"] * factor
 
 
 def _target_answers(probe: _OptionProbe, scenario: Any, goal: float, target: float | None,
@@ -706,12 +772,16 @@ def _why_none(rows: list[dict[str, Any]], deadline: float, budget: float | None 
                     "status is not sourced (status unknown)")
         return "no option is usable under the policy"
     if budget is not None:
+        def cost(r: dict[str, Any]) -> float | None:
+            return r.get("min_count_cost_usd_p90", r.get("min_count_cost_usd"))
+
         over = [r for r in usable if r.get("min_count") is not None
-                and r.get("min_count_cost_usd") is not None and r["min_count_cost_usd"] > budget]
+                and cost(r) is not None and cost(r) > budget]  # type: ignore[operator]
         if over and len(over) == len([r for r in usable if r.get("min_count") is not None]):
-            cheapest = min(over, key=lambda r: r["min_count_cost_usd"])
+            cheapest = min(over, key=lambda r: cost(r))  # type: ignore[arg-type,return-value]
+            at_p90 = " over its P90 days" if "min_count_cost_usd_p90" in cheapest else ""
             return (f"the cheapest option that meets the deadline, {cheapest['min_count']:,} × "
-                    f"{cheapest['accelerator']}, costs ${cheapest['min_count_cost_usd']:,.0f}; "
+                    f"{cheapest['accelerator']}, costs ${cost(cheapest):,.0f}{at_p90}; "
                     f"the budget is ${budget:,.0f}")
     fastest = min((r for r in usable if r.get("wall_clock_days") is not None),
                   key=lambda r: r["wall_clock_days"], default=None)

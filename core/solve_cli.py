@@ -83,9 +83,8 @@ def cmd_solve(args: Any) -> int:
 def _solve_bare(args: Any, max_count: int) -> dict[str, Any]:
     from core.catalog import get_accelerator
     from core.estimate import estimate
-    from core.solve import goal_tokens, latest_start, min_count_for_deadline
+    from core.solve import goal_tokens, latest_start, min_count_for_deadline, p90_days_factor
     from core.training import PhysicsOptions, TrainingSpec
-    from core.uncertainty import efficiency_sigma
 
     for flag in ("tokens", "accelerator"):
         if getattr(args, flag) is None:
@@ -122,10 +121,12 @@ def _solve_bare(args: Any, max_count: int) -> dict[str, Any]:
 
         raise InputError("--maturity", f"unknown setting {args.maturity!r}; one of "
                          + ", ".join(MATURITY_NAMES)) from None
-    sigma, _ = efficiency_sigma(chip.id, physics.maturity)
     goal = goal_tokens(model, training, args.target_flops, args.target_tokens)
+    # at the P90 every figure below uses days × this factor (the window's band's upper edge)
+    factor = p90_days_factor(model, training, physics, chip.id) \
+        if args.confidence == "p90" else 1.0
     answer = min_count_for_deadline(model, training, chip, deadline, physics, args.confidence,
-                                    sigma, max_count)
+                                    None, max_count, p90_factor=factor)
     out: dict[str, Any] = answer.model_dump(mode="json")
     out["start"] = start.isoformat()
     end = start + dt.timedelta(days=deadline)
@@ -135,7 +136,7 @@ def _solve_bare(args: Any, max_count: int) -> dict[str, Any]:
         out["fleet_as_given"] = fleet
         est = estimate(model, training, chip, fleet, physics)
         if est.wall_clock_days is not None:
-            days = est.wall_clock_days
+            days = est.wall_clock_days * factor  # P90 days at the P90
             start_by = latest_start(end, days)
             out["latest_start"] = start_by.isoformat()
             # the check, by evaluation: started then it ends by the deadline, a day later not
@@ -144,11 +145,14 @@ def _solve_bare(args: Any, max_count: int) -> dict[str, Any]:
             out["latest_start_check"] = {"finishes_day": offset + days,
                                          "one_day_later_finishes_day": offset + 1 + days,
                                          "deadline_day": deadline}
+            if args.confidence == "p90":
+                out["latest_start_days_p90"] = days
             out["reachable_by_deadline"] = _bare_reachable(model, training, chip, fleet, physics,
-                                                           answer.target_days, days)
+                                                           answer.target_days,
+                                                           est.wall_clock_days)
     if goal is not None:
         out["target"] = _bare_target(model, training, chip, fleet, physics, goal, answer,
-                                     start, args.confidence, sigma, max_count)
+                                     start, args.confidence, factor, max_count)
     return out
 
 
@@ -176,7 +180,7 @@ def _bare_reachable(model: Any, training: Any, chip: Any, fleet: int, physics: A
 
 
 def _bare_target(model: Any, training: Any, chip: Any, fleet: int | None, physics: Any,
-                 goal: float, answer: Any, start: dt.date, confidence: Any, sigma: float,
+                 goal: float, answer: Any, start: dt.date, confidence: Any, factor: float,
                  max_count: int) -> dict[str, Any]:
     """A compute target: reached by the deadline?, the date with the fleet as given, and the
     smallest fleet that reaches it in time."""
@@ -194,7 +198,8 @@ def _bare_target(model: Any, training: Any, chip: Any, fleet: int | None, physic
             (start + dt.timedelta(days=math.ceil(days - 1e-9))).isoformat()
         out["reached_by_deadline"] = days is not None and days <= answer.target_days
     need = min_count_for_deadline(model, tr, chip, answer.deadline_days, physics, confidence,
-                                  sigma, max_count)
+                                  None, max_count,
+                                  p90_factor=factor if confidence == "p90" else None)
     out["fleet_needed"] = need.min_count
     out["fleet_needed_days"] = need.wall_clock_days
     out["fleet_needed_days_with_one_fewer"] = need.days_with_one_fewer
@@ -230,36 +235,39 @@ def _text(o: dict[str, Any]) -> str:
         return "\n\n".join(_text(one) for one in o["scenarios"])
     if "options" in o:  # a project scenario
         budget = "none" if o["budget_usd"] is None else f"${o['budget_usd']:,.0f}"
+        p90 = o.get("confidence") == "p90"
         lines = [f"{o['scenario']}: verdict {o['verdict']}, deadline "
                  f"{o['deadline_days'] if o['deadline_days'] is not None else 'none'} days, "
-                 f"budget {budget}"]
+                 f"budget {budget}" + (", at the P90 (days: P90, middle estimate in brackets)"
+                                       if p90 else "")]
         for r in o["options"]:
-            line = f"  {r['option']} [{r['policy_status']}]"
+            line = f"  {r['option']}" + _status_tag(r)
             if r.get("wall_clock_days") is not None:
-                line += f": {r['wall_clock_days']:,.0f} days as held"
+                line += f": {_d(r, 'wall_clock_days', p90)} as held"
             if r.get("min_count") is not None:
                 line += f"; needs {r['min_count']:,} for the deadline"
                 if r.get("min_count_cost_usd") is not None:
-                    line += f" (${r['min_count_cost_usd']:,.0f})"
+                    line += f" (${_cost(r, 'min_count_cost_usd', p90)})"
             elif r.get("reason"):
                 line += f"; {r['reason']}"
             if r.get("budget_max_count") is not None:
                 line += (f"; at most {r['budget_max_count']:,} within the budget "
-                         f"({r['budget_max_count_days']:,.0f} days)")
+                         f"({_d(r, 'budget_max_count_days', p90)})")
             elif r.get("budget_reason"):
                 line += f"; {r['budget_reason']}"
+            on = " (on the P90 days)" if p90 else ""
             if r.get("latest_start"):
-                line += f"; latest start {r['latest_start']}"
+                line += f"; latest start {r['latest_start']}{on}"
             reach = r.get("reachable_by_deadline")
             if reach:
-                line += f"; {reach['training_flops']:.3g} FLOP by the deadline as held"
+                line += f"; {reach['training_flops']:.3g} FLOP by the deadline as held{on}"
             lines.append(line)
         if "cheapest_meeting" in o:
             best = o["cheapest_meeting"]
             lines.append("Cheapest compliant option meeting the deadline"
                          + (" and budget" if o["budget_usd"] is not None else "") + ": "
                          + (f"{best}, at {o['cheapest_meeting_count']:,} chips"
-                            + (f" (${o['cheapest_meeting_cost_usd']:,.0f})"
+                            + (f" (${_cost(o, 'cheapest_meeting_cost_usd', p90)})"
                                if o.get("cheapest_meeting_cost_usd") is not None else "")
                             if best else "none"))
             if o.get("cheapest_note"):
@@ -267,7 +275,7 @@ def _text(o: dict[str, Any]) -> str:
         if o.get("fastest_within_budget"):
             lines.append(f"Fastest compliant option within the budget: "
                          f"{o['fastest_within_budget']}, {o['fastest_within_budget_count']:,} "
-                         f"chips, {o['fastest_within_budget_days']:,.0f} days")
+                         f"chips, {_d(o, 'fastest_within_budget_days', p90)}")
         if o.get("target"):
             lines.append(_target_text(o["target"]))
         if o.get("reason"):
@@ -278,16 +286,46 @@ def _text(o: dict[str, Any]) -> str:
     plan = o["plan"]
     reach = o.get("reachable_by_deadline") or {}
     target = [_target_text(o["target"])] if o.get("target") else []
+    if o["confidence"] == "p90":  # the count is set on the P90: say so, the middle in brackets
+        fewer = o.get("days_with_one_fewer_p90")
+        head = (f"{o['min_count']:,} × {o['accelerator']} finish in "
+                f"{o['wall_clock_days_p90']:,.1f} days at the P90 ({o['wall_clock_days']:,.1f} "
+                f"middle estimate; deadline {o['deadline_days']:,.0f} days); "
+                f"{o['min_count'] - 1:,} take {fewer or float('inf'):,.1f} at the P90 "
+                f"({o['days_with_one_fewer'] or float('inf'):,.1f})")
+        on = " (on the P90 days)"
+    else:
+        head = (f"{o['min_count']:,} × {o['accelerator']} finish in {o['wall_clock_days']:,.1f} "
+                f"days (deadline {o['deadline_days']:,.0f} days, P50); "
+                f"{o['min_count'] - 1:,} take {o['days_with_one_fewer'] or float('inf'):,.1f}")
+        on = ""
     return "\n".join([
-        f"{o['min_count']:,} × {o['accelerator']} finish in {o['wall_clock_days']:,.1f} days "
-        f"(deadline {o['deadline_days']:,.0f} days, {o['confidence'].upper()}); "
-        f"{o['min_count'] - 1:,} take {o['days_with_one_fewer'] or float('inf'):,.1f}",
+        head,
         f"Plan: TP{plan['tp']} PP{plan['pp']} DP{plan['dp']} EP{plan['ep']}, "
         f"{plan['chips_used']:,} chips used",
-        f"Latest start for {o['deadline']}: {o.get('latest_start')}",
-        f"With {o['fleet_as_given']:,} chips by the deadline: "
+        f"Latest start for {o['deadline']}: {o.get('latest_start')}{on}",
+        f"With {o['fleet_as_given']:,} chips by the deadline{on}: "
         f"{reach.get('training_flops', 0):.3g} FLOP",
         *target])
+
+
+def _status_tag(r: dict[str, Any]) -> str:
+    """' [status]' unless the option's label already says it ('… (blocked)')."""
+    status = r["policy_status"]
+    return "" if f"({status.replace('_', ' ')})" in r["option"] else f" [{status}]"
+
+
+def _d(r: dict[str, Any], key: str, p90: bool) -> str:
+    """Days: at the P90 the P90 figure with the middle estimate in brackets."""
+    if p90 and r.get(f"{key}_p90") is not None:
+        return f"{r[key + '_p90']:,.0f} days at the P90 ({r[key]:,.0f} middle estimate)"
+    return f"{r[key]:,.0f} days"
+
+
+def _cost(r: dict[str, Any], key: str, p90: bool) -> str:
+    if p90 and r.get(f"{key}_p90") is not None:
+        return f"{r[key + '_p90']:,.0f} over the P90 days ({r[key]:,.0f} middle estimate)"
+    return f"{r[key]:,.0f}"
 
 
 def _target_text(t: dict[str, Any]) -> str:

@@ -284,12 +284,22 @@ def estimate_uncertainty(est: Any, physics: Any, samples: int = DEFAULT_SAMPLES,
 def days_band_factors(scenario: Any, chip_id: str, samples: int = 4000,
                       seed: int = 0) -> tuple[float, float]:
     """(P10, P90) of a scenario's days as factors of the point estimate, for any chip count
-    (the time-vs-count band): the software-efficiency spread, and the token and active-parameter
-    ranges where the scenario marks them uncertain (Monte Carlo; exact lognormal quantiles
-    without them)."""
-    sigma, _ = efficiency_sigma(chip_id, getattr(scenario.physics, "maturity", None))
-    t = scenario.training
-    active, share = active_params_factors(scenario.model, t.seq_len)
+    (the time-vs-count band, and the solver's "P90 days"): the software-efficiency spread, and
+    the token and active-parameter ranges where the scenario marks them uncertain (Monte Carlo;
+    exact lognormal quantiles without them)."""
+    return days_factors(scenario.model, scenario.training, scenario.physics, chip_id,
+                        samples=samples, seed=seed)
+
+
+def days_factors(model: Any, training: Any, physics: Any, chip_id: str,
+                 sigma: float | None = None, samples: int = 4000,
+                 seed: int = 0) -> tuple[float, float]:
+    """``days_band_factors`` for a model, training and physics (no scenario needed); ``sigma``
+    overrides the efficiency spread of the chip family and stack."""
+    if sigma is None:
+        sigma, _ = efficiency_sigma(chip_id, getattr(physics, "maturity", None))
+    t = training
+    active, share = active_params_factors(model, t.seq_len)
     tokens = t.tokens_low is not None and t.tokens_high is not None
     if not tokens and (active is None or not active.real):
         return math.exp(-Z90 * sigma), math.exp(Z90 * sigma)

@@ -73,6 +73,13 @@ def test_solver_dialog_deadline_date_and_p90(six, qtbot):
     base = solve_scenario(six.scenario, six.project)
     before = {row["accelerator"]: row.get("min_count") for row in base["options"]}
     assert all(counts[a] is None or counts[a] > before[a] for a in counts if before[a])
+    # at the P90 the table shows the P90 days, the middle estimate in brackets
+    from app.solver_dialog import cells
+
+    row = next(r for r in answer["options"] if r.get("wall_clock_days_p90") is not None)
+    shown = cells(row)[3]
+    assert shown == f"{row['wall_clock_days_p90']:,.1f} ({row['wall_clock_days']:,.1f})"
+    assert row["wall_clock_days_p90"] > row["wall_clock_days"]
 
 
 def test_solver_dialog_keeps_the_window_responsive(six, qtbot):
