@@ -26,8 +26,9 @@ from app.background import BackgroundCall
 from app.fit_table import ColumnFitter
 from app.plain import label, tip
 
-TABLE_COLUMNS = ("Regime", "Verdict", "Best route", "Days", "Δ days", "Cost", "Δ cost",
-                 "Feasibility")
+# the ranges' headers on two lines: the columns stay as narrow as their figures
+TABLE_COLUMNS = ("Regime", "Verdict", "Best route", "Days\n(P10–P90)", "Δ days",
+                 "Cost, $M\n(P10–P90)", "Δ cost", "Feasibility")
 
 
 def _signed(v: float | None, unit: str) -> str:
@@ -39,11 +40,15 @@ def _signed(v: float | None, unit: str) -> str:
 
 
 def table_cells(row: Any) -> list[str]:
-    """One ``core.impact.ImpactRow`` as the table's text (tests compare against this)."""
+    """One ``core.impact.ImpactRow`` as the table's text (tests compare against this): days and
+    cost with their P10–P90 in brackets (cost in $M, as its header says)."""
+    from core.impact import cost_range, days_range
+
     return [row.regime, row.verdict.replace("_", " "), row.route or "no compliant route",
-            "—" if row.wall_clock_days is None else f"{row.wall_clock_days:,.0f}",
+            days_range(row),
             "" if row.base else _signed(row.delta_days, "days"),
-            "—" if row.cost_usd is None else f"${row.cost_usd / 1e6:,.1f}M",
+            # in $M as the header says: the panel is narrow
+            "—" if row.cost_usd is None else cost_range(row).removeprefix("$").replace("M", "", 1),
             "" if row.base else _signed(row.delta_cost_usd, "usd"),
             "(its own)" if row.base else row.feasibility]
 

@@ -72,24 +72,35 @@ def cmd_impact(args: Any) -> int:
     def row(i: Any, name: str) -> dict[str, Any]:
         return {"regime": name, "verdict": i.after.verdict, "route": i.after.option,
                 "wall_clock_days": i.after.wall_clock_days, "cost_usd": i.after.cost_usd,
+                "wall_clock_days_p10": i.after.wall_clock_days_p10,
+                "wall_clock_days_p90": i.after.wall_clock_days_p90,
+                "cost_usd_p10": i.after.cost_usd_p10, "cost_usd_p90": i.after.cost_usd_p90,
                 "delta_days": i.delta_days, "delta_cost_usd": i.delta_cost_usd,
                 "feasibility": i.feasibility, "headline": i.headline}
 
+    before = None
     for rid in regimes:
-        rows.append(row(impact(scenario, project, before_regime=base, after_regime=rid), rid))
+        i = impact(scenario, project, before_regime=base, after_regime=rid, before_route=before)
+        before = i.before
+        rows.append(row(i, rid))
     if disable or enable:  # the scenario's regime with the rules switched: one more row
         i = impact(scenario, project, before_regime=base, after_regime=own, disable=disable,
-                   enable=enable)
+                   enable=enable, before_route=before)
         rows.append(row(i, i.after.label))
     out = {"scenario": scenario.name, "base_regime": base, "rows": rows}
     if args.json:
         print(json_text(out))
         return 0
-    print(f"{scenario.name}: best route under each regime (differences to {base})")
+    print(f"{scenario.name}: best route under each regime (differences to {base}; "
+          "P10–P90 in brackets)")
     width = max(32, *(len(r["regime"]) for r in rows))  # a --disable row's label is longer
     for r in rows:
         days = "—" if r["wall_clock_days"] is None else f"{r['wall_clock_days']:,.0f} days"
+        if r["wall_clock_days"] is not None and r["wall_clock_days_p10"] is not None:
+            days += f" ({r['wall_clock_days_p10']:,.0f}–{r['wall_clock_days_p90']:,.0f})"
         cost = "—" if r["cost_usd"] is None else f"${r['cost_usd'] / 1e6:,.1f}M"
+        if r["cost_usd"] is not None and r["cost_usd_p10"] is not None:
+            cost += f" (${r['cost_usd_p10'] / 1e6:,.1f}–{r['cost_usd_p90'] / 1e6:,.1f}M)"
         dc = r["delta_cost_usd"]
         delta = "" if r["delta_days"] is None or r["regime"] == base else \
             f"  ({r['delta_days']:+,.0f} days" + ("" if dc is None else

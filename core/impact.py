@@ -28,6 +28,11 @@ class Route(BaseModel):
     wall_clock_days: float | None = None
     cost_usd: float | None = None
     reasons: list[str] = Field(default_factory=list)
+    wall_clock_days_p10: float | None = Field(
+        default=None, description="P10 of the route's days (core.uncertainty, as evaluate's)")
+    wall_clock_days_p90: float | None = None
+    cost_usd_p10: float | None = Field(default=None, description="P10 of the route's cost")
+    cost_usd_p90: float | None = None
 
 
 class Impact(BaseModel):
@@ -50,19 +55,29 @@ def _route(scenario: Any, project: Any, regime: str, disabled: list[str], label:
     variant = scenario.model_copy(update={"policy": policy})
     result = evaluate_scenario(variant, project)
     best = result.best
+    # the chosen option's band, computed by the evaluation (default samples, seed 0: the same
+    # figures as `chokepoint evaluate --json` and the window's results panel)
+    band = result.uncertainty if best is not None else None
+    days = None if band is None else band.wall_clock_days
+    cost = None if band is None or best is None or best.cost_usd is None else band.cost_usd
     return Route(regime=regime, label=label, verdict=result.verdict,
                  option=None if best is None else best.label,
                  accelerator=None if best is None else best.accelerator,
                  wall_clock_days=None if best is None else best.wall_clock_days,
-                 cost_usd=None if best is None else best.cost_usd, reasons=result.reasons[:3])
+                 cost_usd=None if best is None else best.cost_usd, reasons=result.reasons[:3],
+                 wall_clock_days_p10=None if days is None else days.p10,
+                 wall_clock_days_p90=None if days is None else days.p90,
+                 cost_usd_p10=None if cost is None else cost.p10,
+                 cost_usd_p90=None if cost is None else cost.p90)
 
 
 def impact(scenario: Any, project: Any = None, after_regime: str | None = None,
            disable: list[str] | None = None, enable: list[str] | None = None,
-           before_regime: str | None = None) -> Impact:
+           before_regime: str | None = None, before_route: Route | None = None) -> Impact:
     """Compare the scenario under ``before_regime`` (default: its own) with ``after_regime``
     (default: the same regime) with the rules in ``disable`` switched off and those in
-    ``enable`` switched back on."""
+    ``enable`` switched back on. ``before_route``: that route, already evaluated (a table of
+    regimes evaluates it once)."""
     from core.regimes import regime_for
 
     before_id = before_regime or scenario.policy.regime
@@ -77,7 +92,8 @@ def impact(scenario: Any, project: Any = None, after_regime: str | None = None,
                              + ", ".join(sorted(known)))
     base_disabled = list(scenario.policy.disabled_rules) if before_id == scenario.policy.regime \
         else []
-    before = _route(scenario, project, before_id, base_disabled, before_id)
+    before = before_route if before_route is not None and before_route.regime == before_id \
+        else _route(scenario, project, before_id, base_disabled, before_id)
     after_disabled = [r for r in (base_disabled if after_id == before_id else []) + disable
                       if r not in enable]
     label = after_id + "".join(f" −{r}" for r in disable) + "".join(f" +{r}" for r in enable)
@@ -140,12 +156,37 @@ class ImpactRow(BaseModel):
     route: str | None = Field(description="the best route allowed (None: none)")
     wall_clock_days: float | None = None
     cost_usd: float | None = None
+    wall_clock_days_p10: float | None = Field(default=None, description="P10 of the days")
+    wall_clock_days_p90: float | None = Field(default=None, description="P90 of the days")
+    cost_usd_p10: float | None = Field(default=None, description="P10 of the cost")
+    cost_usd_p90: float | None = Field(default=None, description="P90 of the cost")
     delta_days: float | None = Field(default=None, description="days minus the base row's")
     delta_cost_usd: float | None = None
     feasibility: str = Field(description="kept | lost | gained | none, against the base row")
     fallback: bool = Field(description="the route differs from the base row's (the lab falls "
                                        "back to it)")
     headline: str
+
+
+def days_range(row: Any) -> str:
+    """'68 (42–111)': the days and their P10–P90 ('—' without a route), as the impact table
+    shows them in the window, the deck and ``chokepoint impact``."""
+    if row.wall_clock_days is None:
+        return "—"
+    text = f"{row.wall_clock_days:,.0f}"
+    if row.wall_clock_days_p10 is not None and row.wall_clock_days_p90 is not None:
+        text += f" ({row.wall_clock_days_p10:,.0f}–{row.wall_clock_days_p90:,.0f})"
+    return text
+
+
+def cost_range(row: Any) -> str:
+    """'$23.2M (11.6–40.9)': the cost and its P10–P90 in $M ('—' without a price)."""
+    if row.cost_usd is None:
+        return "—"
+    text = f"${row.cost_usd / 1e6:,.1f}M"
+    if row.cost_usd_p10 is not None and row.cost_usd_p90 is not None:
+        text += f" ({row.cost_usd_p10 / 1e6:,.1f}–{row.cost_usd_p90 / 1e6:,.1f})"
+    return text
 
 
 class ImpactTable(BaseModel):
@@ -175,12 +216,17 @@ def impact_table(scenario: Any, project: Any = None, regimes: list[str] | None =
 
     base = scenario.policy.regime
     rows = []
+    before: Route | None = None
     for rid in dict.fromkeys([base, *(regimes or impact_regimes(scenario, project))]):
-        i = impact(scenario, project, before_regime=base, after_regime=rid)
+        i = impact(scenario, project, before_regime=base, after_regime=rid, before_route=before)
+        before = i.before
         rows.append(ImpactRow(
             regime=rid, title=regime_for(project, rid).title, base=rid == base,
             verdict=i.after.verdict, route=i.after.option,
             wall_clock_days=i.after.wall_clock_days, cost_usd=i.after.cost_usd,
+            wall_clock_days_p10=i.after.wall_clock_days_p10,
+            wall_clock_days_p90=i.after.wall_clock_days_p90,
+            cost_usd_p10=i.after.cost_usd_p10, cost_usd_p90=i.after.cost_usd_p90,
             delta_days=i.delta_days, delta_cost_usd=i.delta_cost_usd,
             feasibility=i.feasibility, fallback=i.fallback_changed, headline=i.headline))
     return ImpactTable(scenario=scenario.name, base_regime=base, rows=rows)

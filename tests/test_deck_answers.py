@@ -54,8 +54,13 @@ def test_impact_table_follows_the_policy_impact_chart_with_core_figures(deck):
     for row in rows:
         i = impact(scenario, project, before_regime=scenario.policy.regime, after_regime=row[0])
         assert row[2] == (i.after.option or "no compliant route")
-        assert row[3] == f"{i.after.wall_clock_days:,.0f}"
-        assert row[5] == f"${i.after.cost_usd / 1e6:,.1f}M"
+        # the figure with its P10-P90 (the route's Monte Carlo band) in brackets
+        a = i.after
+        assert row[3] == (f"{a.wall_clock_days:,.0f} ({a.wall_clock_days_p10:,.0f}–"
+                          f"{a.wall_clock_days_p90:,.0f})")
+        assert row[5] == (f"${a.cost_usd / 1e6:,.1f}M ({a.cost_usd_p10 / 1e6:,.1f}–"
+                          f"{a.cost_usd_p90 / 1e6:,.1f})")
+        assert a.wall_clock_days_p10 < a.wall_clock_days < a.wall_clock_days_p90
         if row[0] != scenario.policy.regime:
             assert row[7] == i.feasibility
             d = i.delta_days

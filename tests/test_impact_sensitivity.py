@@ -41,6 +41,52 @@ def test_impact_deltas_are_the_difference_of_two_evaluations(project):
     assert "delays the run by" in out.headline and "via" in out.headline
 
 
+def test_impact_rows_carry_the_routes_p10_p90(project):
+    """Each regime's best route has the P10-P90 of its days and cost: the Monte Carlo band of
+    that evaluation (core.uncertainty.option_uncertainty, as `evaluate --json` gives it)."""
+    from core.impact import cost_range, days_range, impact_table
+    from core.uncertainty import option_uncertainty
+
+    scenario = project.scenarios[5]
+    table = impact_table(scenario, project, regimes=["in-force", "hypo-my-th-licence"])
+    assert len(table.rows) == 3
+    for row in table.rows:
+        s = scenario.model_copy(update={"policy": scenario.policy.model_copy(
+            update={"regime": row.regime, "disabled_rules": []})})
+        result = evaluate_scenario(s, project)
+        band = option_uncertainty(s, result)
+        assert row.wall_clock_days_p10 == pytest.approx(band.wall_clock_days.p10)
+        assert row.wall_clock_days_p90 == pytest.approx(band.wall_clock_days.p90)
+        assert row.cost_usd_p10 == pytest.approx(band.cost_usd.p10)
+        assert row.cost_usd_p90 == pytest.approx(band.cost_usd.p90)
+        assert row.wall_clock_days_p10 < row.wall_clock_days < row.wall_clock_days_p90
+        assert row.cost_usd_p10 < row.cost_usd < row.cost_usd_p90
+        assert days_range(row) == (f"{row.wall_clock_days:,.0f} ({row.wall_clock_days_p10:,.0f}–"
+                                   f"{row.wall_clock_days_p90:,.0f})")
+        assert cost_range(row).startswith(f"${row.cost_usd / 1e6:,.1f}M (")
+
+
+def test_impact_cli_prints_and_keys_the_ranges():
+    import json
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    args = [sys.executable, "-m", "core.cli", "impact", str(EXAMPLE), "--scenario", "6",
+            "--regime", "in-force", "--regime", "hypo-my-th-and-remote-access"]
+    out = json.loads(subprocess.run([*args, "--json"], capture_output=True, text=True,
+                                    check=True, cwd=root).stdout)
+    text = subprocess.run(args, capture_output=True, text=True, check=True, cwd=root).stdout
+    for r in out["rows"]:
+        assert r["wall_clock_days_p10"] < r["wall_clock_days"] < r["wall_clock_days_p90"]
+        assert r["cost_usd_p10"] < r["cost_usd"] < r["cost_usd_p90"]
+        assert (f"{r['wall_clock_days']:,.0f} days ({r['wall_clock_days_p10']:,.0f}–"
+                f"{r['wall_clock_days_p90']:,.0f})") in text
+        assert (f"${r['cost_usd'] / 1e6:,.1f}M (${r['cost_usd_p10'] / 1e6:,.1f}–"
+                f"{r['cost_usd_p90'] / 1e6:,.1f}M)") in text
+
+
 def test_switching_a_rule_off_and_unknown_rules(project):
     from core.errors import InputError
     from core.regimes import regime_for

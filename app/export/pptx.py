@@ -318,6 +318,8 @@ def impact_table_slide(prs, charts: ChartSet, source: str) -> bool:
     """The best route under every regime (``core.impact.impact_table``), one row each: route,
     days, cost, feasibility and the difference to the scenario's own regime; a route that
     differs from the scenario's is the fallback, said in bold. False when there is no table."""
+    from core.impact import cost_range, days_range
+
     a = charts.answers
     table_data = None if a is None else a.impact_table
     if table_data is None or not table_data.rows:
@@ -328,15 +330,19 @@ def impact_table_slide(prs, charts: ChartSet, source: str) -> bool:
     note = (f"Each row is the scenario evaluated under that regime (chokepoint impact); "
             f"differences and feasibility are against its own regime, {base.regime} "
             f"({base.route or 'no compliant route'}), the bold first row. Bold route: the lab "
-            "falls back to it. Feasibility: kept, lost, gained or none against the first row. "
+            "falls back to it. Days and cost: the best route's, P10–P90 in brackets (Monte "
+            "Carlo, as the summary's ranges). Feasibility: kept, lost, gained or none against "
+            "the first row. "
             "Regimes by id (titles in the window's policy editor and docs/policy.md)."
             + (f" {left_out} more regimes not shown." if left_out else ""))
     slide = _frame(prs, "Best route under each regime",
                    f"Scenario: {charts.scenario.name} — differences to its own regime",
                    note, source, charts.marking)
-    cols = ["Regime", "Verdict", "Best route (fallback in bold)", "Days", "Δ days", "Cost",
-            "Δ cost", "Feasibility"]
-    widths = (3.05, 1.35, 3.3, 0.7, 0.8, 0.95, 1.0, 1.18)
+    cols = ["Regime", "Verdict", "Best route (fallback in bold)", "Days (P10–P90)", "Δ days",
+            "Cost, $M (P10–P90)", "Δ cost", "Feasibility"]
+    # one line a row at 10 pt with the P10-P90 in brackets (rendered by LibreOffice:
+    # docs/charts/deck-impact-table-slide.png); narrow cell margins leave the text the room
+    widths = (2.6, 0.95, 2.9, 1.42, 0.62, 1.9, 0.88, 1.06)
     width = SLIDE_W - 2 * MARGIN
     shape = slide.shapes.add_table(len(rows) + 1, len(cols), MARGIN, Inches(PICTURE_TOP - 0.1),
                                    width, Inches(0.3 * (len(rows) + 1)))
@@ -345,19 +351,22 @@ def impact_table_slide(prs, charts: ChartSet, source: str) -> bool:
     for i, w in enumerate(widths):
         table.columns[i].width = Inches(w)
     for c, text in enumerate(cols):
-        _cell(table.cell(0, c), text, bold=True, size=11)
+        _cell(table.cell(0, c), text, bold=True, size=10)
+        table.cell(0, c).margin_left = table.cell(0, c).margin_right = Inches(0.05)
     for r, row in enumerate(rows, start=1):
         cells = [row.regime,  # the id: unique (elided titles read alike), as `chokepoint impact`
                  VERDICT_WORDS.get(row.verdict, row.verdict),
                  row.route or "no compliant route",
-                 "—" if row.wall_clock_days is None else f"{row.wall_clock_days:,.0f}",
+                 days_range(row),
                  "" if row.base else _signed_days(row.delta_days),
-                 "—" if row.cost_usd is None else f"${row.cost_usd / 1e6:,.1f}M",
+                 cost_range(row),
                  "" if row.base else _signed_usd(row.delta_cost_usd),
                  "(its own)" if row.base else row.feasibility]
         for c, text in enumerate(cells):
-            _cell(table.cell(r, c), text, size=11, bold=row.base or (c == 2 and row.fallback),
+            cell = table.cell(r, c)
+            _cell(cell, text, size=10, bold=row.base or (c == 2 and row.fallback),
                   align=PP_ALIGN.RIGHT if 3 <= c <= 6 else PP_ALIGN.LEFT)
+            cell.margin_left = cell.margin_right = Inches(0.05)
     return True
 
 

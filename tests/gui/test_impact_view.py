@@ -61,6 +61,13 @@ def test_impact_table_shows_core_rows(panel):
     assert t.rowCount() == len(rows) >= 3
     shown = [[t.item(r, c).text() for c in range(t.columnCount())] for r in range(t.rowCount())]
     assert shown == [table_cells(row) for row in rows]
+    # days and cost with their P10-P90 (core.impact's rows carry them)
+    first = rows[0]
+    assert first.wall_clock_days_p10 is not None and first.cost_usd_p90 is not None
+    assert shown[0][3] == (f"{first.wall_clock_days:,.0f} ({first.wall_clock_days_p10:,.0f}–"
+                           f"{first.wall_clock_days_p90:,.0f})")
+    assert shown[0][5] == (f"{first.cost_usd / 1e6:,.1f} ({first.cost_usd_p10 / 1e6:,.1f}–"
+                           f"{first.cost_usd_p90 / 1e6:,.1f})")
     in_force = next(r for r in rows if r.regime == "in-force")
     assert in_force.fallback and "H100-SXM" in in_force.route
     view.table_box.setChecked(False)
