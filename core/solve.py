@@ -543,7 +543,8 @@ def solve_scenario(scenario: Any, project: Any = None, deadline_days: float | No
         if budget is not None:
             _budget_answers(row, probe, budget, held, max_count, factor)
         if goal is not None:
-            row["target"] = _target_answers(probe, scenario, goal, target, max_count, held)
+            row["target"] = _target_answers(probe, scenario, goal, target, max_count, held,
+                                            factor)
         if option.policy_status != "usable" or deadline is None:
             if deadline is None and budget is not None and option.policy_status == "usable" \
                     and row.get("budget_max_count") is not None:
@@ -709,13 +710,18 @@ def _budget_answers(row: dict[str, Any], probe: _OptionProbe, budget: float, hel
 
 
 def _target_answers(probe: _OptionProbe, scenario: Any, goal: float, target: float | None,
-                    max_count: int, held: int) -> dict[str, Any]:
+                    max_count: int, held: int, factor: float = 1.0) -> dict[str, Any]:
     """A compute target (as tokens of the scenario's model): the day the option as held gets
-    there, and the smallest count that gets there by the deadline."""
+    there, and the smallest count that gets there by the deadline (at the P90, ``factor`` > 1:
+    the P90 days too, and the date on them)."""
     days = probe.days(tokens=goal)
     out: dict[str, Any] = {"days_as_held": None if math.isinf(days) else days,
                            "date_as_held": None if math.isinf(days) else
                            (scenario.date + dt.timedelta(days=math.ceil(days - 1e-9))).isoformat()}
+    if factor != 1.0:
+        out["days_as_held_p90"] = None if math.isinf(days) else days * factor
+        out["date_as_held_p90"] = None if math.isinf(days) else (scenario.date + dt.timedelta(
+            days=math.ceil(days * factor - 1e-9))).isoformat()
     if target is not None:
         out["by_deadline_as_held"] = days <= target
         guess = max(1, math.ceil(held * days / target)) if math.isfinite(days) else held
@@ -723,6 +729,8 @@ def _target_answers(probe: _OptionProbe, scenario: Any, goal: float, target: flo
                                 max_count)
         out["min_count"] = n
         out["min_count_days"] = None if n is None else probe.days(count=n, tokens=goal)
+        if factor != 1.0:
+            out["min_count_days_p90"] = None if n is None else out["min_count_days"] * factor
     return out
 
 
@@ -731,7 +739,9 @@ def _target_summary(goal: float, scenario: Any, rows: list[dict[str, Any]],
     per_token = scenario.model.training_flops_per_token(scenario.training.seq_len)
     usable = [r for r in rows if r["policy_status"] == "usable" and "target" in r]
     dated = [r for r in usable if r["target"]["date_as_held"] is not None]
-    first = min(dated, key=lambda r: r["target"]["days_as_held"], default=None)
+    first = min(dated, key=lambda r: r["target"].get("days_as_held_p90")
+                or r["target"]["days_as_held"], default=None)
+    p90 = first is not None and "date_as_held_p90" in first["target"]
     needs = [r for r in usable if r["target"].get("min_count") is not None]
     out: dict[str, Any] = {"tokens": goal, "training_flops": goal * per_token,
                            "reached_by_deadline": None if end is None else
@@ -739,6 +749,9 @@ def _target_summary(goal: float, scenario: Any, rows: list[dict[str, Any]],
                            "earliest_date_as_held": None if first is None else
                            first["target"]["date_as_held"],
                            "earliest_option": None if first is None else first["option"]}
+    if p90:
+        assert first is not None
+        out["earliest_date_as_held_p90"] = first["target"]["date_as_held_p90"]
     others = [r for r in rows if r["policy_status"] in ("needs_license", "unknown")
               and r.get("target", {}).get("by_deadline_as_held")]
     if end is not None and not out["reached_by_deadline"] and others:

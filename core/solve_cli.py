@@ -196,6 +196,10 @@ def _bare_target(model: Any, training: Any, chip: Any, fleet: int | None, physic
         out["days_as_given"] = days
         out["date_as_given"] = None if days is None else \
             (start + dt.timedelta(days=math.ceil(days - 1e-9))).isoformat()
+        if confidence == "p90":  # the date on the P90 days
+            out["days_as_given_p90"] = None if days is None else days * factor
+            out["date_as_given_p90"] = None if days is None else \
+                (start + dt.timedelta(days=math.ceil(days * factor - 1e-9))).isoformat()
         out["reached_by_deadline"] = days is not None and days <= answer.target_days
     need = min_count_for_deadline(model, tr, chip, answer.deadline_days, physics, confidence,
                                   None, max_count,
@@ -203,6 +207,9 @@ def _bare_target(model: Any, training: Any, chip: Any, fleet: int | None, physic
     out["fleet_needed"] = need.min_count
     out["fleet_needed_days"] = need.wall_clock_days
     out["fleet_needed_days_with_one_fewer"] = need.days_with_one_fewer
+    if confidence == "p90":
+        out["fleet_needed_days_p90"] = need.wall_clock_days_p90
+        out["fleet_needed_days_with_one_fewer_p90"] = need.days_with_one_fewer_p90
     if need.min_count is None:
         out["reason"] = need.reason
     return out
@@ -334,7 +341,10 @@ def _target_text(t: dict[str, Any]) -> str:
     head += {True: "reached by the deadline", False: "not reached by the deadline",
              None: "no deadline"}[reached]
     date = t.get("date_as_given") or t.get("earliest_date_as_held")
-    if date:
+    p90 = t.get("date_as_given_p90") or t.get("earliest_date_as_held_p90")
+    if p90:
+        head += f"; with the fleet as given on {p90} at the P90 ({date} middle estimate)"
+    elif date:
         head += f"; with the fleet as given on {date}"
     need = t.get("fleet_needed")
     if isinstance(need, dict):

@@ -167,6 +167,19 @@ def test_cli_says_which_figure_it_prints():
     assert "(on the P90 days)" in text
 
 
+def test_compute_target_at_the_p90():
+    o = json.loads(_cli("solve", "--model", "deepseek-v3", "--tokens", "15T", "--accelerator",
+                        "H20", "--deadline-days", "120", "--confidence", "p90", "--date",
+                        "2026-01-01", "--target-flops", "1e25", "--json"))
+    t, f = o["target"], o["p90_days_factor"]
+    assert t["days_as_given_p90"] == pytest.approx(t["days_as_given"] * f)
+    assert t["date_as_given_p90"] == (dt.date(2026, 1, 1) + dt.timedelta(
+        days=math.ceil(t["days_as_given_p90"] - 1e-9))).isoformat()
+    # the fleet that reaches it by the deadline: N at the P90 meets, N - 1 does not
+    assert t["fleet_needed_days_p90"] <= 120.0 < t["fleet_needed_days_with_one_fewer_p90"]
+    assert t["reached_by_deadline"] is (t["days_as_given_p90"] <= 120.0)
+
+
 def test_blocked_option_is_said_once():
     text = _cli("solve", str(EXAMPLE), "--scenario", "6")
     line = next(x for x in text.splitlines() if "MY-Johor" in x)
