@@ -87,7 +87,10 @@ class ImpactView(QWidget):
         self._fitter = ColumnFitter(self.table, {0: 1.0, 2: 1.6})  # regime and route share
         # the panel's width is the window's to give: the table scrolls rather than widen it
         self.table.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Expanding)
-        self.table.setMinimumHeight(120)
+        # chart and table share the panel's height (the panel must fit a 1366x768 window's
+        # results column with its Export button in view: 300 + 120 did not)
+        self.table.setMinimumHeight(72)
+        chart.setMinimumHeight(230)
         self.table_box.toggled.connect(self.table.setVisible)
         bar = QHBoxLayout()
         bar.addWidget(label("Compare"))
@@ -104,6 +107,13 @@ class ImpactView(QWidget):
         layout.addLayout(bar)
         layout.addWidget(self.split, 1)
         layout.addWidget(self.status)
+
+    def sizeHint(self):  # noqa: N802 (Qt API)
+        """As tall as the other chart tabs want: the table takes its share of that height
+        (summed, chart and table asked for more than a 1366x768 results column holds)."""
+        hint = self.chart.sizeHint()
+        hint.setHeight(hint.height() + self.choice.sizeHint().height())
+        return hint
 
     def set_source(self, charts: Any, project: Any) -> None:
         """New charts: the chart's own comparison drawn, the choices and the table refilled."""
