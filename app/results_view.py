@@ -200,7 +200,8 @@ class ResultsView(QWidget):
             + ("" if best is None or best.cost_usd is None else rng("cost_usd", _money)),
             "mfu": "—" if est is None or est.mfu is None else f"{est.mfu:.1%}",
             "energy": "—" if best is None or best.energy_mwh is None
-            else f"{best.energy_mwh:,.0f} MWh ({best.energy_basis})",
+            # facility energy (the cost's) first, chips at TDP and the factors on a second line
+            else (best.energy_text or f"{best.energy_mwh:,.0f} MWh ({best.energy_basis})").replace(" (", "\n(", 1),
             "flops": "—" if est is None else f"{est.training_flops:.3g}",
             "plan": "—" if est is None or est.plan is None else est.plan.label(),
         }
