@@ -170,3 +170,44 @@ def test_held_labels_at_one_count_do_not_overlap(charted, qtbot):
         assert all(view.contains(it.sceneBoundingRect()) for it in held)
 
     qtbot.waitUntil(apart, timeout=5000)
+
+
+@pytest.mark.parametrize("width", [1920, 1280, 960])
+def test_deck_labels_are_whole_and_off_the_deadline_line(width):
+    """Review of the deck: '137 days' sat on the comparison chart's deadline line and the
+    policy-impact chart cut the regime ('After: hypo-my-th-and-remote-…'). Bar labels start past
+    a reference line they would cross, and the impact chart names both regimes whole."""
+    import pyqtgraph as pg
+
+    from app.export.pptx import MARGIN, PICTURE_H, SLIDE_W
+    from app.export.render import build_chart, dispose, render_image
+    from core.chart_data import chart_set
+    from core.project import load_project
+    from core.resources import resource
+
+    project = load_project(resource("examples/southeast-asia-route.json"))
+    charts = chart_set(project, 1)  # scenario 2: blocked under hypo-my-th-and-remote-access
+    size = (width, round(width * PICTURE_H / ((SLIDE_W - 2 * MARGIN) / 914400)))
+    chart = build_chart("comparison", charts, size, frame_title=False, with_footnote=False, marking="")
+    try:
+        render_image(chart, *size)
+        days = chart.plots[0]
+        line = next(it for it in days.items if isinstance(it, pg.InfiniteLine))
+        line_x = days.vb.mapViewToScene(pg.Point(line.value(), 0)).x()
+        labels = [it for it in days.items if isinstance(it, pg.TextItem) and "days" in it.toPlainText()]
+        assert len(labels) == len(charts.comparison)
+        for it in labels:
+            rect = it.sceneBoundingRect()
+            assert not rect.left() - 2 < line_x < rect.right() + 2, (it.toPlainText(), rect, line_x)
+            assert days.vb.sceneBoundingRect().contains(rect), it.toPlainText()  # and in the plot
+    finally:
+        dispose(chart)
+    chart = build_chart("policy-impact", charts, size, frame_title=False, with_footnote=False, marking="")
+    try:
+        render_image(chart, *size)
+        impact = charts.answers.impact
+        for plot in chart.plots:
+            names = [s for _, s in plot.getAxis("left")._tickLevels[0]]
+            assert f"After: {impact.after.label}" in names and "…" not in "".join(names), names
+    finally:
+        dispose(chart)
