@@ -5,7 +5,7 @@ nothing."""
 from __future__ import annotations
 
 from app.charts.bars import add_bar
-from app.charts.base import Chart, elide, fmt_usd
+from app.charts.base import Chart, fmt_usd
 from app.theme import CHART_VERDICT
 from core.chart_data import ChartSet
 

@@ -211,3 +211,56 @@ def test_deck_labels_are_whole_and_off_the_deadline_line(width):
             assert f"After: {impact.after.label}" in names and "…" not in "".join(names), names
     finally:
         dispose(chart)
+
+
+@pytest.mark.parametrize("width", [1920, 1280])
+def test_policy_timeline_labels_are_not_crossed_by_rule_lines(width):
+    """Deck review: in scenario 6 the three rule-change labels ran over each other's dashed
+    lines, and the scenario-date label over two of them. Each line now stops at its own label,
+    labels take the side and row where no other line crosses them, and lines start at the bars."""
+    import pyqtgraph as pg
+
+    from app.export.render import build_chart, dispose, render_image
+    from core.chart_data import chart_set
+    from core.project import load_project
+    from core.resources import resource
+
+    project = load_project(resource("examples/southeast-asia-route.json"))
+    charts = chart_set(project, 5)
+    assert len(charts.timeline.changes) >= 3
+    size = (width, round(width * 0.37))
+    chart = build_chart("policy-timeline", charts, size, frame_title=False, with_footnote=False,
+                        marking="")
+    try:
+        render_image(chart, *size)
+        plot = chart.plots[0]
+        lines = []
+        for it in plot.items:
+            if isinstance(it, pg.PlotDataItem):
+                xs, ys = it.getData()
+                a = plot.vb.mapViewToScene(pg.Point(xs[0], ys[0]))
+                b = plot.vb.mapViewToScene(pg.Point(xs[1], ys[1]))
+                lines.append((a.x(), min(a.y(), b.y()), max(a.y(), b.y())))
+        assert len(lines) == len(charts.timeline.changes)
+        labels = [it for it in plot.items if isinstance(it, pg.TextItem)
+                  and ("(" in it.toPlainText() or "scenario date" in it.toPlainText())]
+        for it in labels:
+            r = it.sceneBoundingRect().adjusted(2, 2, -2, -2)
+            for x, top, bottom in lines:
+                crossed = r.left() < x < r.right() and top < r.bottom() and r.top() < bottom
+                assert not crossed, (it.toPlainText(), r, x)
+    finally:
+        dispose(chart)
+
+
+def test_label_levels_put_a_label_above_the_lines_it_spans():
+    from app.charts.policy_timeline import LEVELS, choose_sides, label_levels
+
+    # a at 100 reaching right over b's line at 200: a goes above b
+    assert label_levels([(100, True, 150), (200, True, 50)]) == [2, 1]
+    # each spans the other's line: no order of rows works, both drawn opaque ...
+    assert label_levels([(100, True, 150), (200, False, 150)]) == [LEVELS + 1] * 2
+    # ... unless one moves to its other side where it fits
+    sides = choose_sides([(100, True, 150), (200, False, 150)], 1000)
+    levels = label_levels([(x, r, w) for (x, _p, w), r in zip([(100, 0, 150), (200, 0, 150)], sides, strict=True)])
+    assert max(levels) <= LEVELS
