@@ -264,3 +264,38 @@ def test_label_levels_put_a_label_above_the_lines_it_spans():
     sides = choose_sides([(100, True, 150), (200, False, 150)], 1000)
     levels = label_levels([(x, r, w) for (x, _p, w), r in zip([(100, 0, 150), (200, 0, 150)], sides, strict=True)])
     assert max(levels) <= LEVELS
+
+
+def test_cost_vs_time_counts_are_not_on_another_options_line():
+    """Deck review: on the cost-vs-time slide of scenario 6 the H800's '2,048' sat on the Ascend
+    line. A count goes below its point when another line runs above it."""
+    import pyqtgraph as pg
+
+    from app.export.render import build_chart, dispose, render_image
+    from core.chart_data import chart_set
+    from core.project import load_project
+    from core.resources import resource
+
+    charts = chart_set(load_project(resource("examples/southeast-asia-route.json")), 5)
+    size = (1920, 708)
+    chart = build_chart("pareto", charts, size, frame_title=False, with_footnote=False, marking="")
+    try:
+        render_image(chart, *size)
+        plot = chart.plots[0]
+        curves = [it for it in plot.items if isinstance(it, pg.PlotDataItem)]
+        assert len(curves) >= 3
+        samples = []
+        for c in curves:
+            xs, ys = c.getData()
+            for (x0, y0), (x1, y1) in zip(zip(xs, ys, strict=True), zip(xs[1:], ys[1:], strict=True),
+                                          strict=False):
+                for k in range(41):
+                    f = k / 40
+                    samples.append(plot.vb.mapViewToScene(pg.Point(x0 + (x1 - x0) * f, y0 + (y1 - y0) * f)))
+        labels = [it for it in plot.items if isinstance(it, pg.TextItem)]
+        assert any(it.toPlainText().strip() == "2,048" for it in labels)
+        for it in labels:
+            r = it.sceneBoundingRect().adjusted(3, 3, -3, -3)
+            assert not any(r.contains(pt) for pt in samples), it.toPlainText()
+    finally:
+        dispose(chart)
