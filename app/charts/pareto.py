@@ -3,6 +3,8 @@ frontier (no point both faster and cheaper) joined. Drawn from ``core.sensitivit
 
 from __future__ import annotations
 
+import itertools
+
 import pyqtgraph as pg
 
 from app.charts.base import Chart
@@ -93,7 +95,7 @@ def _at(line: list[tuple[float, float]], x: float) -> float | None:
     if len(line) == 1:
         px, py = line[0]
         return py if abs(px - x) <= 0.03 * max(abs(px), 1.0) else None
-    for (x0, y0), (x1, y1) in zip(line, line[1:], strict=False):
+    for (x0, y0), (x1, y1) in itertools.pairwise(line):
         if x0 <= x <= x1:
             return y0 if x1 == x0 else y0 + (y1 - y0) * (x - x0) / (x1 - x0)
     return None
