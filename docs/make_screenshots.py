@@ -8,7 +8,8 @@ taken by the layout test, which also checks nothing is cut off: ``CHOKEPOINT_SCR
 QT_QPA_PLATFORM=offscreen python -m pytest tests/gui/test_screen_fit.py`` writes them here.
 
 Each needs its own process (the palette and the scale are set before the window exists):
-``--extra`` model-editor-ranges.png and policy-copy.png; ``--dark`` dark.png (Fusion style, a
+``--extra`` model-editor-ranges.png, policy-copy.png, window-sensitivity.png and
+window-cost-vs-time.png; ``--dark`` dark.png (Fusion style, a
 dark palette, 1366×768); ``--4k`` 4k.png (3840×2160: 1920×1080 at a scale of 2).
 """
 
@@ -82,6 +83,31 @@ def extra_views(window, out: Path, settle) -> None:
     editor.rules.scrollTo(editor.rules.model().index(ids.index("R9"), 0))
     settle()
     window.grab().save(str(out / "policy-copy.png"))
+    window.document.undo_stack.setIndex(0)
+    answer_tabs(window, out, settle)
+
+
+def answer_tabs(window, out: Path, settle) -> None:
+    """The Sensitivity and Cost vs time chart tabs of scenario 6 (three routes), 1600×1000 ->
+    window-sensitivity.png, window-cost-vs-time.png."""
+    size = window.size()
+    window.resize(1600, 1000)
+    window.select_scenario(min(5, len(window.project.scenarios) - 1))
+    settle(800)
+    bar = window.results.scroll.verticalScrollBar()
+    bar.setValue(bar.maximum())
+    window.request_charts(force=True)
+    settle(1500)
+    window.chart_worker.wait()
+    settle()
+    panel = window.results.charts
+    for name, file in (("tornado", "window-sensitivity.png"), ("pareto", "window-cost-vs-time.png")):
+        panel.tabs.setCurrentIndex(list(panel.widgets).index(name))
+        settle()
+        bar.setValue(bar.maximum())
+        settle()
+        window.grab().save(str(out / file))
+    window.resize(size)
 
 
 def main(only_answers: bool = False) -> int:
