@@ -58,9 +58,10 @@ def energy_text(facility_mwh: float | None, chip_mwh: float | None, pue: float |
     """The one way energy is written (CLI, window, deck): facility energy first, the figure the
     cost uses (chips x TDP x server overhead x PUE x hours), with the chips-at-TDP figure and the
     two factors beside it, e.g. "9,552 MWh at the facility (4,710 MWh at the chips, PUE 1.56,
-    server overhead 1.3×)". Without a facility figure: "4,710 MWh at the chips (at TDP)"."""
+    server overhead 1.3×)". Without a facility figure: "4,710 MWh at the chips (at TDP; ...)";
+    without either: ""."""
     if facility_mwh is None:
-        return "—" if chip_mwh is None else f"{chip_mwh:,.0f} MWh at the chips (at TDP; no facility figure)"
+        return "" if chip_mwh is None else f"{chip_mwh:,.0f} MWh at the chips (at TDP; no facility figure)"
     detail = [f"{chip_mwh:,.0f} MWh at the chips"] if chip_mwh is not None else []
     if pue is not None:
         detail.append(f"PUE {pue:.3g}")
