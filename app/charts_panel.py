@@ -39,6 +39,21 @@ EXPORTS = [("png", (1920, 1080), "PNG 1920×1080…"), ("png", (3840, 2160), "PN
            ("svg", (1920, 1080), "SVG (vector)…"), ("pdf", (1920, 1080), "PDF (vector)…")]
 
 
+class ChartTabs(QTabWidget):
+    """The chart tabs, asking for a chart's or the sweep view's height rather than their tallest
+    page's: the policy-impact view asked for ~720 px, the results pane at 1366x768 then grew
+    taller than its viewport and, scrolled to its end, hid Export… above the charts. A taller
+    page keeps its minimum height."""
+
+    PAGE_HEIGHT = 580  # a chart (480) or the sweep view (563) whole
+
+    def sizeHint(self):  # noqa: N802 (Qt API)
+        hint = super().sizeHint()
+        bar = self.tabBar().sizeHint().height()
+        hint.setHeight(min(hint.height(), max(bar + self.PAGE_HEIGHT, self.minimumSizeHint().height())))
+        return hint
+
+
 class ChartsPanel(QWidget):
     """Emits ``shown`` when it becomes visible (the window computes charts lazily) and
     ``message`` for the status bar."""
@@ -50,7 +65,7 @@ class ChartsPanel(QWidget):
         super().__init__(parent)
         self.charts: ChartSet | None = None
         self.file_name: str | None = None
-        self.tabs = QTabWidget()
+        self.tabs = ChartTabs()
         self.tabs.setDocumentMode(True)
         self.widgets = {}
         self.sweep_view: SweepView | None = None

@@ -17,16 +17,17 @@ class ColumnFitter(QObject):
     """Keeps ``table``'s columns fitted to its viewport, also after every resize."""
 
     def __init__(self, table: QTableWidget, elastic: dict[int, float],
-                 fixed: dict[int, int] | None = None, minimum: int = 0):
+                 fixed: dict[int, int] | None = None, minimum: int = 0, wrap: bool = False):
         super().__init__(table)
         self.table = table
         self.elastic = elastic  # column -> share of the spare width
         self.fixed = fixed or {}  # column -> width in px, whatever the contents
         self.minimum = minimum
+        self.wrap = wrap  # long texts wrap in their cells (rows fitted) instead of being elided
         header = table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(False)
-        table.setWordWrap(False)
+        table.setWordWrap(wrap)
         self._viewport = table.viewport()
         self._viewport.installEventFilter(self)
 
@@ -38,6 +39,11 @@ class ColumnFitter(QObject):
         return max(t.horizontalHeader().sectionSizeHint(column), t.sizeHintForColumn(column))
 
     def fit(self) -> None:
+        self._fit_columns()
+        if self.wrap:
+            self.table.resizeRowsToContents()
+
+    def _fit_columns(self) -> None:
         t = self.table
         header = t.horizontalHeader()
         n = t.columnCount()

@@ -28,7 +28,10 @@ from core.units import human
 
 OPTION_COLUMNS = ["Option", "Verdict", "Policy", "Chips usable", "Days", "GPU-h", "Cost"]
 FIGURES = [("days", "Wall-clock"), ("gpu_hours", "GPU-hours"), ("cost", "Cost"), ("mfu", "MFU"),
-           ("energy", "Energy"), ("flops", "Training FLOPs"), ("plan", "Plan")]
+           ("flops", "Training FLOPs"), ("energy", "Energy"), ("plan", "Plan")]
+# rows of their own, the whole width: the plan, and the energy with its chips-at-TDP figure beside
+# it (in a quarter of the pane that sentence took seven lines)
+WIDE_FIGURES = {"energy": 3, "plan": 4}
 
 
 def _money(x: float | None) -> str:
@@ -77,16 +80,19 @@ class ResultsView(QWidget):
             value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             value.setWordWrap(True)  # "72 days, P10–P90 42–121" wraps in a narrow pane
             if key == "plan":
-                grid.addWidget(name, 3, 0)
-                grid.addWidget(value, 3, 1, 1, 3)
+                grid.addWidget(name, WIDE_FIGURES[key], 0)
+                grid.addWidget(value, WIDE_FIGURES[key], 1, 1, 3)
             else:
                 font = value.font()
                 font.setPointSizeF(font.pointSizeF() * 1.25)
                 font.setBold(True)
                 value.setFont(font)
                 row, col = divmod(i, 2)
-                grid.addWidget(name, row, col * 2)
-                grid.addWidget(value, row, col * 2 + 1)
+                grid.addWidget(name, WIDE_FIGURES.get(key, row), 0 if key in WIDE_FIGURES else col * 2)
+                if key in WIDE_FIGURES:
+                    grid.addWidget(value, WIDE_FIGURES[key], 1, 1, 3)
+                else:
+                    grid.addWidget(value, row, col * 2 + 1)
             self.figures[key] = value
         grid.setColumnStretch(1, 1)
         grid.setColumnStretch(3, 1)
@@ -200,7 +206,8 @@ class ResultsView(QWidget):
             + ("" if best is None or best.cost_usd is None else rng("cost_usd", _money)),
             "mfu": "—" if est is None or est.mfu is None else f"{est.mfu:.1%}",
             "energy": "—" if best is None or best.energy_mwh is None
-            else f"{best.energy_mwh:,.0f} MWh ({best.energy_basis})",
+            # facility energy (the cost's) first, chips at TDP and the factors on a second line
+            else (best.energy_text or f"{best.energy_mwh:,.0f} MWh ({best.energy_basis})").replace(" (", "\n(", 1),
             "flops": "—" if est is None else f"{est.training_flops:.3g}",
             "plan": "—" if est is None or est.plan is None else est.plan.label(),
         }

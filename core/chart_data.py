@@ -141,6 +141,7 @@ class ComparisonRow(BaseModel):
     gpu_hours: float | None
     energy_mwh: float | None
     hypothetical: bool
+    energy_basis: str = Field(default="", description="'facility' (the cost's) or 'chips at TDP'")
     days_p10: float | None = None
     days_p90: float | None = None
     cost_p10: float | None = None
@@ -166,7 +167,7 @@ def comparison(scenarios: list[Scenario], results: list[ScenarioResult]) -> list
             scenario=s.name, verdict=r.verdict, option=opt.label if opt else "",
             days=opt.wall_clock_days if opt else None, cost_usd=opt.cost_usd if opt else None,
             gpu_hours=opt.gpu_hours if opt else None, energy_mwh=opt.energy_mwh if opt else None,
-            hypothetical=r.best is None, **_band_fields(r)))
+            energy_basis=opt.energy_basis if opt else "", hypothetical=r.best is None, **_band_fields(r)))
     return rows
 
 

@@ -253,7 +253,9 @@ def _summary(o: dict) -> str:
                 st["total"], st["compute"], st["tensor_parallel"], st["expert_all_to_all"],
                 st["pipeline_p2p"], st["pipeline_bubble"], st["data_parallel"], st["optimizer"]),
         ]
-        if o.get("energy_mwh") is not None:
+        if o.get("energy_text"):  # facility energy (the cost's), chips at TDP beside it
+            lines.append(f"Energy: {o['energy_text']}")
+        elif o.get("energy_mwh") is not None:
             lines.append(f"Energy (accelerators at TDP): {o['energy_mwh']:,.0f} MWh")
     if o.get("cost_usd") is not None:
         lines.append(f"Cost: ${o['cost_usd']:,.0f}{_range(o, 'cost_usd', '${:,.0f}')}  " + ", ".join(

@@ -53,6 +53,23 @@ BREAKDOWN_KEYS = (
 )
 
 
+def energy_text(facility_mwh: float | None, chip_mwh: float | None, pue: float | None,
+                server_overhead: float | None) -> str:
+    """The one way energy is written (CLI, window, deck): facility energy first, the figure the
+    cost uses (chips x TDP x server overhead x PUE x hours), with the chips-at-TDP figure and the
+    two factors beside it, e.g. "9,552 MWh at the facility (4,710 MWh at the chips, PUE 1.56,
+    server overhead 1.3×)". Without a facility figure: "4,710 MWh at the chips (at TDP; ...)";
+    without either: ""."""
+    if facility_mwh is None:
+        return "" if chip_mwh is None else f"{chip_mwh:,.0f} MWh at the chips (at TDP; no facility figure)"
+    detail = [f"{chip_mwh:,.0f} MWh at the chips"] if chip_mwh is not None else []
+    if pue is not None:
+        detail.append(f"PUE {pue:.3g}")
+    if server_overhead is not None:
+        detail.append(f"server overhead {server_overhead:g}×")
+    return f"{facility_mwh:,.0f} MWh at the facility" + (f" ({', '.join(detail)})" if detail else "")
+
+
 class CostResult(BaseModel):
     model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
 
@@ -60,6 +77,7 @@ class CostResult(BaseModel):
     breakdown: dict[str, float] = Field(description="USD by item; always all BREAKDOWN_KEYS")
     energy_mwh: float | None = Field(description="facility energy incl. PUE; None without a TDP")
     it_energy_mwh: float | None = Field(description="chips x TDP x server overhead x hours")
+    pue: float | None = Field(default=None, description="the PUE the facility energy uses")
     co2_t: float | None = Field(description="None when the site has no grid intensity")
     facility_mw: float | None
     price_basis: str
@@ -270,6 +288,7 @@ def estimate_cost(
         breakdown=b,
         energy_mwh=fac_mwh,
         it_energy_mwh=it_mwh,
+        pue=pue,
         co2_t=co2,
         facility_mw=mw,
         price_basis=basis,

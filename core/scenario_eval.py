@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from pydantic import BaseModel, Field
 
 from core.catalog import Accelerator, get_accelerator
-from core.cost import CostResult, estimate_cost, power_check
+from core.cost import CostResult, energy_text, estimate_cost, power_check
 from core.errors import InputError
 from core.estimate import EstimateResult, estimate
 from core.memo import Memo, key_part
@@ -58,6 +58,10 @@ class OptionResult(BaseModel):
     cost_breakdown: dict[str, float] = Field(default_factory=dict)
     energy_mwh: float | None = None
     energy_basis: str = Field(default="", description="facility (with server overhead and PUE) or chips at TDP")
+    chip_energy_mwh: float | None = Field(default=None, description="chips x TDP x hours (no server overhead, no PUE)")
+    pue: float | None = Field(default=None, description="PUE in energy_mwh when it is the facility's")
+    server_overhead: float | None = Field(default=None, description="server overhead in energy_mwh (facility)")
+    energy_text: str = Field(default="", description="energy as the CLI, window and deck write it")
     co2_t: float | None = None
     facility_mw: float | None = None
     price_basis: str = ""
@@ -282,10 +286,14 @@ def _option(scenario: Scenario, chips: list[Accelerator], verdicts: list[Any], i
         opt.co2_t = cost.co2_t
         opt.facility_mw = cost.facility_mw
         opt.reasons.extend(n for n in cost.assumptions if not n.startswith("no sourced TDP"))
+    opt.chip_energy_mwh = est.energy_mwh
     if cost is not None and cost.energy_mwh is not None:
         opt.energy_mwh, opt.energy_basis = cost.energy_mwh, "facility"
+        opt.pue, opt.server_overhead = cost.pue, scenario.cost.server_overhead
     elif est.energy_mwh is not None:
         opt.energy_mwh, opt.energy_basis = est.energy_mwh, "chips at TDP"
+    opt.energy_text = energy_text(opt.energy_mwh if opt.energy_basis == "facility" else None,
+                                  opt.chip_energy_mwh, opt.pue, opt.server_overhead)
     opt.verdict = {"needs_license": "needs_license", "unknown": "unknown",  # type: ignore[assignment]
                    "blocked": "infeasible"}.get(status, "feasible")
     if status == "unknown":
@@ -348,6 +356,7 @@ def _merged_cost(scenario: Scenario, chip: Accelerator, site: Site, verdicts: li
     return CostResult(
         total_usd=sum(c.total_usd for c in parts), breakdown=breakdown,
         energy_mwh=total([c.energy_mwh for c in parts]), it_energy_mwh=total([c.it_energy_mwh for c in parts]),
+        pue=pues[0] if len(pues := sorted({c.pue for c in parts if c.pue is not None})) == 1 else None,
         co2_t=total([c.co2_t for c in parts]), facility_mw=total([c.facility_mw for c in parts]),
         price_basis="; ".join(dict.fromkeys(c.price_basis for c in parts)), assumptions=notes,
     )
@@ -406,6 +415,12 @@ def result_dict(scenario: Scenario, result: ScenarioResult, samples: int = DEFAU
         policy=result.policy,
         options=[o.model_dump(mode="json", exclude={"estimate"}) for o in result.options],
     )
+    # energy_mwh (from the estimate) stays chips at TDP; the facility figure the cost uses is
+    # added beside it, with the sentence every surface prints
+    out.update(chip_energy_mwh=best.chip_energy_mwh,
+               facility_energy_mwh=best.energy_mwh if best.energy_basis == "facility" else None,
+               energy_pue=best.pue, energy_server_overhead=best.server_overhead,
+               energy_text=best.energy_text)
     band = result.uncertainty if (samples, seed) == (DEFAULT_SAMPLES, 0) and \
         result.uncertainty is not None else option_uncertainty(scenario, result, samples=samples,
                                                                 seed=seed)
@@ -415,6 +430,21 @@ def result_dict(scenario: Scenario, result: ScenarioResult, samples: int = DEFAU
     if scenario.constraints.budget_usd:
         out["p_budget"] = 0.0 if band is None else band.p_budget
     return out
+
+
+def _site_free_energy(chip_mwh: float | None) -> dict:
+    """Facility energy for ``chokepoint estimate`` without --site: the default server overhead
+    and the global average PUE (the figure a site without its own PUE uses), said so."""
+    from core.scenario import CostSettings
+    from core.sites import reference
+
+    overhead, pue = CostSettings().server_overhead, reference("global_pue").value
+    fac = None if chip_mwh is None else chip_mwh * overhead * pue
+    text = energy_text(fac, chip_mwh, pue, overhead)
+    if fac is not None:
+        text += "; global average PUE, give --site for the site's"
+    return {"chip_energy_mwh": chip_mwh, "facility_energy_mwh": fac, "energy_pue": pue,
+            "energy_server_overhead": overhead, "energy_text": text}
 
 
 def estimate_cli(args, model, chip, training, scenario_mode: bool) -> dict:
@@ -430,6 +460,7 @@ def estimate_cli(args, model, chip, training, scenario_mode: bool) -> dict:
         band = estimate_uncertainty(est, physics, samples=samples, seed=seed, model=model,
                                     training=training)
         out["uncertainty"] = None if band is None else band.model_dump(mode="json")
+        out.update(_site_free_energy(est.energy_mwh))
         return out
     import datetime as dt
 

@@ -134,6 +134,11 @@ def test_pptx_deck(exported):
     # the blocked scenario says so on its option and figures, and its verdict stands unqualified
     assert table.cell(2, 2).text.endswith("(blocked): figures if it were allowed")
     assert table.cell(2, 1).text == "Infeasible"
+    # energy: the facility figure (the one the cost prices), as the CLI and the window give it
+    assert table.cell(0, 6).text == "Facility MWh"
+    for r, row in enumerate(charts.comparison, start=1):
+        assert row.energy_basis == "facility"
+        assert table.cell(r, 6).text == f"{row.energy_mwh:,.0f}"
     per_scenario = assumptions_line(charts.scenario, charts.result)
     for i, sh in enumerate(shapes):
         assert sh["Marking top"].text_frame.text == MARK

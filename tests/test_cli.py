@@ -188,3 +188,29 @@ def test_policy_summary_and_reasons_use_one_wording(capsys):
     assert pol["summary"] == "usable (grandfathered under R3-informed-2023, R3)"
     assert "result: " + pol["summary"] in pol["explanation"]
     assert {"status", "decisive_rule", "tariff_pct", "revenue_share_pct", "approval_likelihood"} <= set(pol)
+
+
+def test_energy_is_the_facility_figure_with_the_chips_figure_beside_it(capsys):
+    """Review: the CLI printed chips-at-TDP energy (4,710 MWh) while the window showed the
+    facility's (9,552 MWh). The facility figure (the one the cost prices) comes first in the
+    text and is added to --json; energy_mwh keeps its meaning (chips at TDP)."""
+    code, out, err = run(capsys, "evaluate", "resources/examples/southeast-asia-route.json", "--json")
+    assert code == 0, err
+    first = json.loads(out)["scenarios"][0]
+    chosen = next(o for o in first["options"] if o["label"] == first["figures_for"])
+    assert first["facility_energy_mwh"] == pytest.approx(chosen["energy_mwh"])
+    assert first["chip_energy_mwh"] == pytest.approx(first["energy_mwh"])
+    assert first["facility_energy_mwh"] == pytest.approx(
+        first["energy_mwh"] * first["energy_pue"] * first["energy_server_overhead"], rel=1e-3)
+    fac, chips = f"{first['facility_energy_mwh']:,.0f}", f"{first['energy_mwh']:,.0f}"
+    assert first["energy_text"].startswith(f"{fac} MWh at the facility ({chips} MWh at the chips, PUE ")
+    code, out, err = run(capsys, "evaluate", "resources/examples/southeast-asia-route.json")
+    assert code == 0, err
+    assert f"Energy: {fac} MWh at the facility ({chips} MWh at the chips" in out
+    assert "Energy (accelerators at TDP)" not in out
+    # estimate without a site: the global average PUE, said so
+    code, out, err = run(capsys, "estimate", "--model", "llama-3.1-8b", "--tokens", "1T",
+                         "--accelerator", "H100-SXM", "--count", "64")
+    assert code == 0, err
+    line = next(x for x in out.splitlines() if x.startswith("Energy:"))
+    assert "at the facility" in line and "at the chips" in line and "give --site" in line

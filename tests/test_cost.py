@@ -243,3 +243,14 @@ def test_higher_price_never_cheaper(p, q, access):
         ).total_usd
 
     assert total(hi) >= total(lo)
+
+
+def test_energy_text_leads_with_the_facility_figure_and_labels_the_chips_figure():
+    """Review: two energy figures (chips at TDP in the CLI, facility in the window). One
+    sentence, facility first (the figure the cost prices), the chips' figure labelled beside it."""
+    from core.cost import energy_text
+
+    assert energy_text(9552.4, 4710.2, 1.56, 1.3) == (
+        "9,552 MWh at the facility (4,710 MWh at the chips, PUE 1.56, server overhead 1.3×)")
+    assert energy_text(None, 4710.2, None, None) == "4,710 MWh at the chips (at TDP; no facility figure)"
+    assert energy_text(None, None, 1.56, 1.3) == ""

@@ -61,6 +61,26 @@ def label_room(chart: Chart, plot, labels: list[tuple[float, str]], top: float,
     return need
 
 
+LINE_GAP_PX = 10  # clear space between a reference line and a label moved past it
+
+
+def clear_of_line(chart: Chart, labels: list[tuple[float, str]], line_x: float, right: float,
+                  plot_px: float) -> list[tuple[float, str]]:
+    """Bar-end labels that would run over a vertical reference line at ``line_x`` (a deadline)
+    start just past it instead, so no label sits on the line. ``right``: the axis' right end;
+    ``plot_px``: the plot's width in pixels (as for ``label_room``)."""
+    fm = QFontMetricsF(chart.theme.font(chart.theme.legend_px, True))
+    per_px = right / max(plot_px, 120)
+    gap = LINE_GAP_PX * per_px
+    out = []
+    for x, text in labels:
+        width = (fm.horizontalAdvance(text) * 1.05 + 8) * per_px  # + TextItem padding
+        if x - gap < line_x < x + width + gap:
+            x = line_x + gap
+        out.append((x, text))
+    return out
+
+
 def category_axis_px(plot) -> float:
     """The width a category axis was given (``Chart.category_axis``), before any layout pass."""
     axis = plot.getAxis("left")

@@ -5,7 +5,14 @@ from __future__ import annotations
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
 
-from app.charts.bars import add_bar, add_whisker, category_axis_px, label_room, whisker_legend
+from app.charts.bars import (
+    add_bar,
+    add_whisker,
+    category_axis_px,
+    clear_of_line,
+    label_room,
+    whisker_legend,
+)
 from app.charts.base import Chart, elide, fmt_usd
 from app.charts.cost import verdict_words
 from app.theme import CHART_VERDICT, VERDICT_STYLE
@@ -42,6 +49,7 @@ class ComparisonChart(Chart):
         self._rows = rows
         dmax = cmax = 0.0
         day_labels: list[tuple[float, str]] = []
+        day_rows: list[int] = []
         cost_labels: list[tuple[float, str]] = []
         for i, r in enumerate(rows):
             y = n - 1 - i
@@ -50,9 +58,9 @@ class ComparisonChart(Chart):
             if r.days is not None:
                 add_bar(self, days, 0, y, r.days, colour, r.hypothetical)
                 add_whisker(self, days, y, r.days_p10, r.days_p90)
-                text = f" {r.days:,.0f} days "
-                self.label_at(days, max(r.days, r.days_p90 or 0.0), y, text, bold=True, opaque=True)
+                text = f" {r.days:,.0f} days"
                 day_labels.append((max(r.days, r.days_p90 or 0.0), text))
+                day_rows.append(y)
                 dmax = max(dmax, r.days_p90 or r.days, r.days)
             else:
                 self.label_at(days, 0, y, f"  no plan fits · {words}", bold=True)
@@ -85,7 +93,14 @@ class ComparisonChart(Chart):
         else:
             days_px = w * 0.62 - category_axis_px(days) - 15
             cost_px = min(w * 0.38 - 30, (w - category_axis_px(days)) * 0.45)  # narrow: the axis wins
-        days.setXRange(0, label_room(self, days, day_labels, dtop, 1.65, days_px), padding=0)
+        right = label_room(self, days, day_labels, dtop, 1.65, days_px)
+        if shared is not None:  # a label the deadline would cross starts past it instead
+            for _ in range(3):
+                day_labels = clear_of_line(self, day_labels, shared, right, days_px)
+                right = label_room(self, days, day_labels, dtop, 1.65, days_px)
+        for y, (x, text) in zip(day_rows, day_labels, strict=True):
+            self.label_at(days, x, y, text, bold=True)
+        days.setXRange(0, right, padding=0)
         cost.setXRange(0, label_room(self, cost, cost_labels, cmax, 1.6, cost_px), padding=0)
         for p in (days, cost):
             p.setYRange(-0.6, n - 0.4, padding=0)

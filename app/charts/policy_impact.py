@@ -5,7 +5,7 @@ nothing."""
 from __future__ import annotations
 
 from app.charts.bars import add_bar
-from app.charts.base import Chart, elide, fmt_usd
+from app.charts.base import Chart, fmt_usd
 from app.theme import CHART_VERDICT
 from core.chart_data import ChartSet
 
@@ -32,7 +32,8 @@ class PolicyImpactChart(Chart):
         days = self.new_plot(body, "Days to train (wall-clock)", row=0, col=0)
         cost = self.new_plot(body, "Cost, USD millions", row=1, col=0)
         for plot in (days, cost):
-            self.category_axis(plot, [elide(name, 40) for name, _ in rows], width_chars=30)
+            # whole regime ids: an elided id ("hypo-my-th-and-remote-…") names no regime
+            self.category_axis(plot, [name for name, _ in rows], width_chars=60)
         for p in (days, cost):
             p.showGrid(x=True, alpha=0.25)
         dmax = cmax = 0.0

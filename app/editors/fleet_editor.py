@@ -125,7 +125,11 @@ class FleetEditor(ScenarioEditor):
             chip.activated.connect(lambda _i, row=i, c=chip: self.apply(
                 ("fleet", row, "accelerator"), c.currentData(), text="Change accelerator"))
             self.table.setCellWidget(i, 0, chip)
-            self.table.setCellWidget(i, 1, plain(QLabel()))
+            spec = plain(QLabel())
+            # room above and below the two lines: without it the text filled its row edge to edge
+            spec.setContentsMargins(6, 5, 6, 5)
+            spec.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+            self.table.setCellWidget(i, 1, spec)
             self.table.setCellWidget(i, 2, self.field(("fleet", i, "count"), parse_int, fmt_int,
                                                       f"Pool {i + 1} count", "accelerators in the pool"))
             site = QComboBox()

@@ -32,7 +32,11 @@ from app.plain import plain, tip
 from core.errors import InputError
 from core.scenario import END_USER_TYPES
 
-RULE_COLUMNS = ["On", "Rule", "Name", "Effective", "Ends", "Status", "Outcome", "Source"]
+# the table names each rule and says when and how it bites; its status, full title and source
+# are in the "Selected rule" box and every cell's tooltip (eight columns at 1366x768 cut the
+# outcome to "presumpt…" and the source to "88 FR …")
+RULE_COLUMNS = ["On", "Rule", "Name", "Effective", "Ends", "Outcome"]
+RULE_FIELDS = ["id", "short", "effective", "ends", "outcome"]
 HQ_CODES = ["CN", "US", "SG", "MY", "TH", "ID", "AE", "HK", "TW", "KR", "JP", "IN", "GB", "DE", "FR"]
 
 
@@ -128,9 +132,9 @@ class PolicyEditor(ScenarioEditor):
         self.rules.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.rules.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.rules.setTextElideMode(Qt.TextElideMode.ElideRight)
-        # fit the pane: ids, dates and the check box whole; names, status, outcome and source
-        # elided when narrow (tooltip and the selected-rule box show them whole)
-        self.rules_fitter = ColumnFitter(self.rules, elastic={1: 1.2, 2: 2.5, 5: 1, 6: 1.3, 7: 1})
+        # fit the pane: the check box, dates and outcomes whole; ids and names share the rest
+        # and wrap onto a second line (rows fitted to it) rather than being cut
+        self.rules_fitter = ColumnFitter(self.rules, elastic={1: 1, 2: 2}, wrap=True)
         self.rules.itemChanged.connect(self._rule_toggled)
         self.hypothetical_on = QCheckBox("Hypothetical rules take effect from")
         self.hypothetical_on.toggled.connect(self._hypothetical_changed)
@@ -307,7 +311,8 @@ class PolicyEditor(ScenarioEditor):
             else:
                 self.rule_box.setTitle("Selected rule")
             self.rule_fields.setVisible(rule is not None)
-            title = (f"{rule.title}. Source: {rule.source}. " if rule is not None
+            title = (f"{rule.title}. Status: {_text(rule.status).replace('_', ' ')}. "
+                     f"Source: {rule.source}. " if rule is not None
                      else "Select a rule to see its terms. ")
             self.rule_hint.setText(title + (
                 "Edits change this project's copy only; the rule keeps its source." if editable else
@@ -409,10 +414,11 @@ class PolicyEditor(ScenarioEditor):
             on.setData(Qt.ItemDataRole.UserRole, rid)
             self.rules.setItem(row, 0, on)
             title = rule.title
-            for col, name in enumerate(["id", "short", "effective", "ends", "status", "outcome",
-                                        "source"], start=1):
+            whole = (f"{rid}: {title}\nStatus: {_text(rule.status).replace('_', ' ')}; outcome: "
+                     f"{_text(rule.outcome).replace('_', ' ')}\nSource: {_text(rule.source)}")
+            for col, name in enumerate(RULE_FIELDS, start=1):
                 value = _text(getattr(rule, name)).replace("_", " ") or (title if name == "short" else "")
                 item = QTableWidgetItem(value)
-                item.setToolTip(tip(f"{title}\n{value}" if name in ("id", "short") else value))
+                item.setToolTip(tip(whole))
                 self.rules.setItem(row, col, item)
         self.rules_fitter.fit()

@@ -119,13 +119,13 @@ def _summary_slide(prs, charts: ChartSet, source: str) -> None:
                    charts.marking)
     rows = charts.comparison
     cols = ["Scenario", "Verdict", "Option (chosen, or if allowed)", "Days (P10–P90)",
-            "Cost (P10–P90)", "GPU-hours"]
+            "Cost (P10–P90)", "GPU-hours", "Facility MWh"]
     width = SLIDE_W - 2 * MARGIN
     shape = slide.shapes.add_table(len(rows) + 1, len(cols), MARGIN, Inches(PICTURE_TOP), width,
                                    Inches(0.45 * (len(rows) + 1)))
     shape.name = "Comparison table"
     table = shape.table
-    for i, w in enumerate((3.0, 1.6, 2.9, 1.6, 2.0, 1.23)):
+    for i, w in enumerate((2.85, 1.45, 2.7, 1.5, 1.75, 1.0, 1.08)):
         table.columns[i].width = Inches(w)
     for c, text in enumerate(cols):
         _cell(table.cell(0, c), text, bold=True)
@@ -140,7 +140,11 @@ def _summary_slide(prs, charts: ChartSet, source: str) -> None:
                  "—" if row.cost_usd is None else f"${row.cost_usd / 1e6:,.1f}M" + (
                      "" if row.cost_p10 is None or row.cost_p90 is None
                      else f" ({row.cost_p10 / 1e6:,.0f}–{row.cost_p90 / 1e6:,.0f})"),
-                 "—" if row.gpu_hours is None else f"{row.gpu_hours / 1e6:,.2f}M"]
+                 "—" if row.gpu_hours is None else f"{row.gpu_hours / 1e6:,.2f}M",
+                 # the figure the cost prices (server overhead and PUE in); a chip without a cost
+                 # says its figure is the chips' own
+                 "—" if row.energy_mwh is None else f"{row.energy_mwh:,.0f}"
+                 + ("" if row.energy_basis == "facility" else f" ({row.energy_basis})")]
         for c, text in enumerate(cells):
             _cell(table.cell(r, c), text, align=PP_ALIGN.RIGHT if c >= 3 else PP_ALIGN.LEFT)
 

@@ -170,3 +170,132 @@ def test_held_labels_at_one_count_do_not_overlap(charted, qtbot):
         assert all(view.contains(it.sceneBoundingRect()) for it in held)
 
     qtbot.waitUntil(apart, timeout=5000)
+
+
+@pytest.mark.parametrize("width", [1920, 1280, 960])
+def test_deck_labels_are_whole_and_off_the_deadline_line(width):
+    """Review of the deck: '137 days' sat on the comparison chart's deadline line and the
+    policy-impact chart cut the regime ('After: hypo-my-th-and-remote-…'). Bar labels start past
+    a reference line they would cross, and the impact chart names both regimes whole."""
+    import pyqtgraph as pg
+
+    from app.export.pptx import MARGIN, PICTURE_H, SLIDE_W
+    from app.export.render import build_chart, dispose, render_image
+    from core.chart_data import chart_set
+    from core.project import load_project
+    from core.resources import resource
+
+    project = load_project(resource("examples/southeast-asia-route.json"))
+    charts = chart_set(project, 1)  # scenario 2: blocked under hypo-my-th-and-remote-access
+    size = (width, round(width * PICTURE_H / ((SLIDE_W - 2 * MARGIN) / 914400)))
+    chart = build_chart("comparison", charts, size, frame_title=False, with_footnote=False, marking="")
+    try:
+        render_image(chart, *size)
+        days = chart.plots[0]
+        line = next(it for it in days.items if isinstance(it, pg.InfiniteLine))
+        line_x = days.vb.mapViewToScene(pg.Point(line.value(), 0)).x()
+        labels = [it for it in days.items if isinstance(it, pg.TextItem) and "days" in it.toPlainText()]
+        assert len(labels) == len(charts.comparison)
+        for it in labels:
+            rect = it.sceneBoundingRect()
+            assert not rect.left() - 2 < line_x < rect.right() + 2, (it.toPlainText(), rect, line_x)
+            assert days.vb.sceneBoundingRect().contains(rect), it.toPlainText()  # and in the plot
+    finally:
+        dispose(chart)
+    chart = build_chart("policy-impact", charts, size, frame_title=False, with_footnote=False, marking="")
+    try:
+        render_image(chart, *size)
+        impact = charts.answers.impact
+        for plot in chart.plots:
+            names = [s for _, s in plot.getAxis("left")._tickLevels[0]]
+            assert f"After: {impact.after.label}" in names and "…" not in "".join(names), names
+    finally:
+        dispose(chart)
+
+
+@pytest.mark.parametrize("width", [1920, 1280])
+def test_policy_timeline_labels_are_not_crossed_by_rule_lines(width):
+    """Deck review: in scenario 6 the three rule-change labels ran over each other's dashed
+    lines, and the scenario-date label over two of them. Each line now stops at its own label,
+    labels take the side and row where no other line crosses them, and lines start at the bars."""
+    import pyqtgraph as pg
+
+    from app.export.render import build_chart, dispose, render_image
+    from core.chart_data import chart_set
+    from core.project import load_project
+    from core.resources import resource
+
+    project = load_project(resource("examples/southeast-asia-route.json"))
+    charts = chart_set(project, 5)
+    assert len(charts.timeline.changes) >= 3
+    size = (width, round(width * 0.37))
+    chart = build_chart("policy-timeline", charts, size, frame_title=False, with_footnote=False,
+                        marking="")
+    try:
+        render_image(chart, *size)
+        plot = chart.plots[0]
+        lines = []
+        for it in plot.items:
+            if isinstance(it, pg.PlotDataItem):
+                xs, ys = it.getData()
+                a = plot.vb.mapViewToScene(pg.Point(xs[0], ys[0]))
+                b = plot.vb.mapViewToScene(pg.Point(xs[1], ys[1]))
+                lines.append((a.x(), min(a.y(), b.y()), max(a.y(), b.y())))
+        assert len(lines) == len(charts.timeline.changes)
+        labels = [it for it in plot.items if isinstance(it, pg.TextItem)
+                  and ("(" in it.toPlainText() or "scenario date" in it.toPlainText())]
+        for it in labels:
+            r = it.sceneBoundingRect().adjusted(2, 2, -2, -2)
+            for x, top, bottom in lines:
+                crossed = r.left() < x < r.right() and top < r.bottom() and r.top() < bottom
+                assert not crossed, (it.toPlainText(), r, x)
+    finally:
+        dispose(chart)
+
+
+def test_label_levels_put_a_label_above_the_lines_it_spans():
+    from app.charts.policy_timeline import LEVELS, choose_sides, label_levels
+
+    # a at 100 reaching right over b's line at 200: a goes above b
+    assert label_levels([(100, True, 150), (200, True, 50)]) == [2, 1]
+    # each spans the other's line: no order of rows works, both drawn opaque ...
+    assert label_levels([(100, True, 150), (200, False, 150)]) == [LEVELS + 1] * 2
+    # ... unless one moves to its other side where it fits
+    sides = choose_sides([(100, True, 150), (200, False, 150)], 1000)
+    levels = label_levels([(x, r, w) for (x, _p, w), r in zip([(100, 0, 150), (200, 0, 150)], sides, strict=True)])
+    assert max(levels) <= LEVELS
+
+
+def test_cost_vs_time_counts_are_not_on_another_options_line():
+    """Deck review: on the cost-vs-time slide of scenario 6 the H800's '2,048' sat on the Ascend
+    line. A count goes below its point when another line runs above it."""
+    import pyqtgraph as pg
+
+    from app.export.render import build_chart, dispose, render_image
+    from core.chart_data import chart_set
+    from core.project import load_project
+    from core.resources import resource
+
+    charts = chart_set(load_project(resource("examples/southeast-asia-route.json")), 5)
+    size = (1920, 708)
+    chart = build_chart("pareto", charts, size, frame_title=False, with_footnote=False, marking="")
+    try:
+        render_image(chart, *size)
+        plot = chart.plots[0]
+        curves = [it for it in plot.items if isinstance(it, pg.PlotDataItem)]
+        assert len(curves) >= 3
+        samples = []
+        for c in curves:
+            xs, ys = c.getData()
+            for (x0, y0), (x1, y1) in zip(zip(xs, ys, strict=True), zip(xs[1:], ys[1:], strict=True),
+                                          strict=False):
+                for k in range(41):
+                    f = k / 40
+                    samples.append(plot.vb.mapViewToScene(pg.Point(x0 + (x1 - x0) * f, y0 + (y1 - y0) * f)))
+        labels = [it for it in plot.items if isinstance(it, pg.TextItem)]
+        assert any(it.toPlainText().strip() == "2,048" for it in labels)
+        for it in labels:
+            r = it.sceneBoundingRect().adjusted(3, 3, -3, -3)
+            assert not any(r.contains(pt) for pt in samples), it.toPlainText()
+    finally:
+        dispose(chart)

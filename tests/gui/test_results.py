@@ -167,3 +167,13 @@ def test_options_table_names_the_chip_first(qtbot, window):
         assert item.text().startswith(f"{o.accelerator} @ {o.site}")
         assert o.label in item.toolTip()
         assert item.font().bold() == (row == result.chosen)
+
+
+def test_energy_key_figure_is_the_facility_figure_with_the_chips_figure_labelled(qtbot, window):
+    """Review: the window and the CLI gave two energy figures. The key figure is the facility
+    energy (the cost's), with chips at TDP, PUE and server overhead beside it."""
+    best = window.results.result.best
+    text = window.results.figures["energy"].text()
+    assert best.energy_basis == "facility"
+    assert text.replace("\n", " ").startswith(f"{best.energy_mwh:,.0f} MWh at the facility (")
+    assert f"{best.chip_energy_mwh:,.0f} MWh at the chips" in text and "PUE" in text

@@ -124,12 +124,32 @@ def test_nothing_cut_off_and_screenshots(qtbot, example, tmp_path, size):
             assert columns_fit(w.results.options)
             if tab == 1:
                 assert columns_fit(w.fleet_editor.table)
+                # the two-line key specs have room above and below (they filled the row)
+                fleet = w.fleet_editor.table
+                spec = fleet.cellWidget(0, 1)
+                assert "\n" in spec.text()
+                assert fleet.rowHeight(0) >= 2 * spec.fontMetrics().lineSpacing() + 8
             if tab == 2:
                 rules = w.policy_editor.rules
                 assert rules.rowCount() > 5 and columns_fit(rules)
                 header = rules.horizontalHeader()
                 for c in range(rules.columnCount()):  # every header readable
                     assert rules.columnWidth(c) >= header.sectionSizeHint(c) - 1, c
+                # every cell whole: outcomes and dates on one line, ids and names wrapped onto
+                # lines the row is tall enough for ("presumpt…", "88 FR …" were cut)
+                import re
+
+                fm = rules.fontMetrics()
+                for r in range(rules.rowCount()):
+                    for c in range(1, rules.columnCount()):
+                        text, width = rules.item(r, c).text(), rules.columnWidth(c) - 2
+                        if c >= 3:  # dates and outcome: one line, whole
+                            assert fm.horizontalAdvance(text) <= width, (r, c, text)
+                            continue
+                        pieces = [p for p in re.split(r"(?<=[ -])", text) if p.strip()]
+                        assert all(fm.horizontalAdvance(p.strip()) <= width for p in pieces), (r, c, text)
+                        lines = 1 if fm.horizontalAdvance(text) <= width else 2
+                        assert rules.rowHeight(r) >= lines * fm.height(), (r, c, text)
         # the model editor does not scroll sideways: the whole form is in view
         from PySide6.QtWidgets import QScrollArea
 
