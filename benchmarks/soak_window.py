@@ -179,7 +179,7 @@ def _session(window, app, args, home: Path) -> int:
     import gc
     import traceback
 
-    from tests.gui.analyst import AnalystSession, StepFailed, watch_exceptions
+    from tests.gui.analyst import AnalystSession, watch_exceptions
     from tests.gui.driving import QTestBot
 
     rss: dict[str, float] = {}
@@ -209,7 +209,7 @@ def _session(window, app, args, home: Path) -> int:
         rss["start"] = rss_mb()
         try:
             session.run(args.steps, on_step)
-        except (StepFailed, TimeoutError) as e:
+        except Exception as e:  # noqa: BLE001 (a failed check, a timeout, a bug: all reported)
             error = f"{e}\n{traceback.format_exc()}"
             print(error, file=sys.stderr, flush=True)
         window.close()

@@ -239,6 +239,8 @@ class AnalystSession:
         self.tabs_seen.add("sweep")
         view = self.panel.sweep_view
         self.expect(view.charts is self.panel.charts, "the Sweep tab has other chart data")
+        # new chart data redraws a sweep that was drawn (set_source): the person sees it come
+        self.bot.waitUntil(lambda: not view.busy, timeout=60000)
         return view
 
     def _start_sweep(self):
@@ -392,7 +394,7 @@ class AnalystSession:
         self.w.deck_written.connect(done.append)
         try:
             self.w.export_deck_all(str(path))
-            self.bot.waitUntil(lambda: done, timeout=120000)
+            self.bot.waitUntil(lambda: bool(done), timeout=120000)
         finally:
             self.w.deck_written.disconnect(done.append)
         self.expect(Path(done[0]).stat().st_size > 10000, "the deck of all scenarios is empty")
@@ -416,7 +418,8 @@ class AnalystSession:
         else:
             w.tabs.setCurrentIndex(0)
             if w.scenario.training.tokens_low is not None:
-                return self.do_range()  # a range is set: the lone-bound case needs none
+                self.do_range()  # a range is set: the lone-bound case needs none
+                return
             field, bad, label = w.model_editor.field_at(("training", "tokens_low")), "5T", "Token range"
             editor = w.model_editor
         good = field.text()

@@ -27,7 +27,8 @@ class QTestBot:
         deadline = time.perf_counter() + timeout / 1000
         while True:
             try:
-                if callback() is not False:
+                result = callback()  # None (asserted) or a truth value, as qtbot takes
+                if result is None or result:
                     return
                 error: Exception | None = None
             except AssertionError as e:
