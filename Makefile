@@ -43,9 +43,11 @@ validate: $(STAMP)
 lock:
 	PY=$(PY) scripts/lock.sh
 
-# the window driven for 300 scenario switches (tests/gui/test_soak.py runs it too)
+# the window driven for 300 scenario switches, then an analyst's 600-step session
+# (tests/gui/analyst.py); tests/gui/test_soak.py runs both too
 soak: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python benchmarks/soak_window.py --cycles 300
+	QT_QPA_PLATFORM=offscreen $(BIN)/python benchmarks/soak_window.py --steps 600 --warmup 100
 
 clean:
 	rm -rf $(VENV) build dist .pytest_cache

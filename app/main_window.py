@@ -163,7 +163,7 @@ class MainWindow(QMainWindow):
         m.addSeparator()
         self._action(m, "Project &Properties…", self.properties_dialog, None,
                      "Project name and the marking printed on every export")
-        self._action(m, "&Export Deck…", self.export_deck_dialog, "Ctrl+E",
+        self._action(m, "&Export Deck…", lambda: self.export_deck_dialog(), "Ctrl+E",
                      "PowerPoint deck: summary slide and one slide per chart")
         self._action(m, "Export Deck of &All Scenarios…", lambda: self.export_deck_dialog(True),
                      "Ctrl+Shift+E", "One deck: the project charts, then every scenario's charts")
@@ -194,7 +194,8 @@ class MainWindow(QMainWindow):
         s.addSeparator()
         self._action(s, "&What Would It Take…", self.solver_dialog, "Ctrl+T",
                      "Smallest fleet, latest start and cheapest compliant option for a deadline")
-        self._action(s, "&Compare Scenarios…", self.compare_dialog, "Ctrl+Shift+C",
+        # a lambda: triggered(checked) would arrive as ``picked`` (False) and raise TypeError
+        self._action(s, "&Compare Scenarios…", lambda: self.compare_dialog(), "Ctrl+Shift+C",
                      "Scenarios side by side: the inputs that differ and what they did")
 
     def _update_undo_actions(self) -> None:
@@ -466,8 +467,12 @@ class MainWindow(QMainWindow):
         project, current = self.project, self.current
         first = self.results.charts.charts_with_sweep() \
             if self._charts_shown == self._charts_key() else None
+        old = self._deck_worker
+        if old is not None:  # one at a time; a new export supersedes an unfinished one
+            old.cancel()
+            old.deleteLater()  # its call, if running, ends on its own (app.background)
         worker = BackgroundCall("deck", self)
-        self._deck_worker = worker  # one at a time; a new export supersedes an unfinished one
+        self._deck_worker = worker
 
         def ready(sets) -> None:
             from app.export.pptx import export_deck

@@ -3,6 +3,7 @@ flip chart tabs, type into fields, undo and redo, export a deck, and watch that 
 survives and its memory stays bounded.
 
     python benchmarks/soak_window.py --cycles 300 [--project FILE] [--out REPORT.json]
+    python benchmarks/soak_window.py --steps 600 [--seed N] [--warmup 100] [--out REPORT.json]
 
 One cycle = click the next scenario in the list, show the next chart tab, and every few cycles
 one of: type a new fleet count, type a new token count, undo, redo, export the deck. The report
@@ -11,6 +12,15 @@ end, the reference counts of ``None``/``True``/``False`` (a binding that returns
 references drains them: PySide6 6.12.0 on Python 3.11), and the wall time. The test
 ``tests/gui/test_soak.py`` runs it in a subprocess so that an interpreter abort is seen as a
 failed exit status instead of killing the test runner.
+
+With ``--steps N`` it drives an analyst's session instead (tests/gui/analyst.py: maturity and
+end-user changes, typed counts and ranges, sweeps, a scenario switch while a sweep computes, the
+solver and comparison dialogs, undo/redo, chart tabs, exports, invalid edits, autosave ticks,
+from a seeded random sequence), checking after every step that no exception escaped, the verdict
+shown is the core's for the current scenario, undo restores exact inputs and no dialog is left
+open. The report adds the resident memory at the start and every 50 steps, the steps of each
+kind, and the exceptions (a failed check ends the run with exit status 1 and says which step of
+which seed).
 """
 
 from __future__ import annotations
@@ -46,12 +56,15 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--warmup", type=int, default=30, help="cycles before the memory baseline")
     p.add_argument("--project", help="project file (default: the bundled example)")
     p.add_argument("--out", help="write the JSON report here instead of stdout")
+    p.add_argument("--steps", type=int, default=0,
+                   help="drive an analyst's session of this many steps instead of the cycles")
+    p.add_argument("--seed", type=int, default=20261202, help="the session's random sequence")
     args = p.parse_args(argv)
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     home = tempfile.mkdtemp(prefix="chokepoint-soak-")
     os.environ.setdefault("CHOKEPOINT_HOME", home)
 
-    from PySide6.QtCore import QPoint, Qt
+    from PySide6.QtCore import Qt
     from PySide6.QtTest import QTest
 
     from app import state
@@ -69,20 +82,19 @@ def main(argv: list[str] | None = None) -> int:
     window = MainWindow(document, state.Session(), interactive=False)
     window.resize(1366, 768)
     window.show()
+    if args.steps:
+        return _session(window, app, args, Path(home))
+    from tests.gui.driving import QTestBot, click_scenario
+
+    bot = QTestBot()
 
     def settle(ms: int = 10) -> None:
         """Let queued signals, workers and timers run, as they do between a person's clicks."""
         deadline = time.perf_counter() + 30
-        QTest.qWait(ms)
+        bot.wait(ms)  # not QTest.qWait: it holds the interpreter lock (tests/gui/driving.py)
         while (window.evaluator.busy or window.chart_worker.busy) \
                 and time.perf_counter() < deadline:
-            QTest.qWait(5)
-
-    def click_scenario(row: int) -> None:
-        lst = window.scenarios.list
-        rect = lst.visualItemRect(lst.item(row))
-        QTest.mouseClick(lst.viewport(), Qt.MouseButton.LeftButton,
-                         Qt.KeyboardModifier.NoModifier, rect.center() + QPoint(0, 0))
+            bot.wait(5)
 
     def type_into(field, text: str) -> None:
         field.setFocus()
@@ -101,7 +113,7 @@ def main(argv: list[str] | None = None) -> int:
     t0 = time.perf_counter()
     for i in range(args.cycles):
         row = (window.current + 1) % n
-        click_scenario(row)
+        click_scenario(bot, window, row)
         counts["switches"] += 1
         tabs.setCurrentIndex((tabs.currentIndex() + 1) % tabs.count())
         counts["tab_switches"] += 1
@@ -160,6 +172,87 @@ def main(argv: list[str] | None = None) -> int:
     else:
         print(text)
     return 0
+
+
+def _session(window, app, args, home: Path) -> int:
+    """The analyst's session (tests/gui/analyst.py) with its memory measured."""
+    import gc
+    import traceback
+
+    from tests.gui.analyst import STEPS, AnalystSession, watch_exceptions
+    from tests.gui.driving import QTestBot
+
+    rss: dict[str, float] = {}
+    trend: list[tuple[int, float]] = []
+    slowest = [0.0, 0, ""]
+    t0 = time.perf_counter()
+    last = [t0]
+
+    def on_step(s) -> None:
+        now = time.perf_counter()
+        if now - last[0] > slowest[0]:
+            slowest[:] = [now - last[0], s.step_no, s.kind]
+        last[0] = now
+        if s.step_no == args.warmup:
+            # the warm-up includes every kind of step: the deck of every scenario raises the
+            # allocator's high-water mark once by ~300 MB (draws every chart of every scenario;
+            # flat over repeated exports), which is not growth of the session
+            for kind in sorted(set(STEPS) - set(s.counts)):
+                s.kind = kind
+                getattr(s, f"do_{kind}")()
+                s.counts[kind] += 1
+                s.check()
+            gc.collect()
+            rss["after_warmup"] = rss_mb()
+        if s.step_no % 50 == 0:
+            trend.append((s.step_no, round(rss_mb(), 1)))
+            print(f"soak: step {s.step_no}, rss {trend[-1][1]:.0f} MB", file=sys.stderr,
+                  flush=True)
+
+    error = None
+    with watch_exceptions() as seen:
+        session = AnalystSession(window, QTestBot(), args.seed, home / "exports", seen)
+        session.settle()
+        gc.collect()
+        rss["start"] = rss_mb()
+        try:
+            session.run(args.steps, on_step)
+        except Exception as e:  # noqa: BLE001 (a failed check, a timeout, a bug: all reported)
+            error = f"{e}\n{traceback.format_exc()}"
+            print(error, file=sys.stderr, flush=True)
+        window.close()
+        app.processEvents()
+    gc.collect()
+    rss["end"] = rss_mb()
+    base = rss.get("after_warmup", rss["start"])
+    report = {
+        "ok": error is None and not seen,
+        "seed": args.seed,
+        "steps": session.step_no,
+        "steps_asked": args.steps,
+        "kinds": dict(sorted(session.counts.items())),
+        "chart_tabs_seen": sorted(session.tabs_seen),
+        "exceptions": len(seen),
+        "exception_texts": seen[:3],
+        "error": error,
+        "python": sys.version.split()[0],
+        "binding": _binding(),
+        "rss_mb_start": round(rss["start"], 1),
+        "warmup_steps": args.warmup,
+        "rss_mb_after_warmup": round(base, 1),
+        "rss_mb_end": round(rss["end"], 1),
+        "rss_growth_mb": round(rss["end"] - base, 1),
+        "rss_trend": trend,
+        "slowest_step": {"seconds": round(slowest[0], 2), "step": slowest[1],
+                         "kind": slowest[2]},
+        "seconds": round(time.perf_counter() - t0, 1),
+    }
+    text = json.dumps(report, indent=2)
+    if args.out:
+        Path(args.out).write_text(text, encoding="utf-8")
+    else:
+        print(text)
+    return 0 if report["ok"] else 1
 
 
 def _binding() -> str:

@@ -12,6 +12,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 pytestmark = pytest.mark.gui
 
+from tests.gui.driving import type_into, wait_idle  # noqa: E402,F401 (tests import them from here)
 
 
 @pytest.fixture(autouse=True)
@@ -48,20 +49,3 @@ def window(qtbot, example):
     w.evaluator.shutdown()
     if w.session is not None:
         w.session.close()
-
-
-def wait_idle(qtbot, w, timeout: int = 20000) -> None:
-    """Until the evaluator has nothing pending and the shown result matches the scenario."""
-
-    def done():
-        assert not w.evaluator.busy
-        assert w.results.result is not None
-        assert w.results.result.scenario == w.scenario.name
-
-    qtbot.waitUntil(done, timeout=timeout)
-    qtbot.wait(20)
-
-
-def type_into(qtbot, field, text: str) -> None:
-    field.selectAll()
-    qtbot.keyClicks(field, text)
