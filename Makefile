@@ -44,10 +44,10 @@ lock:
 	PY=$(PY) scripts/lock.sh
 
 # the window driven for 300 scenario switches, then an analyst's 600-step session
-# (tests/gui/analyst.py); tests/gui/test_soak.py runs both too
+# (tests/gui/analyst.py), both through tests/gui/test_soak.py; `make test` runs the 300 switches and a
+# 40-step session (tests/gui/test_session.py), the 600-step one only here (~12 min)
 soak: $(STAMP)
-	QT_QPA_PLATFORM=offscreen $(BIN)/python benchmarks/soak_window.py --cycles 300
-	QT_QPA_PLATFORM=offscreen $(BIN)/python benchmarks/soak_window.py --steps 600 --warmup 100
+	CHOKEPOINT_LONG_SOAK=1 QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q -m soak tests/gui/test_soak.py
 
 clean:
 	rm -rf $(VENV) build dist .pytest_cache

@@ -51,6 +51,10 @@ SESSION_STEPS = 600
 SESSION_WARMUP = 100
 
 
+# about 12 minutes on the 2-core CI machine: run by `make soak` (and with CHOKEPOINT_LONG_SOAK=1);
+# the normal suite drives the same session for 40 steps (tests/gui/test_session.py)
+@pytest.mark.skipif(os.environ.get("CHOKEPOINT_LONG_SOAK") != "1",
+                    reason="the 600-step session runs with CHOKEPOINT_LONG_SOAK=1 (make soak)")
 def test_analysts_session_of_600_steps_keeps_every_promise_with_bounded_memory(tmp_path):
     """tests/gui/analyst.py driven for 600 seeded steps (maturity, end user, ranges, sweeps and
     a switch mid-sweep, solver and comparison dialogs, undo/redo, chart tabs, exports, invalid
