@@ -476,6 +476,7 @@ class MainWindow(QMainWindow):
 
         def ready(sets) -> None:
             from app.export.pptx import export_deck
+            from app.heap import release_freed_memory
 
             QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
             try:
@@ -486,6 +487,8 @@ class MainWindow(QMainWindow):
                 return
             finally:
                 QGuiApplication.restoreOverrideCursor()
+                del sets  # every scenario's chart data; then the freed images go back to the OS
+                release_freed_memory()
             self.statusBar().showMessage(f"Deck written: {written}", 8000)
             self.deck_written.emit(str(written))
 
