@@ -34,8 +34,8 @@ if TYPE_CHECKING:
 # "unknown": the best option rests on a pool whose policy status is not sourced (PoolStatus
 # "unknown"); its estimate is computed as if the chips were usable, and the verdict says so.
 Verdict = Literal["feasible", "needs_license", "unknown", "infeasible"]
-# One pool's policy verdict by (regime, HQ, date, policy settings, pool, chip): all it reads
-# besides the bundled rule and country catalogs.
+# One pool's policy verdict by a digest of (regime, HQ, date, policy settings, pool, chip): all
+# it reads besides the bundled rule and country catalogs.
 _POOL_VERDICTS: Memo[PoolPolicy] = Memo("pool policy verdicts", maxsize=8192)
 
 
@@ -165,10 +165,16 @@ def evaluate_scenario(scenario: Scenario, project: Any = None) -> ScenarioResult
     # computed once here rather than once per pool.
     context = key_part((regime, scenario.hq, scenario.date, scenario.policy, flops))
     chip_keys = {id(c): key_part(c) for c in chips}
+
+    def digest(*parts: Any) -> str:
+        # the memo keeps a digest of the full key: the regime alone is ~55 kB of JSON, and each
+        # call builds its own copy, so 8,192 full keys held ~250-500 MB (docs/reliability.md)
+        return _digest(repr(parts))
+
     chip_tests: dict[tuple[int, int], tuple[bool | None, str]] = {}  # rule conditions on these chips
 
     def verdict(pool: Pool, chip: Accelerator) -> PoolPolicy:
-        return _POOL_VERDICTS.get((context, chip_keys[id(chip)], key_part(pool)),
+        return _POOL_VERDICTS.get(digest(context, chip_keys[id(chip)], key_part(pool)),
                                   lambda: evaluate_pool(pool, chip, scenario.hq, scenario.date, regime,
                                                         scenario.policy, flops, chip_tests))
 
@@ -179,7 +185,7 @@ def evaluate_scenario(scenario: Scenario, project: Any = None) -> ScenarioResult
         if totals is not None:
             pool, chip = scenario.fleet[i], chips[i]
             verdicts[i] = _POOL_VERDICTS.get(
-                (context, chip_keys[id(chip)], key_part(pool), key_part(totals)),
+                digest(context, chip_keys[id(chip)], key_part(pool), key_part(totals)),
                 partial(evaluate_pool, pool, chip, scenario.hq, scenario.date, regime, scenario.policy, flops,
                         chip_tests, cap_totals=totals))
     groups: dict[tuple[str, str], list[int]] = {}
