@@ -165,3 +165,18 @@ def test_keys_tell_types_and_fields_apart():
     assert memo.key_part(chip) != memo.key_part(chip.with_figures("test", scaleout_gbs=10.0))
     with pytest.raises(TypeError):
         memo.key_part(object())
+
+
+def test_pool_verdict_keys_stay_small(sweep):
+    """Each key is a digest of the full key, not the full key: the regime alone is ~55 kB of JSON
+    and every call built its own copy, so 8,192 full keys held hundreds of MB (an analyst's
+    session grew ~0.24 MB a step; docs/reliability.md)."""
+    memo.clear_all()
+    for s in sweep.scenarios:
+        evaluate_scenario(s, sweep)
+    keys = list(_POOL_VERDICTS._data)
+    assert len(keys) >= 8
+    assert all(isinstance(k, str) and len(k) <= 64 for k in keys), [len(repr(k)) for k in keys[:3]]
+    # and the bound times what a value holds stays well under 100 MB
+    per_value = sum(len(repr(v)) for v in _POOL_VERDICTS._data.values()) / len(keys)
+    assert per_value * _POOL_VERDICTS.maxsize < 100e6, per_value
