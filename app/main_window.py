@@ -487,8 +487,9 @@ class MainWindow(QMainWindow):
                 return
             finally:
                 QGuiApplication.restoreOverrideCursor()
-                del sets  # every scenario's chart data; then the freed images go back to the OS
-                release_freed_memory()
+                # the freed images go back to the OS, once the offscreen charts (deleted later)
+                # are gone: else glibc keeps ~280 MB of free pages (docs/reliability.md)
+                QTimer.singleShot(1000, release_freed_memory)
             self.statusBar().showMessage(f"Deck written: {written}", 8000)
             self.deck_written.emit(str(written))
 
