@@ -202,6 +202,7 @@ def _session(window, app, args, home: Path) -> int:
                 getattr(s, f"do_{kind}")()
                 s.counts[kind] += 1
                 s.check()
+            s.bot.wait(1500)  # the window returns the deck's freed images to the OS after 1 s
             gc.collect()
             rss["after_warmup"] = rss_mb()
         if s.step_no % 50 == 0:
