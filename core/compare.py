@@ -170,17 +170,14 @@ def outcome_rows(comparison: Comparison) -> list[tuple[str, list[str], list[bool
         ("Days", days, [x.days != first.days for x in o]),
     ]
     # the P10-P90 ranges (core.uncertainty) in rows of their own, so each cell stays short
-    day_bands = [None if x.days is None or x.days_p10 is None or x.days_p90 is None
-                 else (x.days_p10, x.days_p90) for x in o]
-    if any(day_bands):
-        rows.append(("Days, P10–P90", ["—" if b is None else f"{b[0]:,.0f}–{b[1]:,.0f}"
-                                        for b in day_bands],
-                     [b != day_bands[0] for b in day_bands]))
+    def band_row(label: str, bands: list, fmt) -> None:
+        if any(bands):
+            rows.append((label, ["—" if b is None else f"{fmt(b[0])}–{fmt(b[1])}" for b in bands],
+                         [b != bands[0] for b in bands]))
+
+    band_row("Days, P10–P90", [None if x.days is None or x.days_p10 is None or x.days_p90 is None
+                               else (x.days_p10, x.days_p90) for x in o], lambda v: f"{v:,.0f}")
     rows.append(("Cost", cost, [x.cost_usd != first.cost_usd for x in o]))
-    cost_bands = [None if x.cost_usd is None or x.cost_p10 is None or x.cost_p90 is None
-                  else (x.cost_p10, x.cost_p90) for x in o]
-    if any(cost_bands):
-        rows.append(("Cost, P10–P90", ["—" if b is None else f"{_money(b[0])}–{_money(b[1])}"
-                                        for b in cost_bands],
-                     [b != cost_bands[0] for b in cost_bands]))
+    band_row("Cost, P10–P90", [None if x.cost_usd is None or x.cost_p10 is None or x.cost_p90 is None
+                               else (x.cost_p10, x.cost_p90) for x in o], _money)
     return rows

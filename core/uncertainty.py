@@ -212,22 +212,19 @@ def simulate(
                                      "midpoint used by the point estimate"})
         elif rent:
             fixed.append("lease price (typed by the user or a single quote)")
-        unit_factor = np.ones(samples)
-        if capital and unit_price_range is not None and unit_price_range.real:
-            unit_factor = _triangular(rng, unit_price_range, samples)
-            inputs.append({"input": "chip price", "distribution": "triangular",
-                           "low": unit_price_range.low, "mode": 1.0,
-                           "high": unit_price_range.high, "source": unit_price_range.source})
-        elif capital and not any(f.startswith("chip price") for f in fixed):
-            fixed.append("chip price (no sourced range)")
-        kwh_factor = np.ones(samples)
-        if energy and electricity_range is not None and electricity_range.real:
-            kwh_factor = _triangular(rng, electricity_range, samples)
-            inputs.append({"input": "electricity price", "distribution": "triangular",
-                           "low": electricity_range.low, "mode": 1.0,
-                           "high": electricity_range.high, "source": electricity_range.source})
-        elif energy and not any(f.startswith("electricity") for f in fixed):
-            fixed.append("electricity price (no sourced range)")
+        def price_factor(used: bool, band: Any, name: str, prefix: str) -> np.ndarray:
+            """A triangular factor on a sourced price range, or ones (and the price listed as
+            held fixed) without one."""
+            if used and band is not None and band.real:
+                inputs.append({"input": name, "distribution": "triangular", "low": band.low,
+                               "mode": 1.0, "high": band.high, "source": band.source})
+                return _triangular(rng, band, samples)
+            if used and not any(f.startswith(prefix) for f in fixed):
+                fixed.append(f"{name} (no sourced range)")
+            return np.ones(samples)
+
+        unit_factor = price_factor(bool(capital), unit_price_range, "chip price", "chip price")
+        kwh_factor = price_factor(bool(energy), electricity_range, "electricity price", "electricity")
         levy_factor = uplift_rent_share * rent_factor + (1.0 - uplift_rent_share) * unit_factor
         cost = ratio * (rent * rent_factor + capital * unit_factor + energy * kwh_factor
                         + levies * levy_factor + rest)
